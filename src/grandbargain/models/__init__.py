@@ -1,0 +1,25 @@
+"""Forecasting models: each one file, configured by its constructor, `forecast(scenario)`.
+
+`MODELS` maps a model's short name to its class; the CLI and the shared model tests use it.
+"""
+
+from grandbargain.models._base import IssueForecast, Model, ModelResult, PerIssueModel
+from grandbargain.models.compromise import CompromiseModel, weighted_mean
+from grandbargain.models.median import WeightedMedianModel, weighted_median
+
+MODELS: dict[str, type[Model]] = {
+    CompromiseModel.name: CompromiseModel,
+    WeightedMedianModel.name: WeightedMedianModel,
+}
+
+__all__ = [
+    "MODELS",
+    "CompromiseModel",
+    "IssueForecast",
+    "Model",
+    "ModelResult",
+    "PerIssueModel",
+    "WeightedMedianModel",
+    "weighted_mean",
+    "weighted_median",
+]

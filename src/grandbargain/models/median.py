@@ -1,0 +1,43 @@
+"""Weighted median ("median voter"): the position that beats every other in pairwise weighted
+votes, with weights c_i s_i (models.md section 2). On one dimension that is the weighted median.
+
+When the cumulative weight reaches exactly half at a position, every point between it and the
+next position ties; we report the midpoint of that interval (docs/decisions.md, D-002).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from grandbargain.models._base import IssueForecast, PerIssueModel
+
+
+def weighted_median(positions: np.ndarray, weights: np.ndarray) -> float:
+    """Weighted median of 1-d positions; the midpoint where the half-weight falls on a gap."""
+    order = np.argsort(positions, kind="stable")
+    x, w = positions[order], weights[order]
+    keep = w > 0
+    x, w = x[keep], w[keep]
+    cumulative = np.cumsum(w)
+    half = cumulative[-1] / 2.0
+    k = int(np.searchsorted(cumulative, half, side="left"))
+    if np.isclose(cumulative[k], half, rtol=1e-12, atol=0.0) and k + 1 < x.size:
+        return float((x[k] + x[k + 1]) / 2.0)
+    return float(x[k])
+
+
+class WeightedMedianModel(PerIssueModel):
+    """The weighted median of positions, weights = capability x salience."""
+
+    name = "median"
+    label = "Weighted median"
+
+    def __init__(self) -> None:
+        pass
+
+    def forecast_issue(self, positions, saliences, capabilities, low, high, status_quo,
+                       issue_id) -> IssueForecast:
+        weights = capabilities * saliences
+        if weights.sum() <= 0:
+            return IssueForecast(issue_id, None, {"reason": "every participant has salience 0"})
+        return IssueForecast(issue_id, weighted_median(positions, weights))

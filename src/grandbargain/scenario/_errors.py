@@ -1,0 +1,50 @@
+"""Problems found in an input file, each with where it is and what is wrong."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Location:
+    """Where in a file something stands; line and column count from 1."""
+
+    file: str
+    line: int | None = None
+    column: int | None = None
+
+    def __str__(self) -> str:
+        text = self.file
+        if self.line is not None:
+            text += f":{self.line}"
+            if self.column is not None:
+                text += f":{self.column}"
+        return text
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with an input: where, which field, and what."""
+
+    location: Location
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        field = f" [{self.field}]" if self.field else ""
+        return f"{self.location}{field}: {self.message}"
+
+
+class ScenarioError(Exception):
+    """An input that cannot be used, with every problem found in it."""
+
+    def __init__(self, problems: list[Problem]):
+        if not problems:
+            raise ValueError("ScenarioError needs at least one problem")
+        self.problems = tuple(problems)
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+    @classmethod
+    def single(cls, file: str, message: str, *, line: int | None = None,
+               column: int | None = None, field: str = "") -> ScenarioError:
+        return cls([Problem(Location(file, line, column), field, message)])

@@ -1,0 +1,323 @@
+"""The scenario file format as pydantic models: what a file may say, checked at the edge.
+
+`validate_document` turns a plain dict (from YAML or any reader) into a frozen `Scenario`, or
+raises `ScenarioError` listing every problem with its file, line, column and field.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from grandbargain.scenario._errors import Location, Problem, ScenarioError
+from grandbargain.scenario._model import (
+    Actor,
+    Anchor,
+    Issue,
+    Principal,
+    RedLine,
+    Scenario,
+    Stance,
+    ValueFunction,
+)
+
+Path = tuple[Any, ...]
+Locator = Mapping[Path, Location]
+
+Id = Annotated[
+    str,
+    Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$", max_length=100,
+          description="Letters, digits, '_', '.', '-'; starts with a letter or digit."),
+]
+Number = Annotated[float, Field(allow_inf_nan=False)]
+
+
+class _Doc(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+
+class AnchorDoc(_Doc):
+    value: Number
+    label: str = Field(min_length=1)
+    label_zh: str = ""
+
+
+class ScaleDoc(_Doc):
+    min: Number
+    max: Number
+    unit: str = ""
+
+
+class IssueDoc(_Doc):
+    id: Id
+    name: str = Field(min_length=1)
+    name_zh: str = ""
+    description: str = ""
+    scale: ScaleDoc
+    anchors: list[AnchorDoc] = []
+    status_quo: Number | None = None
+    status_quo_note: str = ""
+    outcome: Number | None = Field(None, description="Known outcome, for past cases.")
+    attributes: dict[str, str] = {}
+
+
+class ActorDoc(_Doc):
+    id: Id
+    name: str = Field(min_length=1)
+    name_zh: str = ""
+    group: str = ""
+    capability: Annotated[Number, Field(gt=0)]
+    description: str = ""
+
+
+class StanceDoc(_Doc):
+    position: Number
+    salience: Annotated[Number, Field(ge=0, le=100)]
+    rationale: str = ""
+    low: Number | None = Field(None, description="Lowest plausible position (uncertainty).")
+    high: Number | None = Field(None, description="Highest plausible position (uncertainty).")
+    capability: Annotated[Number, Field(gt=0)] | None = Field(
+        None, description="Capability on this issue only, where it differs from the actor's.")
+
+
+class RedLineDoc(_Doc):
+    reject_below: Number | None = None
+    reject_above: Number | None = None
+    note: str = ""
+
+
+class ValueFunctionDoc(_Doc):
+    kind: Literal["linear", "concave", "step"] = "linear"
+    exponent: Annotated[Number, Field(gt=0)] | None = None
+    threshold: Number | None = None
+
+
+class PrincipalDoc(_Doc):
+    id: Id
+    name: str = Field(min_length=1)
+    name_zh: str = ""
+    actors: list[Id] = []
+    weights: dict[str, Annotated[Number, Field(ge=0)]] = {}
+    ideal: dict[str, Number] = {}
+    red_lines: dict[str, RedLineDoc] = {}
+    value_functions: dict[str, ValueFunctionDoc] = {}
+
+
+class MetaDoc(_Doc):
+    id: Id
+    title: str = Field(min_length=1)
+    title_zh: str = ""
+    as_of: date | None = None
+    description: str = ""
+    sources: list[str] = []
+
+
+class ScenarioDoc(_Doc):
+    """A grandbargain scenario file (format version 1)."""
+
+    format_version: Literal[1] = 1
+    extends: str | None = Field(
+        None, description="A shipped scenario id or a path (relative to this file) to start from.")
+    scenario: MetaDoc
+    issues: list[IssueDoc] = Field(min_length=1)
+    actors: list[ActorDoc] = Field(min_length=1)
+    stances: dict[str, dict[str, StanceDoc]] = {}
+    principals: list[PrincipalDoc] = []
+    disagreement: dict[str, Number] = Field(
+        {}, description="Deal disagreement point per issue where it is not the status quo.")
+
+
+def locate(locator: Locator, path: Path, default_file: str) -> Location:
+    """The location of the longest prefix of `path` that the locator knows."""
+    for end in range(len(path), -1, -1):
+        loc = locator.get(tuple(path[:end]))
+        if loc is not None:
+            return loc
+    return Location(default_file)
+
+
+def _field_name(path: Path) -> str:
+    return ".".join(str(p) for p in path)
+
+
+def _pydantic_message(err: Mapping[str, Any]) -> str:
+    kind = err["type"]
+    if kind == "missing":
+        return f"missing required field '{err['loc'][-1]}'"
+    if kind == "extra_forbidden":
+        return f"unknown field '{err['loc'][-1]}'"
+    text = err["msg"]
+    if "input" in err and kind not in ("missing",):
+        shown = repr(err["input"])
+        if len(shown) > 60:
+            shown = shown[:57] + "..."
+        text += f" (got {shown})"
+    return text
+
+
+def _clean_loc(loc: tuple) -> Path:
+    # pydantic adds the tried type's name to union locations ("float", "none"...); drop those.
+    return tuple(p for p in loc if not (isinstance(p, str) and p in _UNION_TAGS))
+
+
+_UNION_TAGS = {"float", "none", "int", "str", "date", "constrained-float"}
+
+
+def _in_scale(value: float, issue: IssueDoc) -> bool:
+    return issue.scale.min <= value <= issue.scale.max
+
+
+def _semantic_problems(doc: ScenarioDoc) -> list[tuple[Path, str]]:
+    out: list[tuple[Path, str]] = []
+    issues: dict[str, IssueDoc] = {}
+    for k, issue in enumerate(doc.issues):
+        if issue.id in issues:
+            out.append((("issues", k, "id"), f"duplicate issue id '{issue.id}'"))
+        issues[issue.id] = issue
+        if not issue.scale.min < issue.scale.max:
+            out.append((("issues", k, "scale"),
+                        f"scale min ({issue.scale.min:g}) must be below max ({issue.scale.max:g})"))
+            continue
+        for a, anchor in enumerate(issue.anchors):
+            if not _in_scale(anchor.value, issue):
+                out.append((("issues", k, "anchors", a, "value"),
+                            f"anchor {anchor.value:g} is outside the scale "
+                            f"{issue.scale.min:g}-{issue.scale.max:g}"))
+        for name in ("status_quo", "outcome"):
+            value = getattr(issue, name)
+            if value is not None and not _in_scale(value, issue):
+                out.append((("issues", k, name), f"{name} {value:g} is outside the scale "
+                            f"{issue.scale.min:g}-{issue.scale.max:g}"))
+    actor_ids: set[str] = set()
+    for k, actor in enumerate(doc.actors):
+        if actor.id in actor_ids:
+            out.append((("actors", k, "id"), f"duplicate actor id '{actor.id}'"))
+        actor_ids.add(actor.id)
+    for actor_id, row in doc.stances.items():
+        if actor_id not in actor_ids:
+            out.append((("stances", actor_id), f"unknown actor '{actor_id}' (not in actors)"))
+        for issue_id, stance in row.items():
+            path = ("stances", actor_id, issue_id)
+            issue = issues.get(issue_id)
+            if issue is None:
+                out.append((path, f"unknown issue '{issue_id}' (not in issues)"))
+                continue
+            if not issue.scale.min < issue.scale.max:
+                continue
+            scale = f"{issue.scale.min:g}-{issue.scale.max:g}"
+            for name in ("position", "low", "high"):
+                value = getattr(stance, name)
+                if value is not None and not _in_scale(value, issue):
+                    out.append(((*path, name), f"{name} {value:g} is outside the scale {scale} "
+                                f"of issue '{issue_id}'"))
+            if stance.low is not None and stance.low > stance.position:
+                out.append(((*path, "low"), f"low {stance.low:g} is above the position "
+                            f"{stance.position:g}"))
+            if stance.high is not None and stance.high < stance.position:
+                out.append(((*path, "high"), f"high {stance.high:g} is below the position "
+                            f"{stance.position:g}"))
+    principal_ids: set[str] = set()
+    for k, principal in enumerate(doc.principals):
+        base = ("principals", k)
+        if principal.id in principal_ids:
+            out.append(((*base, "id"), f"duplicate principal id '{principal.id}'"))
+        principal_ids.add(principal.id)
+        for a, actor_id in enumerate(principal.actors):
+            if actor_id not in actor_ids:
+                out.append(((*base, "actors", a), f"unknown actor '{actor_id}'"))
+        for name in ("weights", "ideal", "red_lines", "value_functions"):
+            for issue_id in getattr(principal, name):
+                if issue_id not in issues:
+                    out.append(((*base, name, issue_id), f"unknown issue '{issue_id}'"))
+        for issue_id, value in principal.ideal.items():
+            if issue_id in issues and not _in_scale(value, issues[issue_id]):
+                out.append(((*base, "ideal", issue_id), f"ideal {value:g} is outside the scale"))
+        for issue_id, line in principal.red_lines.items():
+            if line.reject_below is None and line.reject_above is None:
+                out.append(((*base, "red_lines", issue_id),
+                            "a red line needs reject_below or reject_above"))
+        for issue_id, vf in principal.value_functions.items():
+            if vf.kind == "step" and vf.threshold is None:
+                out.append(((*base, "value_functions", issue_id),
+                            "a step value function needs a threshold"))
+    for issue_id, value in doc.disagreement.items():
+        if issue_id not in issues:
+            out.append((("disagreement", issue_id), f"unknown issue '{issue_id}'"))
+        elif not _in_scale(value, issues[issue_id]):
+            out.append((("disagreement", issue_id), f"{value:g} is outside the scale"))
+    return out
+
+
+def _to_scenario(doc: ScenarioDoc, source: str) -> Scenario:
+    meta = doc.scenario
+    issues = tuple(
+        Issue(
+            id=i.id, name=i.name, name_zh=i.name_zh, low=i.scale.min, high=i.scale.max,
+            unit=i.scale.unit, description=i.description,
+            anchors=tuple(sorted((Anchor(a.value, a.label, a.label_zh) for a in i.anchors),
+                                 key=lambda a: a.value)),
+            status_quo=i.status_quo, status_quo_note=i.status_quo_note, outcome=i.outcome,
+            attributes=dict(i.attributes),
+        )
+        for i in doc.issues
+    )
+    actors = tuple(
+        Actor(id=a.id, name=a.name, name_zh=a.name_zh, group=a.group, capability=a.capability,
+              description=a.description)
+        for a in doc.actors
+    )
+    stances = tuple(
+        Stance(actor=actor_id, issue=issue_id, position=s.position, salience=s.salience,
+               rationale=s.rationale, low=s.low, high=s.high, capability=s.capability)
+        for actor_id, row in doc.stances.items()
+        for issue_id, s in row.items()
+    )
+    principals = tuple(
+        Principal(
+            id=p.id, name=p.name, name_zh=p.name_zh, actors=tuple(p.actors),
+            weights=dict(p.weights), ideal=dict(p.ideal),
+            red_lines=tuple(RedLine(issue, r.reject_below, r.reject_above, r.note)
+                            for issue, r in p.red_lines.items()),
+            value_functions={k: ValueFunction(v.kind, v.exponent, v.threshold)
+                             for k, v in p.value_functions.items()},
+        )
+        for p in doc.principals
+    )
+    return Scenario(
+        id=meta.id, title=meta.title, title_zh=meta.title_zh, as_of=meta.as_of,
+        description=meta.description, sources=tuple(meta.sources), issues=issues, actors=actors,
+        stances=stances, principals=principals, disagreement=dict(doc.disagreement), source=source,
+    )
+
+
+def validate_document(data: Any, locator: Locator, source: str) -> Scenario:
+    """Check a plain document against the format and build the frozen scenario."""
+    if not isinstance(data, Mapping):
+        raise ScenarioError.single(source, "the file must hold a mapping (key: value pairs) at "
+                                   f"the top level, not {type(data).__name__}", line=1)
+    try:
+        doc = ScenarioDoc.model_validate(data)
+    except ValidationError as exc:
+        problems = []
+        for err in exc.errors():
+            path = _clean_loc(err["loc"])
+            problems.append(Problem(locate(locator, path, source), _field_name(path),
+                                    _pydantic_message(err)))
+        raise ScenarioError(problems) from None
+    semantic = _semantic_problems(doc)
+    if semantic:
+        raise ScenarioError([Problem(locate(locator, path, source), _field_name(path), message)
+                             for path, message in semantic])
+    return _to_scenario(doc, source)
+
+
+def json_schema() -> dict[str, Any]:
+    """The JSON Schema of the scenario format (for editors' completion and checks)."""
+    schema = ScenarioDoc.model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = "grandbargain scenario"
+    return schema
+

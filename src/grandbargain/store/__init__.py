@@ -1,0 +1,1 @@
+"""Keeping results: runs stored with their scenario, options and engine version."""

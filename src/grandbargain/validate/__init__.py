@@ -1,0 +1,2 @@
+"""Scoring models against real outcomes: the case library reader, the DEU scorer and the
+validation tables."""

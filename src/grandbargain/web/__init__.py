@@ -1,0 +1,1 @@
+"""The web app: scenarios and forecasts over HTTP (FastAPI), an optional extra."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import platform
 import re
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 PERFORMANCE = Path(__file__).resolve().parent.parent / "docs" / "performance.md"
@@ -26,7 +26,7 @@ def machine() -> str:
 
 def record(name: str, title: str, body: str) -> None:
     """Replace (or append) the section `name` of docs/performance.md with `body`."""
-    stamp = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     section = (f"<!-- bench:{name} -->\n## {title}\n\nMachine: {machine()}. Run: {stamp}, "
                f"`python benchmarks/run.py {name}`.\n\n{body.strip()}\n<!-- /bench:{name} -->")
     text = PERFORMANCE.read_text(encoding="utf-8") if PERFORMANCE.exists() else "# Performance\n"

@@ -1,2 +1,16 @@
 """Rendering results for people and tools: terminal tables (rich, imported lazily), JSON and CSV,
-HTML reports and charts."""
+and (later) HTML reports and charts. Renderers take plain documents built from results, so
+every format shows the same numbers."""
+
+from grandbargain.report._forecast_table import anchor_text, forecast_document, forecast_rows
+from grandbargain.report._render import fmt_number, rich_table, to_csv, to_json
+
+__all__ = [
+    "anchor_text",
+    "fmt_number",
+    "forecast_document",
+    "forecast_rows",
+    "rich_table",
+    "to_csv",
+    "to_json",
+]

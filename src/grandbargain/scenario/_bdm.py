@@ -30,8 +30,9 @@ def _columns(header: list[str], reader: FieldReader, line: int) -> dict[str, int
                 found[field] = k
     for field in ("name", "capability", "position", "salience"):
         if field not in found:
-            reader.problem(line, None, field, f"the header has no {field} column "
-                           f"(expected one of: {', '.join(sorted(n for n in _ALIASES[field] if n))})")
+            names = ", ".join(sorted(n for n in _ALIASES[field] if n))
+            reader.problem(line, None, field,
+                           f"the header has no {field} column (expected one of: {names})")
     return found
 
 

@@ -96,7 +96,7 @@ class Stance:
 
 @dataclass(frozen=True)
 class RedLine:
-    """Options a principal rejects outright: anything below `reject_below` or above `reject_above`."""
+    """Options a principal rejects outright: below `reject_below` or above `reject_above`."""
 
     issue: str
     reject_below: float | None = None

@@ -1,0 +1,80 @@
+"""`grandbargain forecast`: every model's forecast per issue, side by side."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from grandbargain.cli._common import (
+    CapabilitiesOpt,
+    CapabilityColumnOpt,
+    FormatOpt,
+    InputFormatOpt,
+    Lang,
+    LangOpt,
+    OutOpt,
+    OutputFormat,
+    ScaleOpt,
+    ScenarioArg,
+    emit,
+    fail,
+    load,
+    print_rich,
+)
+from grandbargain.models import MODELS
+from grandbargain.report import forecast_document, forecast_rows, rich_table, to_csv, to_json
+from grandbargain.report._i18n import word
+from grandbargain.scenario import ScenarioError
+
+ModelOpt = Annotated[list[str] | None, typer.Option(
+    "--model", "-m", help="Model to run (repeatable). Default: all. Known: "
+    + ", ".join(MODELS) + ".")]
+
+
+def pick_models(names: list[str] | None) -> list:
+    if not names:
+        return [cls() for cls in MODELS.values()]
+    unknown = [n for n in names if n not in MODELS]
+    if unknown:
+        fail(ScenarioError.single("--model", f"unknown model(s) {', '.join(unknown)} "
+                                  f"(known: {', '.join(MODELS)})"))
+    return [MODELS[n]() for n in names]
+
+
+def forecast(scenario: ScenarioArg = None, model: ModelOpt = None,
+             input_format: InputFormatOpt = None, scale: ScaleOpt = None,
+             capabilities: CapabilitiesOpt = None, capability_column: CapabilityColumnOpt = None,
+             fmt: FormatOpt = OutputFormat.table, out: OutOpt = None,
+             lang: LangOpt = Lang.en) -> None:
+    """Forecast every issue with each model (default scenario: the US-China case)."""
+    s = load(scenario, input_format, scale, capabilities, capability_column)
+    results = [m.forecast(s) for m in pick_models(model)]
+    document = forecast_document(s, results, lang.value)
+    if fmt is OutputFormat.json:
+        emit(to_json(document), out)
+        return
+    header, rows = forecast_rows(document)
+    if fmt is OutputFormat.csv:
+        emit(to_csv(header, rows), out)
+        return
+    lg = lang.value
+    n = len(results)
+    # Terminal: the anchor nearest to the first model's forecast keeps the table readable.
+    table_header = [word("issue", lg), word("status_quo", lg), *(r.model for r in results),
+                    word("nearest_anchor", lg)]
+    table_rows = [[row[1], row[2], *row[3:3 + n], row[3 + n]] for row in rows]
+    title = f"{s.text(lg)}"
+    if s.as_of:
+        title += f" ({word('as_of', lg)} {s.as_of.isoformat()})"
+    models = "; ".join(f"{r.model} = {r.label}" for r in results)
+    caption = (f"{models}. Nearest anchor: to the {results[0].model} forecast "
+               "(--format json|csv gives every model's).") if lg == "en" else \
+        f"{models}。「最接近的刻度」依 {results[0].model} 的預測。"
+    narrow = min(i.width for i in s.issues) <= 20
+    print_rich(rich_table(title, table_header, table_rows, [False, True, *([True] * n), False],
+                          caption=caption, digits=2 if narrow else 1), out)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("forecast")(forecast)

@@ -96,7 +96,10 @@ def print_rich(renderable, out: Path | None = None) -> None:
     from rich.console import Console
 
     if out is None:
-        Console(highlight=False).print(renderable)
+        console = Console(highlight=False)
+        if not console.is_terminal:
+            console = Console(highlight=False, width=160)
+        console.print(renderable)
         return
     console = Console(record=True, width=160, file=open("/dev/null", "w"))  # noqa: SIM115
     console.print(renderable)

@@ -63,7 +63,7 @@ def forecast(scenario: ScenarioArg = None, model: ModelOpt = None,
     # Terminal: the anchor nearest to the first model's forecast keeps the table readable.
     table_header = [word("issue", lg), word("status_quo", lg), *(r.model for r in results),
                     word("nearest_anchor", lg)]
-    table_rows = [[row[1], row[2], *row[3:3 + n], row[3 + n]] for row in rows]
+    table_rows = [[row[0], row[2], *row[3:3 + n], row[3 + n]] for row in rows]
     title = f"{s.text(lg)}"
     if s.as_of:
         title += f" ({word('as_of', lg)} {s.as_of.isoformat()})"

@@ -70,22 +70,22 @@ def show(scenario: ScenarioArg = None, input_format: InputFormatOpt = None,
         else:
             emit(to_csv(header, rows), out)
         return
-    header = [word("actor", lg), word("group", lg), word("capability", lg),
-              *(i.id for i in s.issues)]
+    header = [word("issue", lg), word("status_quo", lg), *(a.id for a in s.actors)]
     rows = []
-    for actor in s.actors:
+    for issue in s.issues:
         cells = []
-        for issue in s.issues:
+        for actor in s.actors:
             st = s.stance(actor.id, issue.id)
-            cells.append("" if st is None else f"{st.position:g} / {st.salience:g}")
-        rows.append([actor.text(lg), actor.group, f"{actor.capability:g}", *cells])
-    rows.append([word("status_quo", lg), "", "",
-                 *("" if i.status_quo is None else f"{i.status_quo:g}" for i in s.issues)])
+            cells.append("" if st is None else f"{st.position:g}/{st.salience:g}")
+        sq = "" if issue.status_quo is None else f"{issue.status_quo:g}"
+        rows.append([issue.id, sq, *cells])
+    rows.append([word("capability", lg), "", *(f"{a.capability:g}" for a in s.actors)])
     title = f"{s.text(lg)}: {word('position_salience', lg)}"
     if s.as_of:
         title += f" ({word('as_of', lg)} {s.as_of.isoformat()})"
-    print_rich(rich_table(title, header, rows,
-                          [False, False, True, *([True] * len(s.issues))]), out)
+    caption = "; ".join(f"{a.id} = {a.text(lg)}" for a in s.actors)
+    print_rich(rich_table(title, header, rows, [False, True, *([True] * len(s.actors))],
+                          caption=caption), out)
 
 
 def check(files: Annotated[list[str], typer.Argument(help="Scenario files or shipped ids.")],

@@ -56,9 +56,9 @@ def rich_table(title: str, header: Sequence[str], rows: Sequence[Sequence[Any]],
 
     table = Table(title=title, caption=caption, show_lines=False, title_justify="left")
     numeric = numeric or [False] * len(header)
-    for name, is_num in zip(header, numeric, strict=True):
+    for k, (name, is_num) in enumerate(zip(header, numeric, strict=True)):
         table.add_column(name, justify="right" if is_num else "left",
-                         overflow="fold", no_wrap=is_num)
+                         overflow="fold", no_wrap=is_num or k == 0)
     for row in rows:
         table.add_row(*(fmt_number(v, digits) if isinstance(v, float) or v is None else str(v)
                         for v in row))

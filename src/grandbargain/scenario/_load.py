@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import os
 from collections.abc import Callable
 from importlib import resources
@@ -88,7 +89,7 @@ def sniff_format(path: Path, text: str) -> str:
         return "deu"
     lines = text.lstrip().split("\n")
     if len(lines) > 1 and lines[1].lower().lstrip().startswith("actor,"):
-        fields = [f.strip() for f in first.split(",")]
+        fields = [f.strip() for f in next(csv.reader([first]), [])]
         if len(fields) >= 4 and fields[2].isdigit() and fields[3].isdigit():
             return "ktab"
     if suffix in (".csv",):

@@ -51,8 +51,9 @@ class _Walker:
 
 def parse_yaml(text: str, file: str) -> tuple[Any, dict[tuple, Location]]:
     """Parse YAML text into plain data plus a map from each value's path to its location."""
-    loader = yaml.SafeLoader(text)
+    loader = None
     try:
+        loader = yaml.SafeLoader(text)
         node = loader.get_single_node()
         if node is None:
             raise ScenarioError.single(file, "the file holds no YAML document", line=1)
@@ -65,12 +66,17 @@ def parse_yaml(text: str, file: str) -> tuple[Any, dict[tuple, Location]]:
         what = " ".join(str(x) for x in (exc.context, exc.problem) if x)
         raise ScenarioError.single(file, f"YAML syntax error: {what}", line=line,
                                    column=column) from None
+    except yaml.reader.ReaderError as exc:
+        line = text[: exc.position].count("\n") + 1
+        raise ScenarioError.single(file, f"YAML cannot hold the character {exc.character!r} "
+                                   f"({exc.reason})", line=line) from None
     except yaml.YAMLError as exc:
         raise ScenarioError.single(file, f"YAML error: {exc}") from None
     except RecursionError:
         raise ScenarioError.single(file, "the YAML nests too deeply to read") from None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
     if walker.problems:
         raise ScenarioError(walker.problems)
     return data, walker.locator

@@ -1,0 +1,3 @@
+from grandbargain.cli import main
+
+main()

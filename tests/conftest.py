@@ -1,0 +1,33 @@
+"""Shared fixtures: where the external benchmark cases live, and tiny scenario documents."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+BENCHMARKS = SHARED / "benchmarks"
+
+
+@pytest.fixture
+def shared_benchmarks() -> Path:
+    """../shared/benchmarks, or a skip with the reason when it is absent."""
+    if not BENCHMARKS.is_dir():
+        pytest.skip(f"external benchmark cases absent: {BENCHMARKS} not found")
+    return BENCHMARKS
+
+
+def minimal_document(**overrides) -> dict:
+    """A small valid scenario document (two actors, one issue) to vary in tests."""
+    doc = {
+        "scenario": {"id": "tiny", "title": "Tiny"},
+        "issues": [{"id": "tariff", "name": "Tariff", "scale": {"min": 0.0, "max": 100.0},
+                    "status_quo": 50.0}],
+        "actors": [{"id": "a", "name": "A", "capability": 1.0},
+                   {"id": "b", "name": "B", "capability": 2.0}],
+        "stances": {"a": {"tariff": {"position": 20.0, "salience": 50.0}},
+                    "b": {"tariff": {"position": 80.0, "salience": 100.0}}},
+    }
+    doc.update(overrides)
+    return doc

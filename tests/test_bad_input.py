@@ -1,0 +1,228 @@
+"""Bad input: every problem reported with file, line (and column), field and what is wrong."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from grandbargain.scenario import ScenarioError, load_scenario
+
+GOOD = """\
+scenario:
+  id: tiny
+  title: Tiny
+issues:
+  - id: tariff
+    name: Tariff
+    scale: {min: 0, max: 100}
+actors:
+  - id: a
+    name: A
+    capability: 1
+  - id: b
+    name: B
+    capability: 2
+stances:
+  a:
+    tariff: {position: 20, salience: 50}
+  b:
+    tariff: {position: 80, salience: 100}
+"""
+
+
+def problems_of(tmp_path: Path, text: str | bytes, name: str = "bad.yaml", **kw):
+    path = tmp_path / name
+    path.write_bytes(text.encode() if isinstance(text, str) else text)
+    with pytest.raises(ScenarioError) as info:
+        load_scenario(path, **kw)
+    for problem in info.value.problems:
+        assert problem.location.file == str(path)
+    return info.value.problems
+
+
+def one(tmp_path, text, name: str = "bad.yaml", **kw):
+    problems = problems_of(tmp_path, text, name, **kw)
+    assert len(problems) == 1, problems
+    return problems[0]
+
+
+def test_the_good_file_loads(tmp_path):
+    (tmp_path / "good.yaml").write_text(GOOD)
+    assert len(load_scenario(tmp_path / "good.yaml").stances) == 2
+
+
+def test_yaml_syntax_error_has_line_and_column(tmp_path):
+    p = one(tmp_path, GOOD.replace("    name: A", "    name: [A"))
+    assert "YAML syntax error" in p.message
+    assert p.location.line is not None and p.location.column is not None
+
+
+def test_missing_required_field(tmp_path):
+    p = one(tmp_path, GOOD.replace("    name: Tariff\n", ""))
+    assert (p.location.line, p.field) == (5, "issues.0.name")
+    assert "missing required field 'name'" in p.message
+
+
+def test_unknown_actor_in_stances(tmp_path):
+    p = one(tmp_path, GOOD.replace("  b:\n    tariff", "  c:\n    tariff"))
+    assert (p.location.line, p.field) == (18, "stances.c")
+    assert "unknown actor 'c'" in p.message
+
+
+def test_unknown_issue_in_stances(tmp_path):
+    p = one(tmp_path, GOOD.replace("    tariff: {position: 20", "    tarif: {position: 20"))
+    assert (p.location.line, p.field) == (17, "stances.a.tarif")
+    assert "unknown issue 'tarif'" in p.message
+
+
+def test_duplicate_ids(tmp_path):
+    p = one(tmp_path, GOOD.replace("  - id: b\n", "  - id: a\n").replace("  b:\n", "  x:\n")
+            .replace("  x:\n    tariff: {position: 80, salience: 100}\n", ""))
+    assert (p.location.line, p.field) == (12, "actors.1.id")
+    assert "duplicate actor id 'a'" in p.message
+
+
+def test_duplicate_yaml_keys(tmp_path):
+    p = one(tmp_path, GOOD + "  a:\n    tariff: {position: 1, salience: 1}\n")
+    assert p.location.line == 20 and "duplicate key 'a'" in p.message
+
+
+def test_position_outside_scale(tmp_path):
+    p = one(tmp_path, GOOD.replace("position: 80", "position: 180"))
+    assert (p.location.line, p.field) == (19, "stances.b.tariff.position")
+    assert "outside the scale 0-100" in p.message
+
+
+def test_salience_outside_range(tmp_path):
+    p = one(tmp_path, GOOD.replace("salience: 100", "salience: 101"))
+    assert (p.location.line, p.field) == (19, "stances.b.tariff.salience")
+    assert "less than or equal to 100" in p.message
+
+
+@pytest.mark.parametrize("value", ["0", "-3"])
+def test_capability_must_be_positive(tmp_path, value):
+    p = one(tmp_path, GOOD.replace("capability: 2", f"capability: {value}"))
+    assert (p.location.line, p.field) == (14, "actors.1.capability")
+    assert "greater than 0" in p.message
+
+
+@pytest.mark.parametrize("value", [".nan", ".inf", "-.inf"])
+def test_nan_and_inf_are_rejected(tmp_path, value):
+    p = one(tmp_path, GOOD.replace("position: 20", f"position: {value}"))
+    assert p.field == "stances.a.tariff.position" and p.location.line == 17
+    assert "finite" in p.message
+
+
+def test_wrong_type(tmp_path):
+    p = one(tmp_path, GOOD.replace("capability: 1", "capability: lots"))
+    assert (p.location.line, p.field) == (11, "actors.0.capability")
+    assert "valid number" in p.message and "'lots'" in p.message
+
+
+def test_unknown_field_is_not_ignored(tmp_path):
+    p = one(tmp_path, GOOD.replace("    name: A\n", "    name: A\n    capabilty: 3\n"))
+    assert p.field == "actors.0.capabilty" and "unknown field" in p.message
+
+
+def test_several_problems_are_all_reported(tmp_path):
+    text = GOOD.replace("position: 80", "position: 180").replace("capability: 2", "capability: 0")
+    # Type and range errors are all reported at once (cross-references are checked after).
+    text = text.replace("salience: 50", "salience: -5")
+    fields = {p.field for p in problems_of(tmp_path, text)}
+    assert fields == {"actors.1.capability", "stances.a.tariff.salience"}
+
+
+def test_empty_file(tmp_path):
+    assert "empty" in one(tmp_path, "").message
+    assert "empty" in one(tmp_path, "  \n\n").message
+
+
+def test_yaml_that_is_not_a_mapping(tmp_path):
+    assert "mapping" in one(tmp_path, "- just\n- a list\n").message
+
+
+def test_non_utf8_bytes(tmp_path):
+    p = one(tmp_path, GOOD.encode().replace(b"name: B", b"name: B\xe9"))
+    assert "not UTF-8" in p.message and p.location.line == 13
+
+
+def test_file_over_50_mb(tmp_path):
+    path = tmp_path / "huge.yaml"
+    with open(path, "wb") as f:
+        f.truncate(50 * 1024 * 1024 + 1)
+    with pytest.raises(ScenarioError, match="limit is 50 MB"):
+        load_scenario(path)
+
+
+def test_missing_file_and_unknown_scenario(tmp_path):
+    with pytest.raises(ScenarioError, match="no such file"):
+        load_scenario(tmp_path / "nope.yaml")
+    with pytest.raises(ScenarioError, match="no shipped scenario"):
+        load_scenario("no-such-scenario")
+
+
+def test_csv_bad_number_has_line_and_column(tmp_path):
+    p = one(tmp_path, "Actor,Capability,Position,Salience\nA,1,4,50\nB,x,5,60\n", "t.csv")
+    assert (p.location.line, p.location.column, p.field) == (3, 2, "capability")
+
+
+def test_csv_missing_column(tmp_path):
+    p = one(tmp_path, "Actor,Capability,Position\nA,1,4\n", "t.csv")
+    assert p.field == "salience" and p.location.line == 1
+
+
+def test_csv_validation_errors_point_at_the_row(tmp_path):
+    p = one(tmp_path, "Actor,Capability,Position,Salience\nA,1,4,50\nB,-1,5,60\n", "t.csv")
+    assert (p.location.line, p.location.column) == (3, 2)
+
+
+def test_ktab_count_mismatch(tmp_path):
+    text = "T,d,3,1,\nActor,Description,Influence,P Position,P Salience,\nA,a,1,10,50,\n"
+    p = one(tmp_path, text, "k.csv")
+    assert "says 3 actors" in p.message and p.location.line == 1
+
+
+def test_decide_unknown_row_type(tmp_path):
+    text = "'#A'\t'x'\t'x'\t''\n'#Q'\t'y'\n"
+    p = one(tmp_path, text, "d.txt")
+    assert p.location.line == 2 and "unknown row type" in p.message
+
+
+def test_extends_errors_point_at_the_child_file(tmp_path):
+    child = tmp_path / "child.yaml"
+    child.write_text("extends: us-china-2025-07\nstances:\n  us_president:\n"
+                     "    tiktok: {position: 500}\n")
+    with pytest.raises(ScenarioError) as info:
+        load_scenario(child)
+    [problem] = info.value.problems
+    assert problem.location.file == str(child) and problem.location.line == 4
+    assert "outside the scale" in problem.message
+
+
+def test_extends_loop_is_caught(tmp_path):
+    (tmp_path / "a.yaml").write_text("extends: b.yaml\n")
+    (tmp_path / "b.yaml").write_text("extends: a.yaml\n")
+    with pytest.raises(ScenarioError, match="loops back"):
+        load_scenario(tmp_path / "a.yaml")
+
+
+def test_cli_reports_cleanly_with_status_2(tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(GOOD.replace("position: 80", "position: 180"))
+    for command in (["forecast", str(bad)], ["check", str(bad)], ["show", str(bad)]):
+        done = subprocess.run([sys.executable, "-m", "grandbargain", *command],
+                              capture_output=True, text=True)
+        assert done.returncode == 2
+        assert "Traceback" not in done.stderr
+        assert f"{bad}:19:" in done.stderr and "stances.b.tariff.position" in done.stderr
+
+
+def test_yaml_error_messages_survive_pyyaml(tmp_path):
+    # Tabs are a classic hand-editing mistake.
+    p = one(tmp_path, GOOD.replace("  id: tiny", "\tid: tiny"))
+    assert p.location.line == 2
+    assert isinstance(yaml.__version__, str)

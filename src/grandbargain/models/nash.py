@@ -15,6 +15,8 @@ breakpoints, found by bisection to the last floating-point digit (docs/decisions
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 
 from grandbargain.models._base import IssueForecast, PerIssueModel, check_choices
@@ -77,8 +79,7 @@ def nash_solution(positions: np.ndarray, weights: np.ndarray, reference: np.ndar
         from_right = -np.inf if k == last else _linear_slope(b, +1, pos, wt, lo_root, hi_root)
         if from_left >= 0 >= from_right:
             return b, (low, high)
-    for a, b in zip(breaks[:-1], breaks[1:], strict=True):
-        a, b = float(a), float(b)
+    for a, b in itertools.pairwise(breaks.tolist()):
         if (_linear_slope(a, +1, pos, wt, lo_root, hi_root) > 0
                 > _linear_slope(b, -1, pos, wt, lo_root, hi_root)):
             mid_side = pos > 0.5 * (a + b)  # which actors rise is fixed inside the piece

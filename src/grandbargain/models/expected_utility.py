@@ -45,13 +45,13 @@ class AcceptedOffer:
     actor_eu: float     # the mover's expected utility of challenging the proposer
     proposer_eu: float  # the proposer's expected utility of challenging the mover
 
-    def sentence(self, names: dict[str, str] | None = None) -> str:
+    def sentence(self, names: dict[str, str] | None = None, digits: int = 1) -> str:
         """'Belgium compromises with France: 7.0 -> 8.6' (names maps ids to display names)."""
         names = names or {}
         who, other = names.get(self.actor, self.actor), names.get(self.proposer, self.proposer)
         verb = {"confrontation": "loses a confrontation to", "compromise": "compromises with",
                 "capitulation": "capitulates to"}[self.kind]
-        return f"{who} {verb} {other}: {self.start:.1f} -> {self.end:.1f}"
+        return f"{who} {verb} {other}: {self.start:.{digits}f} -> {self.end:.{digits}f}"
 
 
 @dataclass(frozen=True)
@@ -221,7 +221,8 @@ class ExpectedUtilityModel(Model):
             accepted = tuple(
                 AcceptedOffer(actors[order[i]], actors[order[j]], core.KIND_NAMES[kind],
                               start_x, end_x, eu_i, eu_j)
-                for i, j, kind, start_x, end_x, eu_i, eu_j in offers)
+                for i, j, kind, start_x, end_x, eu_i, eu_j in sorted(
+                    offers, key=lambda offer: order[offer[0]]))  # in the actors' order
             rounds.append(Round(number, tuple(map(float, pos[inverse])),
                                 tuple(map(float, risk[inverse])), accepted, median, mean))
         previous = rounds[-2].median if len(rounds) > 1 else start_median

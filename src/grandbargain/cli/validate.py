@@ -41,6 +41,9 @@ def validate(
     cases: Annotated[Path | None, typer.Option(
         "--cases", help=f"Benchmark folder holding the case inputs (default: ${CASES_ENV} or "
         "../shared/benchmarks).", show_default=False)] = None,
+    no_cases: Annotated[bool, typer.Option(
+        "--no-cases", help="Do not run the case library (score only the --deu table).")
+    ] = False,
     catalogue: Annotated[Path | None, typer.Option(
         "--catalogue", help="Case catalogue YAML (default: the one shipped in the package).",
         show_default=False)] = None,
@@ -83,7 +86,11 @@ def validate(
     library = None
     catalogue_name = catalogue.name if catalogue else "grandbargain/validate/cases.yaml"
     try:
-        if folder.is_dir():
+        if no_cases:
+            if deu is None:
+                fail(ScenarioError.single("--no-cases", "nothing to score: give --deu FILE "
+                                          "or drop --no-cases"))
+        elif folder.is_dir():
             library = validate_library(folder, read_catalogue(catalogue), model)
         elif cases is not None or deu is None:
             fail(ScenarioError.single(str(folder), "no such folder: give the benchmark folder "

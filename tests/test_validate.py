@@ -201,6 +201,13 @@ def test_broken_and_missing_cases_are_skipped_with_reasons_and_the_run_goes_on(t
     assert {s["case"] for s in doc["library"]["skipped"]} == set(skipped)
 
 
+def test_an_empty_cases_folder_scores_nothing_and_says_why(tmp_path):
+    v = validate_library(tmp_path)
+    assert v.runs == () and len(v.skipped) == 4
+    out = invoke("validate", "--cases", str(tmp_path)).stdout
+    assert "No case of the catalogue could be read" in out
+
+
 def test_a_missing_cases_folder_is_a_clean_error(tmp_path):
     result = invoke("validate", "--cases", str(tmp_path / "nowhere"), code=2)
     assert "no such folder" in result.output and "Traceback" not in result.output
@@ -274,6 +281,9 @@ def test_synthetic_deu_through_the_command(synthetic_deu):
     text = invoke("validate", "--no-cases", "--deu", str(table), "--capabilities",
                   str(weights)).stdout
     assert "procedure COD (2 issues)" in text and "procedure CNS (1 issues)" in text
+    page = invoke("validate", "--no-cases", "--deu", str(table), "--capabilities",
+                  str(weights), "--markdown").stdout
+    assert "### DEU: procedure COD (2 issues)" in page and "| compromise | 2 | 17.1% |" in page
 
 
 def test_deu_without_capabilities_or_with_a_gap_is_a_clean_error(synthetic_deu, tmp_path):

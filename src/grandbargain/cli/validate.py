@@ -131,6 +131,9 @@ def _print_tables(library, deu, notes, out, library_tables, deu_tables) -> None:
         parts.append(rich_table(t.title, list(t.header), [list(r) for r in t.rows],
                                 list(t.numeric)))
         parts.append(Text(""))
+    if library is not None and not library.runs:
+        parts.append(Text("No case of the catalogue could be read, so nothing was scored.",
+                          style="yellow"))
     if library is not None:
         parts.append(Text("Models: " + "; ".join(f"{m.name} = {m.label}"
                                                  for m in library.models)))

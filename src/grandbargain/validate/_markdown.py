@@ -173,6 +173,8 @@ CAVEATS = (
 
 
 def reading(v: LibraryValidation) -> str:
+    if not v.runs:
+        return "No case of the catalogue could be read, so nothing was scored.\n"
     paragraphs = _ranking(primary_summary(v))
     paragraphs += ["Case by case:\n\n" + "\n".join(f"- {_case_line(run)}" for run in v.runs)]
     paragraphs += _per_model(v) + _same_forecasts(v) + _missed(v) + _secondary(v) + _rounds(v)

@@ -86,6 +86,8 @@ def cases_table(v: LibraryValidation) -> TextTable:
 
 
 def library_tables(v: LibraryValidation) -> list[TextTable]:
+    if not v.runs:
+        return []
     titles = _case_titles(v)
     primary = [s for s in v.scores if s.primary]
     secondary = [s for s in v.scores if not s.primary]

@@ -116,7 +116,7 @@ def test_library_scores_every_model_and_the_published_forecasts(shared_benchmark
         pytest.approx((9.05 - 8.833) / 6)
     assert by[("ktab-china-soe-policy", "near term (~2017)", "ktab-smp")].error == \
         pytest.approx(0.05)
-    iran = by[("iran-election-2013", "Rouhani (x = 8) won", "median")]
+    iran = by[("iran-election-2013", "Rouhani, at x = 8, won", "median")]
     assert iran.error == pytest.approx((iran.forecast - 8) / 9)
 
 

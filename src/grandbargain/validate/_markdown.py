@@ -16,6 +16,7 @@ from grandbargain.validate._tables import (
     error_text,
     library_tables,
     markdown_table,
+    outcome_text,
     share_text,
     value_text,
 )
@@ -52,24 +53,25 @@ def _case_line(run: CaseRun) -> str:
     ours = [s for s in primary if s.kind == "model" and s.error is not None]
     published = [s for s in primary if s.kind == "published"]
     outcome = primary[0].outcome
-    text = f"*{spec.title}* (outcome {value_text(outcome)}): "
+    text = f"*{spec.title}* (outcome {outcome_text(outcome)}): "
     if not ours:
         return text + "no model gave a forecast."
     low = min(ours, key=lambda s: (s.forecast, s.model))
     high = max(ours, key=lambda s: (s.forecast, s.model))
     best = min(ours, key=lambda s: (abs(s.error), s.model))
+    tied = [f"`{s.model}`" for s in ours if abs(s.error) - abs(best.error) < 1e-9]
     text += (f"our models forecast {value_text(low.forecast)} to {value_text(high.forecast)}; "
-             f"nearest `{best.model}` ({error_text(best.error)})")
+             f"nearest {_join(tied)} ({error_text(best.error)})")
     if all(s.error < 0 for s in ours):
         text += ", every model below the outcome"
     elif all(s.error > 0 for s in ours):
         text += ", every model above the outcome"
     if published:
         parts = [f"{s.label} {value_text(s.forecast)} ({error_text(s.error)})" for s in published]
-        beaten = min(abs(s.error) for s in published) < abs(best.error)
+        gap = min(abs(s.error) for s in published) - abs(best.error)
         text += f"; published: {'; '.join(parts)}"
-        text += (" — closer than any of our models" if beaten else
-                 " — no closer than our best")
+        text += (" — closer than any of our models" if gap < -1e-9 else
+                 " — as close as our best" if gap <= 1e-9 else " — farther than our best")
     return text + "."
 
 

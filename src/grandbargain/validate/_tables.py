@@ -25,6 +25,11 @@ def value_text(value: float | None) -> str:
     return DASH if value is None else f"{value:.2f}"
 
 
+def outcome_text(value: float) -> str:
+    """Outcomes as the catalogue gives them (8.833, 25), not rounded to two decimals."""
+    return f"{value:g}"
+
+
 def error_text(error: float | None) -> str:
     return DASH if error is None else f"{100 * error:+.1f}%"
 
@@ -67,7 +72,7 @@ def scores_table(title: str, scores: Sequence[Score], titles: dict[str, str],
         reading = (s.reading if first else "",) if with_reading else ()
         name = s.model if s.kind == "model" else s.label
         rows.append((case, *reading, name, value_text(s.forecast),
-                     value_text(s.outcome) if first else "", error_text(s.error)))
+                     outcome_text(s.outcome) if first else "", error_text(s.error)))
     numeric = (False, *((False,) if with_reading else ()), False, True, True, True)
     return TextTable(title, header, tuple(rows), numeric)
 

@@ -10,7 +10,7 @@ import sys
 
 import typer
 
-from grandbargain.cli import forecast, rounds, scenarios
+from grandbargain.cli import forecast, rounds, scenarios, validate
 from grandbargain.scenario import ScenarioError
 
 app = typer.Typer(
@@ -21,7 +21,7 @@ app = typer.Typer(
     add_completion=False,
 )
 
-for _group in (forecast, rounds, scenarios):
+for _group in (forecast, rounds, scenarios, validate):
     _group.register(app)
 
 

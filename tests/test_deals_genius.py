@@ -164,7 +164,8 @@ def same_points(a: np.ndarray, b: np.ndarray, tol: float = 1e-9) -> bool:
 @pytest.mark.parametrize("name", DOMAINS)
 def test_same_frontier_and_nash_as_negmas(genius, name):
     pytest.importorskip("negmas", reason="negmas (test-only reference) not installed")
-    from negmas.preferences import nash_points, pareto_frontier as negmas_frontier
+    from negmas.preferences import nash_points
+    from negmas.preferences import pareto_frontier as negmas_frontier
 
     folder = genius / name
     outcome_space, ufuns = negmas_ufuns(folder)

@@ -19,11 +19,12 @@ from math import prod
 
 import numpy as np
 
-from grandbargain.deals._frontier import CHUNK, Frontier, _chunks, _mixed_radix
+from grandbargain.deals._frontier import Frontier, _chunks, _mixed_radix
 
 SOLUTIONS = ("nash", "kalai_smorodinsky", "egalitarian", "utilitarian")
 RELATIVE_TOLERANCE = 1e-9
 ENUMERATION_LIMIT = 2_000_000
+CHUNK = 1 << 16
 
 
 @dataclass(frozen=True, eq=False)
@@ -193,20 +194,30 @@ def _share(frontier: Frontier, d: np.ndarray, tol: np.ndarray, exact_limit: int,
     total = prod(sizes)
     if space.additive and total <= exact_limit:
         return _count_exact(space, allowed, d + tol) / total, True, 0
-    inside = feasible = 0
     if total <= min(exact_limit, ENUMERATION_LIMIT):
         batches = (_mixed_radix(flat, sizes) for flat in _chunks(total, CHUNK))
         exact = True
     else:
         rng = np.random.default_rng(seed)
-        batches = (np.column_stack([rng.integers(0, s, size=n) for s in sizes])
+        batches = ((rng.random((n, len(sizes))) * sizes).astype(np.int64)
                    for n in [CHUNK] * (sample // CHUNK) + [sample % CHUNK] if n)
         exact = False
+    inside = feasible = 0
+    tables = [space.values[d_][options] for d_, options in enumerate(allowed)]
     for positions in batches:
-        packages = np.column_stack([allowed[d_][positions[:, d_]] for d_ in range(len(sizes))])
-        ok = space.feasible(packages)
-        feasible += int(ok.sum())
-        inside += int(np.all(space.utilities(packages[ok]) - d > tol, axis=1).sum())
+        if space.additive:
+            utilities = np.zeros((len(positions), space.n_parties))
+            for d_, table in enumerate(tables):
+                utilities += table[positions[:, d_]]
+            feasible += len(positions)
+        else:
+            packages = np.empty_like(positions)
+            for d_, options in enumerate(allowed):
+                packages[:, d_] = options[positions[:, d_]]
+            ok = space.feasible(packages)
+            feasible += int(ok.sum())
+            utilities = space.utilities(packages[ok])
+        inside += int(np.all(utilities - d > tol, axis=1).sum())
     if feasible == 0:
         return None, exact, 0
     return inside / feasible, exact, 0 if exact else sample

@@ -165,12 +165,14 @@ def case_a() -> tuple[list[list[str]], list[str]]:
 def case_all(label: str, n_issues: int, n_options: int, n_parties: int, seed: int) -> list[str]:
     space = random_space(n_issues, n_options, n_parties, seed, status_quo=True)
     run_time, (frontier, _, z) = timed(ours_all, space, repeat=5)
+    frontier_time, _ = timed(pareto_frontier, space, repeat=5)
     peak = peak_memory(ours_all, space)
     share = f"ZOPA share {z.share:.3g} ({'exact' if z.share_exact else 'sampled'})"
     return [f"({label}) ours: frontier + 4 solutions + ZOPA, {n_parties} parties, "
             f"{n_issues}x{n_options} ({float(space.n_packages):.2g} packages)",
             seconds(run_time), "", mb(peak),
-            f"{len(frontier)} points, {z.packages} in the ZOPA; {share}"]
+            f"{len(frontier)} points ({seconds(frontier_time)} for the frontier alone), "
+            f"{z.packages} in the ZOPA; {share}"]
 
 
 def main() -> None:
@@ -187,7 +189,14 @@ def main() -> None:
             f"- Random additive utilities (numpy seed {SEED}, +1 and +2 for b and c). "
             "Disagreement point: (a) each party's worst package, as NegMAS's `nash_points` "
             "assumes; (b, c) a random status-quo package. (b, c) include the ZOPA with its "
-            "share of the package space estimated from 200,000 seeded random packages.")
+            "share of the package space estimated from 200,000 seeded random packages.\n"
+            "- NegMAS 0.16.0 needs setuptools>=83 (which drops `pkg_resources`) and "
+            "cloudpickle>=3.1; installed into the shared Python it would replace setuptools 65, "
+            "so here it lives in a venv that sees the shared packages "
+            "(`python -m venv --system-site-packages /work/venvs/negmas`, then "
+            "`pip install negmas==0.16.0`), and this benchmark and the NegMAS comparison test run "
+            "with `/work/venvs/negmas/bin/python`. On a fresh machine `pip install -e .[dev]` "
+            "installs it directly.")
     print(body)
     from _record import record
 

@@ -188,3 +188,20 @@ def test_escalation_fallback_widens_the_zopa():
     worse = deal_space(load_scenario("escalation"))
     assert np.all(worse.disagreement < base.disagreement)
     assert zopa(pareto_frontier(worse)).share > zopa(pareto_frontier(base)).share
+
+
+def test_three_principals():
+    doc = two_principals()
+    doc["actors"].append({"id": "c", "name": "C", "capability": 1.0})
+    doc["stances"]["c"] = {"tariff": {"position": 50.0, "salience": 80.0},
+                           "chips": {"position": 5.0, "salience": 80.0}}
+    doc["principals"].append({"id": "pc", "name": "C", "actors": ["c"],
+                              "red_lines": {"chips": {"reject_above": 7.5}}})
+    result = analyse(deal_space(scenario(doc)))
+    assert result.space.n_parties == 3
+    assert all(result.space.issues[1].options[o].value <= 7.5
+               for o in result.frontier.packages[:, 1])
+    assert result.zopa.area is None
+    for terms in result.solutions.values():
+        if terms is not None:
+            assert np.all(terms.solution.gains >= -1e-12)

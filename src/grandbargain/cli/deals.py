@@ -83,7 +83,7 @@ def parse_disagreement(spec: str | None, scenario: Scenario) -> dict[str, float]
 
 def _analysis(scenario: str | None, input_format: str | None, red_line: list[str] | None,
               disagreement: str | None, top: int):
-    from grandbargain.deals import analyse, deal_space, read_domain
+    from grandbargain.deals import FrontierTooLarge, analyse, deal_space, read_domain
 
     try:
         if scenario is not None and Path(scenario).is_dir():
@@ -99,6 +99,9 @@ def _analysis(scenario: str | None, input_format: str | None, red_line: list[str
         return analyse(space, top=top)
     except ScenarioError as exc:
         fail(exc)
+        raise
+    except FrontierTooLarge as exc:
+        fail(ScenarioError.single(scenario or "scenario", str(exc)))
         raise
 
 

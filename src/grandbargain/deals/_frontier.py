@@ -25,7 +25,7 @@ from math import prod
 import numpy as np
 
 from grandbargain.deals._pareto import first_of_ties, nondominated, quantize, quantum
-from grandbargain.deals._space import DealSpace
+from grandbargain.deals._space import DealSpace, Interaction
 
 CHUNK = 1 << 18
 MAX_ENUMERATION = 200_000_000
@@ -165,7 +165,7 @@ def _block(space: DealSpace, group: tuple[int, ...], q: np.ndarray, ties: str) -
             hit = np.ones(len(flat), dtype=bool)
             for d, opts in term.when.items():
                 hit &= np.isin(options[:, local[d]], list(opts))
-            if hasattr(term, "party"):
+            if isinstance(term, Interaction):
                 utility[hit, term.party] += term.value
             else:
                 ok &= ~hit

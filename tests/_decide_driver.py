@@ -2,8 +2,8 @@
 
 This script runs inside the separate virtual environment that holds the reference package (its
 pinned numpy 1.23 / pandas 1.5 / PyQt5 would break the project's own environment), never in the
-project's. Usage: `python _decide_driver.py FILE ROUNDS SEED [deterministic]`. See
-`_decide_reference.py`.
+project's. Usage: `python _decide_driver.py FILE ROUNDS SEED[,SEED...] [deterministic]` prints
+a JSON list, one run per seed. See `_decide_reference.py`.
 
 With `deterministic`, the two places where the reference's result is decided by chance are made
 deterministic, and nothing else is changed (docs/decisions.md, EX-01 and EX-04):
@@ -11,7 +11,7 @@ deterministic, and nothing else is changed (docs/decisions.md, EX-01 and EX-04):
   is carried out, and none is put back into the list twice;
 - an expected outcome within 1e-9 of the demander's position counts as exactly at it (where the
   reference's 28-digit decimals leave it a hair to one side or the other, or exactly on it).
-grandbargain with `tie_break="ordered", at_demander="pass"` follows the same two rules, so the
+grandbargain with `tie_break="ordered", variant="decide"` follows the same two rules, so the
 two can be compared exchange by exchange over many rounds.
 """
 
@@ -85,7 +85,6 @@ def main(path: str, rounds: int, seed: int, deterministic: bool = False) -> dict
                                                           randomized_value="0")
     if deterministic:
         _order_ties(model)
-        _outcome_at_demander_is_exact()
     issues = {issue.name: {"low": _num(issue.lower), "high": _num(issue.upper)}
               for issue in model.issues}
     record: list[dict] = []
@@ -112,9 +111,6 @@ def main(path: str, rounds: int, seed: int, deterministic: bool = False) -> dict
         def end_loop(self, iteration, repetition):
             record[-1]["outcome"] = {i.name: _num(v) for i, v in self.model_ref.nbs.items()}
             record[-1]["ties"] = self.model_ref.tie_count - record[-1]["ties_before"]
-            record[-1]["positions"] = {
-                issue.name: {actor.actor_id: _num(ai.position) for actor, ai in row.items()}
-                for issue, row in self.model_ref.actor_issues.items()}
 
     observable = Observable(model, None)
     Recorder(observable)
@@ -129,5 +125,8 @@ def main(path: str, rounds: int, seed: int, deterministic: bool = False) -> dict
 
 
 if __name__ == "__main__":
-    json.dump(main(sys.argv[1], int(sys.argv[2]), int(sys.argv[3]),
-                   sys.argv[4:5] == ["deterministic"]), sys.stdout)
+    file, rounds, seeds = sys.argv[1], int(sys.argv[2]), sys.argv[3].split(",")
+    deterministic = sys.argv[4:5] == ["deterministic"]
+    if deterministic:
+        _outcome_at_demander_is_exact()
+    json.dump([main(file, rounds, int(seed), deterministic) for seed in seeds], sys.stdout)

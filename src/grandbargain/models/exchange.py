@@ -28,6 +28,7 @@ from grandbargain.models._base import IssueForecast, Model, ModelResult
 from grandbargain.scenario import Scenario
 
 TIE_BREAKS = ("random", "ordered")
+VARIANTS = ("spec", "decide")
 
 
 @dataclass(frozen=True)
@@ -80,6 +81,7 @@ class ExchangeRun:
     rounds: tuple[ExchangeRound, ...]
     seed: int | None
     tie_break: str
+    variant: str
 
     @property
     def initial(self) -> Mapping[str, float | None]:
@@ -91,7 +93,7 @@ class ExchangeRun:
         return self.rounds[-1].forecast
 
 
-def _check_options(rounds: int, seed: int | None, tie_break: str) -> None:
+def _check_options(rounds: int, seed: int | None, tie_break: str, variant: str) -> None:
     if isinstance(rounds, bool) or not isinstance(rounds, int | np.integer) or rounds < 1:
         raise ValueError(f"rounds must be a whole number >= 1, got {rounds!r}")
     if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int | np.integer)
@@ -99,6 +101,8 @@ def _check_options(rounds: int, seed: int | None, tie_break: str) -> None:
         raise ValueError(f"seed must be a whole number >= 0 or None, got {seed!r}")
     if tie_break not in TIE_BREAKS:
         raise ValueError(f"tie_break must be one of {', '.join(TIE_BREAKS)}, got {tie_break!r}")
+    if variant not in VARIANTS:
+        raise ValueError(f"variant must be one of {', '.join(VARIANTS)}, got {variant!r}")
 
 
 def normalised_inputs(scenario: Scenario) -> tuple[np.ndarray, np.ndarray, np.ndarray,
@@ -115,14 +119,21 @@ def normalised_inputs(scenario: Scenario) -> tuple[np.ndarray, np.ndarray, np.nd
 
 
 def run_exchange_model(scenario: Scenario, rounds: int = 10, seed: int | None = 0,
-                       tie_break: str = "random") -> ExchangeRun:
-    """Run the exchange model for `rounds` rounds. Ties between equal highest gains go to a
-    random choice seeded by `seed` ("random"), or to the first candidate in Decide's creation
-    order ("ordered"), EX-01."""
-    _check_options(rounds, seed, tie_break)
+                       tie_break: str = "random", variant: str = "spec") -> ExchangeRun:
+    """Run the exchange model for `rounds` rounds.
+
+    tie_break: equal highest gains go to a random choice seeded by `seed` ("random"), or to the
+    first candidate in Decide's creation order ("ordered"), EX-01.
+    variant: "spec" follows models.md section 5; "decide" reproduces decide-exchange-model
+    2022.1.28 in the two places where its arithmetic departs from it (EX-04): an outcome that
+    already sits at the demander's position does not stop a further move, and the move that
+    brings the outcome to the demander's position is measured from the supplier's first
+    recorded vote rather than its current one (which can carry the supplier past its partner).
+    """
+    _check_options(rounds, seed, tie_break, variant)
     x, s, c, low, width = normalised_inputs(scenario)
     rng = np.random.default_rng(seed) if tie_break == "random" else None
-    raw = core.run_rounds(x, s, c, rounds, rng)
+    raw = core.run_rounds(x, s, c, rounds, rng, decide=variant == "decide")
     issues = [i.id for i in scenario.issues]
     actors = [a.id for a in scenario.actors]
 
@@ -147,7 +158,7 @@ def run_exchange_model(scenario: Scenario, rounds: int = 10, seed: int | None = 
         out.append(ExchangeRound(number, outcome(rr.start), outcome(rr.outcome), exchanges,
                                  rr.candidates))
     return ExchangeRun(scenario.id, tuple(out), seed if tie_break == "random" else None,
-                       tie_break)
+                       tie_break, variant)
 
 
 class ExchangeModel(Model):
@@ -156,13 +167,16 @@ class ExchangeModel(Model):
     name = "exchange"
     label = "Exchange (Stokman equal gain)"
 
-    def __init__(self, rounds: int = 10, seed: int | None = 0, tie_break: str = "random") -> None:
+    def __init__(self, rounds: int = 10, seed: int | None = 0, tie_break: str = "random",
+                 variant: str = "spec") -> None:
         self.rounds = rounds
         self.seed = seed
         self.tie_break = tie_break
+        self.variant = variant
 
     def run(self, scenario: Scenario) -> ExchangeRun:
-        return run_exchange_model(scenario, self.rounds, self.seed, self.tie_break)
+        return run_exchange_model(scenario, self.rounds, self.seed, self.tie_break,
+                                  self.variant)
 
     def forecast(self, scenario: Scenario) -> ModelResult:
         run = self.run(scenario)

@@ -10,7 +10,13 @@ import sys
 
 import typer
 
-from grandbargain.cli import forecast, scenarios
+from grandbargain.cli import (
+    deals,
+    forecast,
+    rounds,
+    scenarios,
+    validate,
+)
 from grandbargain.scenario import ScenarioError
 
 app = typer.Typer(
@@ -21,7 +27,13 @@ app = typer.Typer(
     add_completion=False,
 )
 
-for _group in (forecast, scenarios):
+for _group in (
+    forecast,
+    rounds,
+    deals,
+    validate,
+    scenarios,
+):
     _group.register(app)
 
 

@@ -6,23 +6,41 @@
 from grandbargain.models._base import IssueForecast, Model, ModelResult, PerIssueModel
 from grandbargain.models.compromise import CompromiseModel, weighted_mean
 from grandbargain.models.exchange import ExchangeModel, run_exchange_model
+from grandbargain.models.expected_utility import (
+    AcceptedOffer,
+    ExpectedUtilityModel,
+    Round,
+    Run,
+    ScholzExpectedUtilityModel,
+)
 from grandbargain.models.median import WeightedMedianModel, weighted_median
+from grandbargain.models.nash import NashModel, nash_solution
 
 MODELS: dict[str, type[Model]] = {
     CompromiseModel.name: CompromiseModel,
     WeightedMedianModel.name: WeightedMedianModel,
+    NashModel.name: NashModel,
+    ExpectedUtilityModel.name: ExpectedUtilityModel,
+    ScholzExpectedUtilityModel.name: ScholzExpectedUtilityModel,
     ExchangeModel.name: ExchangeModel,
 }
 
 __all__ = [
     "MODELS",
+    "AcceptedOffer",
     "CompromiseModel",
     "ExchangeModel",
+    "ExpectedUtilityModel",
     "IssueForecast",
     "Model",
     "ModelResult",
+    "NashModel",
     "PerIssueModel",
+    "Round",
+    "Run",
+    "ScholzExpectedUtilityModel",
     "WeightedMedianModel",
+    "nash_solution",
     "run_exchange_model",
     "weighted_mean",
     "weighted_median",

@@ -4,6 +4,7 @@ every format shows the same numbers."""
 
 from grandbargain.report._forecast_table import anchor_text, forecast_document, forecast_rows
 from grandbargain.report._render import fmt_number, rich_table, to_csv, to_json
+from grandbargain.report._rounds_table import rounds_document, rounds_rows
 
 __all__ = [
     "anchor_text",
@@ -11,6 +12,8 @@ __all__ = [
     "forecast_document",
     "forecast_rows",
     "rich_table",
+    "rounds_document",
+    "rounds_rows",
     "to_csv",
     "to_json",
 ]

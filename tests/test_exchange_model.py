@@ -156,9 +156,28 @@ def test_model_interface():
 
 @pytest.mark.parametrize("options", [{"rounds": 0}, {"rounds": 2.5}, {"seed": -1},
                                      {"tie_break": "coin"}, {"variant": "maybe"}])
+def test_one_issue_gives_no_forecast_of_its_own():
+    s = scenario({"X": {"a": (100, 90)}, "Y": {"a": (0, 40)}})
+    result = ExchangeModel().forecast(s)
+    assert result.value("a") is None
+    assert "two" in result.forecasts[0].detail["reason"]
+    assert run_exchange_model(s).final == pytest.approx({"a": 90 / 1.3})
+
+
 def test_bad_options_are_clear_errors(options):
     with pytest.raises(ValueError, match=next(iter(options))):
         run_exchange_model(_clones(), **options)
+
+
+def test_too_many_candidate_exchanges_is_a_clear_error():
+    from grandbargain.models import _exchange_core as core
+
+    rng = np.random.default_rng(3)
+    x = rng.uniform(0, 100, (12, 40))
+    s = rng.uniform(0.1, 1, x.shape)
+    with pytest.raises(ValueError, match=r"would weigh [\d,]+ candidate exchanges.*40 issues"):
+        core.run_rounds(x, s, np.ones_like(x), 1, None, max_candidates=1000)
+    assert core.count_candidates(x, s) == core.build_candidates(core.new_board(x, s), s).size
 
 
 def _check_exchange(s, e, x_before):

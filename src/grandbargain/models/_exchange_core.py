@@ -28,6 +28,7 @@ FLOOR = 1e-10  # a gain or move this small or smaller does not count (models.md)
 TIE_RTOL = 1e-12  # gains within this relative distance of the best tie (EX-02)
 SCALE_TOL = 1e-9  # a voting position may touch a scale end up to rounding (EX-02)
 OUTCOME_TOL = 1e-9  # an outcome this close to a demander's position is at it (EX-04)
+MAX_CANDIDATES = 300_000  # a few hundred MB of working arrays at most (EX-14)
 FIXED_WEIGHT = 0.1  # start-position update: x + (0.1 + 0.4 (1 - s)) (y - x)
 SALIENCE_WEIGHT = 0.4
 
@@ -87,6 +88,18 @@ def new_board(x: np.ndarray, w: np.ndarray) -> Board:
     n, m = x.shape
     return Board(x0=x, w=w, W=w.sum(axis=0), O=expected_outcomes(x, w), vote=x.copy(),
                  record=np.full((n, m, n), np.nan), shift=np.zeros((n, m)))
+
+
+def count_candidates(x: np.ndarray, w: np.ndarray) -> int:
+    """How many candidate exchanges a round from positions x has (cheap: no candidates built)."""
+    O = expected_outcomes(x, w)  # noqa: N806 - the paper's name
+    active = np.isfinite(x) & (w > 0)
+    below = (active & (x <= O)).astype(float)
+    above = (active & ~(x <= O)).astype(float)
+    both_above, both_below = above.T @ above, below.T @ below
+    below_above = below.T @ above  # [p, q]: below on p and above on q
+    pairs = both_above * both_below + below_above * below_above.T
+    return int(np.triu(pairs, k=1).sum())
 
 
 def build_candidates(b: Board, s: np.ndarray, decide: bool = False) -> Candidates:
@@ -362,13 +375,19 @@ def run_round(x: np.ndarray, s: np.ndarray, w: np.ndarray, rng: np.random.Genera
 
 
 def run_rounds(x: np.ndarray, s: np.ndarray, c: np.ndarray, rounds: int,
-               rng: np.random.Generator | None, decide: bool = False
-               ) -> list[RoundRows]:
+               rng: np.random.Generator | None, decide: bool = False,
+               max_candidates: int = MAX_CANDIDATES) -> list[RoundRows]:
     """`rounds` rounds from starting positions x (0-100 scale), saliences s and powers c."""
     w = np.where(np.isfinite(x), c * s, 0.0)
     s = np.where(np.isfinite(x), s, 0.0)
     out = []
     for _ in range(rounds):
+        size = count_candidates(x, w)
+        if size > max_candidates:
+            raise ValueError(
+                f"the exchange model would weigh {size:,} candidate exchanges in a round "
+                f"({x.shape[1]} issues, {x.shape[0]} actors; at most {max_candidates:,}): "
+                "run it on the issues that are bargained together (EX-14)")
         result = run_round(x, s, w, rng, decide)
         out.append(result)
         x = result.next_positions

@@ -179,6 +179,10 @@ class ExchangeModel(Model):
                                   self.variant)
 
     def forecast(self, scenario: Scenario) -> ModelResult:
+        if len(scenario.issues) < 2:  # nothing to link: no forecast of its own (EX-15)
+            reason = "the exchange model links issues: it needs at least two"
+            return self._result([IssueForecast(i.id, None, {"reason": reason})
+                                 for i in scenario.issues])
         run = self.run(scenario)
         forecasts = []
         for issue in scenario.issues:

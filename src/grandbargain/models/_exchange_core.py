@@ -92,10 +92,10 @@ def new_board(x: np.ndarray, w: np.ndarray) -> Board:
 
 def count_candidates(x: np.ndarray, w: np.ndarray) -> int:
     """How many candidate exchanges a round from positions x has (cheap: no candidates built)."""
-    O = expected_outcomes(x, w)  # noqa: N806 - the paper's name
+    outcome = expected_outcomes(x, w)
     active = np.isfinite(x) & (w > 0)
-    below = (active & (x <= O)).astype(float)
-    above = (active & ~(x <= O)).astype(float)
+    below = (active & (x <= outcome)).astype(float)
+    above = (active & ~(x <= outcome)).astype(float)
     both_above, both_below = above.T @ above, below.T @ below
     below_above = below.T @ above  # [p, q]: below on p and above on q
     pairs = both_above * both_below + below_above * below_above.T

@@ -154,8 +154,6 @@ def test_model_interface():
     assert f.detail["start"] == pytest.approx(run.initial[f.issue])
 
 
-@pytest.mark.parametrize("options", [{"rounds": 0}, {"rounds": 2.5}, {"seed": -1},
-                                     {"tie_break": "coin"}, {"variant": "maybe"}])
 def test_one_issue_gives_no_forecast_of_its_own():
     s = scenario({"X": {"a": (100, 90)}, "Y": {"a": (0, 40)}})
     result = ExchangeModel().forecast(s)
@@ -164,6 +162,8 @@ def test_one_issue_gives_no_forecast_of_its_own():
     assert run_exchange_model(s).final == pytest.approx({"a": 90 / 1.3})
 
 
+@pytest.mark.parametrize("options", [{"rounds": 0}, {"rounds": 2.5}, {"seed": -1},
+                                     {"tie_break": "coin"}, {"variant": "maybe"}])
 def test_bad_options_are_clear_errors(options):
     with pytest.raises(ValueError, match=next(iter(options))):
         run_exchange_model(_clones(), **options)

@@ -12,6 +12,7 @@ import typer
 
 from grandbargain.cli import (
     deals,
+    exchanges,
     forecast,
     rounds,
     scenarios,
@@ -30,6 +31,7 @@ app = typer.Typer(
 for _group in (
     forecast,
     rounds,
+    exchanges,
     deals,
     validate,
     scenarios,

@@ -4,13 +4,21 @@ every format shows the same numbers."""
 
 from grandbargain.report._forecast_table import anchor_text, forecast_document, forecast_rows
 from grandbargain.report._render import fmt_number, rich_table, to_csv, to_json
+from grandbargain.report._uncertainty_table import (
+    interval_text,
+    likely_anchor_text,
+    uncertainty_rows,
+)
 
 __all__ = [
     "anchor_text",
     "fmt_number",
     "forecast_document",
     "forecast_rows",
+    "interval_text",
+    "likely_anchor_text",
     "rich_table",
     "to_csv",
     "to_json",
+    "uncertainty_rows",
 ]

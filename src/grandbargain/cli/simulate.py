@@ -109,9 +109,9 @@ def _table(document: dict, scenario, lg: str):
     sim = document["simulation"]
     title = f"{scenario.text(lg)}: {sim['draws']:,} {word('draws', lg)}, seed {sim['seed']}"
     noise = sim["noise"]
-    caption = (f"Point forecast [5%–95% of the draws]; draws stay within each scale, so near "
-               f"its ends the point can fall outside the interval. Noise (sd, % of scale): position "
-               f"{noise['position']:g}, salience {noise['salience']:g}, capability "
+    caption = ("Point forecast [5%–95% of the draws]; draws stay within each scale, so near "
+               "its ends the point can fall outside the interval. Noise (sd, % of scale): "
+               f"position {noise['position']:g}, salience {noise['salience']:g}, capability "
                f"{noise['capability']:g}; {noise['distribution']}; "
                f"{sim['stance_ranges_used']} stance ranges. Ensemble weights: "
                + ", ".join(f"{k} {v:g}" for k, v in document["ensemble"]["weights"].items())

@@ -30,8 +30,8 @@ def error(*args: str) -> str:
 
 
 def test_simulate_json_has_every_issue_model_and_the_ensemble():
-    doc = json.loads(run("simulate", "-n", "500", "--seed", "5", *NOISE, "-f", "json"))
-    assert doc["simulation"]["draws"] == 500 and doc["simulation"]["seed"] == 5
+    doc = json.loads(run("simulate", "-n", "200", "--seed", "5", *NOISE, "-f", "json"))
+    assert doc["simulation"]["draws"] == 200 and doc["simulation"]["seed"] == 5
     assert doc["simulation"]["noise"]["position"] == 10
     assert [m["name"] for m in doc["models"]] == list(MODELS)
     assert len(doc["issues"]) == 11
@@ -43,9 +43,9 @@ def test_simulate_json_has_every_issue_model_and_the_ensemble():
 
 
 def test_simulate_is_reproducible_and_the_seed_matters():
-    first = run("simulate", "-n", "300", "--seed", "1", *NOISE, "-f", "json")
-    assert run("simulate", "-n", "300", "--seed", "1", *NOISE, "-f", "json") == first
-    assert run("simulate", "-n", "300", "--seed", "2", *NOISE, "-f", "json") != first
+    first = run("simulate", "-n", "100", "--seed", "1", *NOISE, "-f", "json")
+    assert run("simulate", "-n", "100", "--seed", "1", *NOISE, "-f", "json") == first
+    assert run("simulate", "-n", "100", "--seed", "2", *NOISE, "-f", "json") != first
 
 
 def test_simulate_csv_and_table():
@@ -87,15 +87,15 @@ def test_missing_dask_gives_the_install_hint(monkeypatch):
 
 def test_forecast_with_draws_adds_intervals_and_keeps_the_point_forecasts():
     plain = json.loads(run("forecast", "-f", "json"))
-    doc = json.loads(run("forecast", "--draws", "400", *NOISE, "-f", "json"))
+    doc = json.loads(run("forecast", "--draws", "200", *NOISE, "-f", "json"))
     for before, after in zip(plain["issues"], doc["issues"], strict=True):
         assert after["forecasts"] == before["forecasts"]
         for name in MODELS:
             spread = after["intervals"][name]
             assert spread["q05"] <= spread["median"] <= spread["q95"]
-    assert doc["simulation"]["draws"] == 400
-    header = next(csv.reader(io.StringIO(run("forecast", "--draws", "100", *NOISE, "-f",
+    assert doc["simulation"]["draws"] == 200
+    header = next(csv.reader(io.StringIO(run("forecast", "--draws", "50", *NOISE, "-f",
                                              "csv"))))
     assert "compromise_q05" in header and "median_q95" in header
-    table = run("forecast", "--draws", "100", *NOISE)
+    table = run("forecast", "--draws", "50", *NOISE, "-m", "compromise")
     assert "5%–95%" in table

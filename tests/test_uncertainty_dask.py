@@ -21,8 +21,9 @@ pytest.importorskip("distributed", reason="the [dask] extra is not installed")
 
 pytestmark = pytest.mark.slow
 runner = CliRunner()
-ARGS = ["simulate", "--draws", "1500", "--chunk-size", "200", "--seed", "42", "--noise",
-        "position=10,salience=15,capability=20", "--format", "json", "--no-progress"]
+ARGS = ["simulate", "--draws", "600", "--chunk-size", "100", "--seed", "42", "--noise",
+        "position=10,salience=15,capability=20", "--format", "json", "--no-progress",
+        "-m", "compromise", "-m", "median", "-m", "eu"]
 
 
 def simulate_json(*extra: str) -> str:

@@ -10,7 +10,7 @@ import sys
 
 import typer
 
-from grandbargain.cli import forecast, scenarios, simulate
+from grandbargain.cli import forecast, rounds, scenarios, simulate
 from grandbargain.scenario import ScenarioError
 
 app = typer.Typer(
@@ -21,7 +21,7 @@ app = typer.Typer(
     add_completion=False,
 )
 
-for _group in (forecast, scenarios, simulate):
+for _group in (forecast, rounds, scenarios, simulate):
     _group.register(app)
 
 

@@ -4,6 +4,7 @@ every format shows the same numbers."""
 
 from grandbargain.report._forecast_table import anchor_text, forecast_document, forecast_rows
 from grandbargain.report._render import fmt_number, rich_table, to_csv, to_json
+from grandbargain.report._rounds_table import rounds_document, rounds_rows
 from grandbargain.report._uncertainty_table import (
     interval_text,
     likely_anchor_text,
@@ -18,6 +19,8 @@ __all__ = [
     "interval_text",
     "likely_anchor_text",
     "rich_table",
+    "rounds_document",
+    "rounds_rows",
     "to_csv",
     "to_json",
     "uncertainty_rows",

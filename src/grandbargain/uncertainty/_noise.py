@@ -86,6 +86,7 @@ class BaseInputs:
 
     positions: np.ndarray      # NaN where the actor takes no part
     saliences: np.ndarray      # 0-1
+    salience_percent: np.ndarray  # 0-100 as stated (draws are made on this scale)
     capabilities: np.ndarray   # per stance (capability_matrix)
     takes_part: np.ndarray
     range_low: np.ndarray      # where a position may go (the stance's range or the scale)
@@ -114,9 +115,12 @@ def base_inputs(scenario: Scenario, noise: Noise) -> BaseInputs:
             has_range[i, d] = True
             low[i, d] = st.position if st.low is None else st.low
             high[i, d] = st.position if st.high is None else st.high
+    percent = np.zeros(shape)
+    for st in scenario.stances:
+        percent[scenario.actor_index[st.actor], scenario.issue_index[st.issue]] = st.salience
     sd = np.where(has_range, 0.0, noise.position / 100.0 * (issues_high - issues_low))
-    return BaseInputs(scenario.positions, scenario.saliences, scenario.capability_matrix,
-                      scenario.takes_part, low, high, has_range, sd)
+    return BaseInputs(scenario.positions, scenario.saliences, percent,
+                      scenario.capability_matrix, scenario.takes_part, low, high, has_range, sd)
 
 
 def truncated(distribution: str, centre: np.ndarray, sd: np.ndarray, low: np.ndarray,
@@ -200,8 +204,10 @@ def draw_inputs(base: BaseInputs, noise: Noise, streams: dict[str, np.random.Gen
     saliences = np.broadcast_to(base.saliences, shape)
     if noise.salience > 0:
         u = streams["salience"].random(shape)
-        sd = np.full(base.saliences.shape, noise.salience / 100.0)
-        drawn = truncated(noise.distribution, base.saliences, sd, 0.0, 1.0, u)
+        sd = np.full(base.saliences.shape, noise.salience)
+        # drawn on the stated 0-100 scale and divided by 100 as the scenario does, so a
+        # scenario rebuilt from a draw holds these saliences to the last digit
+        drawn = truncated(noise.distribution, base.salience_percent, sd, 0.0, 100.0, u) / 100.0
         saliences = np.where(base.takes_part, drawn, 0.0)
     capabilities = np.broadcast_to(base.capabilities, shape)
     if noise.capability > 0:

@@ -90,7 +90,7 @@ def scenario_for_draw(scenario: Scenario, positions: np.ndarray, saliences: np.n
     stances = []
     for st in scenario.stances:
         i, d = scenario.actor_index[st.actor], scenario.issue_index[st.issue]
-        salience = st.salience if saliences[i, d] == base_s[i, d] else saliences[i, d] * 100.0
+        salience = st.salience if saliences[i, d] == base_s[i, d] else _percent(saliences[i, d])
         capability = None
         if st.capability is not None:
             overridden[i, d] = True
@@ -106,6 +106,19 @@ def scenario_for_draw(scenario: Scenario, positions: np.ndarray, saliences: np.n
             value = actor.capability * capabilities[i, 0] / scenario.capability_matrix[i, 0]
         actors.append(dataclasses.replace(actor, capability=float(value)))
     return dataclasses.replace(scenario, stances=tuple(stances), actors=tuple(actors))
+
+
+def _percent(share: float) -> float:
+    """A 0-100 salience that the scenario reads back (divided by 100) as exactly `share`,
+    so a model that is sensitive to the last digit sees the drawn value itself."""
+    share = float(share)
+    value = share * 100.0
+    for _ in range(8):
+        back = value / 100.0
+        if back == share:
+            return value
+        value = float(np.nextafter(value, np.inf if back < share else -np.inf))
+    return share * 100.0
 
 
 def _loop_over_scenarios(model: Model, scenario: Scenario, draws: Draws) -> np.ndarray:

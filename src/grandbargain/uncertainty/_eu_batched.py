@@ -158,20 +158,25 @@ def _median(x, w, width, variant):
     return weighted_median_draws(x, w)
 
 
-def _challenges(x, s, w, r, width, settings, median):
+def _textbook_probabilities(x, w, width):
+    """The textbook's P[i, j]: votes with exponent 1, so the same for every r in a round."""
+    return probabilities_textbook(vote_margins(x, w, np.ones_like(x), width))
+
+
+def _challenges(x, s, w, r, width, settings, median, p_textbook=None):
     if settings.variant == "scholz-2011":
         p = probabilities_scholz(vote_margins(x, w, r, width))
         return scholz_challenges(x, s, p, r, settings.q, width)
-    p = probabilities_textbook(vote_margins(x, w, np.ones_like(x), width))
+    p = _textbook_probabilities(x, w, width) if p_textbook is None else p_textbook
     table = textbook_challenges(x, s, p, r, settings.q, settings.t, median, width)
     return table, _transpose(table)
 
 
-def _risk(x, s, w, width, settings, median):
+def _risk(x, s, w, width, settings, median, p_textbook=None):
     ones = np.ones_like(x)
     if settings.risk == "neutral":
         return ones
-    own, _ = _challenges(x, s, w, ones, width, settings, median)
+    own, _ = _challenges(x, s, w, ones, width, settings, median, p_textbook)
     return risk_exponents(security(own))
 
 
@@ -185,11 +190,12 @@ def run_draws(x, s, c, width, rounds: int, settings, tolerance):
     going = np.arange(x.shape[0])
     risk = None
     for _ in range(rounds):
+        textbook = settings.variant == "textbook"
+        p = _textbook_probabilities(x, w, width) if textbook else None  # once per round
         if risk is None or settings.risk == "every-round":
-            risk = _risk(x, s, w, width, settings, median)
-        receiver_eu, proposer_eu = _challenges(x, s, w, risk, width, settings, median)
-        kinds, targets = offer_matrices(x, receiver_eu, proposer_eu,
-                                        capitulation=settings.variant == "textbook")
+            risk = _risk(x, s, w, width, settings, median, p)
+        receiver_eu, proposer_eu = _challenges(x, s, w, risk, width, settings, median, p)
+        kinds, targets = offer_matrices(x, receiver_eu, proposer_eu, capitulation=textbook)
         chosen = choose_offers(x, kinds, targets, settings.rule, receiver_eu, proposer_eu)
         moved_to = targets[np.arange(x.shape[0])[:, None], np.arange(x.shape[1])[None, :],
                            np.maximum(chosen, 0)]

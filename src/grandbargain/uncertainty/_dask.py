@@ -2,7 +2,7 @@
 
 Dask is an optional extra (`pip install 'grandbargain[dask]'`), imported only here and only
 when asked for. The simulation is sent to every worker once; each task runs one chunk and the
-results are put back in chunk order, so the numbers do not depend on the cluster (U-07).
+results are put back in chunk order, so the numbers do not depend on the cluster (U-05).
 """
 
 from __future__ import annotations

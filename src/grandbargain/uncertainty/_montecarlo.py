@@ -1,4 +1,4 @@
-"""Monte Carlo over input draws, in chunks with their own seeds (decision U-07).
+"""Monte Carlo over input draws, in chunks with their own seeds (decision U-05).
 
 The draws are cut into chunks of `chunk_size` (the last may be shorter). Chunk k draws from
 `SeedSequence(seed, spawn_key=(k, q))`, one stream per input quantity q, so a chunk's numbers

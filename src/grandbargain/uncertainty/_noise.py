@@ -1,4 +1,4 @@
-"""Input uncertainty: what may vary, by how much, and bounded draws of it (decisions U-01..U-05).
+"""Input uncertainty: what may vary, by how much, and bounded draws of it (U-01..U-04).
 
 Notation: draws k = 0..m-1 of one chunk, actors i, issues d (the scenario's order).
 - position of stance (i, d): a stance's own `low`/`high` range where the scenario gives one,
@@ -6,10 +6,10 @@ Notation: draws k = 0..m-1 of one chunk, actors i, issues d (the scenario's orde
   within the range, or within the issue's scale (U-02, U-03);
 - salience (0-1): standard deviation `salience`% of the 0-100 scale, within [0, 1];
 - capability: one factor per actor and draw, mean 1, standard deviation `capability`%, within
-  [0, 2]; it scales the actor's capability and its per-stance overrides alike (U-04).
+  [0, 2]; it scales the actor's capability and its per-stance overrides alike (U-01).
 Every spread is a standard deviation before truncation, whatever the distribution (U-02).
 Each quantity draws from its own stream, so adding salience noise leaves position draws as they
-were (U-05). Draws use the inverse of the truncated distribution function: always in bounds.
+were (U-04). Draws use the inverse of the truncated distribution function: always in bounds.
 """
 
 from __future__ import annotations

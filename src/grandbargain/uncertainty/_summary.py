@@ -1,6 +1,6 @@
-"""From draws to a forecast with its spread: quantiles, anchor bands, the ensemble (U-08..U-10).
+"""From draws to a forecast with its spread: quantiles, anchor bands, the ensemble (U-07..U-09).
 
-Bands (U-08): an issue's anchors, sorted by value, cut its scale at the midpoints between
+Bands (U-07): an issue's anchors, sorted by value, cut its scale at the midpoints between
 neighbours; band k runs from the midpoint below anchor k (or the scale's low end) to the one
 above it (or the high end). A value exactly on a midpoint belongs to the lower anchor, as with
 `Issue.nearest_anchor`, so the most probable band is the nearest anchor's.
@@ -62,7 +62,7 @@ def distribution_summary(issue: Issue, values: np.ndarray, lang: str = "en") -> 
 
 
 def check_weights(names: Sequence[str], weights: Mapping[str, float] | None) -> dict[str, float]:
-    """Ensemble weights per model: equal by default; named ones as given, others 0 (U-09)."""
+    """Ensemble weights per model: equal by default; named ones as given, others 0 (U-08)."""
     if not weights:
         return dict.fromkeys(names, 1.0)
     unknown = [n for n in weights if n not in names]

@@ -6,8 +6,10 @@ import warnings
 
 import numpy as np
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
-from grandbargain.models import ExpectedUtilityModel, ScholzExpectedUtilityModel
+from grandbargain.models import MODELS, ExpectedUtilityModel, ScholzExpectedUtilityModel
 from grandbargain.scenario import load_scenario
 from grandbargain.scenario._schema import validate_document
 from grandbargain.uncertainty import (
@@ -20,6 +22,7 @@ from grandbargain.uncertainty import (
 )
 
 from .conftest import minimal_document
+from .test_model_properties import documents
 
 DEFAULT = load_scenario("us-china-2025-07")
 NOISE = Noise(position=15, salience=20, capability=25)
@@ -72,3 +75,24 @@ def test_batched_handles_unanimous_and_weightless_draws():
         batched = forecast_draws(model, scenario, draws)
         np.testing.assert_array_equal(batched, one_draw_forecasts(model, scenario, draws))
         assert np.all(batched[:, 1] == 4.0) and np.all(np.isnan(batched[:, 2]))
+
+
+BATCHED = [pytest.param(cls, id=name) for name, cls in MODELS.items()
+           if batch_path(cls()) != "loop over draws and issues"
+           and batch_path(cls()) != "loop over draws"]
+
+
+@pytest.mark.parametrize("cls", BATCHED)
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(doc=documents(), seed=st.integers(0, 2**32 - 1),
+       distribution=st.sampled_from(["uniform", "triangular", "normal"]))
+def test_every_batched_path_equals_its_model_on_random_scenarios(cls, doc, seed, distribution):
+    """Random scenarios (ties, one actor, zero saliences, issues nobody takes part in)."""
+    scenario = validate_document(doc, {}, "<test>")
+    noise = Noise(position=20, salience=30, capability=40, distribution=distribution)
+    draws = draw_inputs(base_inputs(scenario, noise), noise, chunk_streams(seed, 0), 6)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        batched = forecast_draws(cls(), scenario, draws)
+        looped = forecast_draws(cls(), scenario, draws, batched=False)
+    np.testing.assert_array_equal(batched, looped)

@@ -4,7 +4,7 @@ Both run the same rounds on the same random actors (fixed seed) and must agree (
 every round's positions, medians and means). The baseline is a straightforward pure-Python
 implementation: for every ordered pair it sums the votes of every actor, O(n^3) per round (it
 already takes the replication's "sum of all votes" as twice the sum of the pair margins, which
-saves a third O(n^3) pass). The numpy model computes the margins from prefix sums, O(n^2).
+saves a third O(n^3) pass). The numpy model computes the margins from prefix sums, O(n^2 log n).
 """
 
 from __future__ import annotations
@@ -163,7 +163,7 @@ def main() -> None:
         f"Scholz-2011 variant, random actors (positions 0-100, salience and capability "
         f"0.1-1, seed {SEED}), {ROUNDS} rounds. Baseline: plain-Python loops over every "
         "ordered pair and every voter (O(n^3) per round), written in the benchmark; the numpy "
-        "model gets the pairwise vote margins from prefix sums (O(n^2)). Every round's "
+        "model gets the pairwise vote margins from prefix sums (O(n^2 log n)). Every round's "
         "positions, median and mean agree (np.allclose, rtol 1e-9). At 300 actors the "
         "baseline runs 1 round (minutes per round), so the ratio compares time per round. "
         "2 shared cores, other jobs running: read the ratios, not the absolute times.",

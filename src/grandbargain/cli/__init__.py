@@ -10,7 +10,14 @@ import sys
 
 import typer
 
-from grandbargain.cli import forecast, rounds, scenarios, simulate
+from grandbargain.cli import (
+    deals,
+    forecast,
+    rounds,
+    scenarios,
+    simulate,
+    validate,
+)
 from grandbargain.scenario import ScenarioError
 
 app = typer.Typer(
@@ -21,7 +28,14 @@ app = typer.Typer(
     add_completion=False,
 )
 
-for _group in (forecast, rounds, scenarios, simulate):
+for _group in (
+    forecast,
+    rounds,
+    deals,
+    validate,
+    simulate,
+    scenarios,
+):
     _group.register(app)
 
 

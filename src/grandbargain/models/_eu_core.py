@@ -26,7 +26,7 @@ def vote_margins(x: np.ndarray, w: np.ndarray, r: np.ndarray, width: float) -> n
 
     The voters who prefer x_i to x_j are exactly those on x_i's side of the midpoint, so with
     the voters sorted by position each entry is a difference of two prefix (or suffix) sums:
-    O(n^2) time and memory instead of the O(n^3) triple sum.
+    O(n^2 log n) time and O(n^2) memory instead of the O(n^3) triple sum.
     """
     n = x.size
     order = np.argsort(x, kind="stable")

@@ -285,10 +285,11 @@ def test_models_are_rebuilt_from_their_params():
 def test_public_api_is_pinned():
     assert set(gu.__all__) == {
         "DEFAULT_CHUNK_SIZE", "DISTRIBUTIONS", "ENSEMBLE", "QUANTILES", "BaseInputs",
-        "DaskUnavailable", "Draws", "DrawsModel", "IssueDrawsModel", "ModelSpec", "Noise",
-        "Samples", "Simulation", "band_edges", "band_probabilities", "base_inputs",
-        "batch_path", "chunk_streams", "dask_client", "draw_inputs", "ensemble",
-        "forecast_draws", "parse_noise", "point_forecasts", "run_chunk", "run_on_client",
-        "run_simulation", "scenario_for_draw", "simulation", "uncertainty_document"}
+        "DaskUnavailable", "DealOptions", "Draws", "DrawsModel", "IssueDrawsModel",
+        "ModelSpec", "Noise", "Samples", "Simulation", "band_edges", "band_probabilities",
+        "base_inputs", "batch_path", "chunk_streams", "dask_client", "deal_options",
+        "deals_document", "draw_inputs", "ensemble", "forecast_draws", "nash_packages",
+        "parse_noise", "point_forecasts", "run_chunk", "run_on_client", "run_simulation",
+        "scenario_for_draw", "simulation", "uncertainty_document"}
     for name in gu.__all__:
         assert getattr(gu, name) is not None

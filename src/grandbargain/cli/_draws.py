@@ -62,11 +62,11 @@ def parse_weights(text: str | None) -> dict[str, float] | None:
 
 def make_simulation(scenario: Scenario, models: list[Model], draws: int, seed: int,
                     noise: str | None, distribution: Distribution, ignore_ranges: bool = False,
-                    chunk_size: int = DEFAULT_CHUNK_SIZE) -> Simulation:
+                    chunk_size: int = DEFAULT_CHUNK_SIZE, deals=None) -> Simulation:
     """Build the simulation, ending the command cleanly on bad options."""
     try:
         spec = parse_noise(noise, distribution.value, not ignore_ranges)
-        sim = simulation(scenario, models, spec, draws, seed, chunk_size)
+        sim = simulation(scenario, models, spec, draws, seed, chunk_size, deals=deals)
     except ScenarioError as exc:
         fail(exc)
         raise

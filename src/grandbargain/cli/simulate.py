@@ -55,6 +55,9 @@ SchedulerOpt = Annotated[str | None, typer.Option(
     "--scheduler", help="Run on an existing Dask cluster: tcp://HOST:PORT of its scheduler.")]
 WeightsOpt = Annotated[str | None, typer.Option(
     "--weights", help="Ensemble weights, MODEL=WEIGHT,... (default: equal; unnamed models 0).")]
+DealsOpt = Annotated[bool, typer.Option(
+    "--deals", help="Also find each draw's Nash package deal between the principals: how often "
+    "the ZOPA is non-empty and each package is the Nash solution.")]
 ProgressOpt = Annotated[bool | None, typer.Option(
     "--progress/--no-progress", help="Progress bar on stderr (default: when it is a terminal).",
     show_default=False)]
@@ -65,7 +68,8 @@ def simulate(scenario: ScenarioArg = None, draws: DrawsOpt = 1000, seed: SeedOpt
              distribution: DistributionOpt = Distribution.normal,
              ignore_ranges: IgnoreRangesOpt = False, weights: WeightsOpt = None,
              workers: WorkersOpt = None, scheduler: SchedulerOpt = None,
-             chunk_size: ChunkOpt = DEFAULT_CHUNK_SIZE, progress: ProgressOpt = None,
+             chunk_size: ChunkOpt = DEFAULT_CHUNK_SIZE, deals: DealsOpt = False,
+             progress: ProgressOpt = None,
              input_format: InputFormatOpt = None, scale: ScaleOpt = None,
              capabilities: CapabilitiesOpt = None, capability_column: CapabilityColumnOpt = None,
              fmt: FormatOpt = OutputFormat.table, out: OutOpt = None,
@@ -76,7 +80,13 @@ def simulate(scenario: ScenarioArg = None, draws: DrawsOpt = 1000, seed: SeedOpt
         fail(ScenarioError.single("--workers", "give --workers or --scheduler, not both"))
     s = load(scenario, input_format, scale, capabilities, capability_column)
     models = pick_models(model)
-    sim = make_simulation(s, models, draws, seed, noise, distribution, ignore_ranges, chunk_size)
+    options = None
+    if deals:
+        from grandbargain.uncertainty import deal_options
+
+        options = deal_options()
+    sim = make_simulation(s, models, draws, seed, noise, distribution, ignore_ranges, chunk_size,
+                          deals=options)
     ensemble_weights = parse_weights(weights)
     try:  # check the weights before the (possibly long) run
         from grandbargain.uncertainty._summary import check_weights
@@ -86,13 +96,29 @@ def simulate(scenario: ScenarioArg = None, draws: DrawsOpt = 1000, seed: SeedOpt
         fail(ScenarioError.single("--weights", str(exc)))
     samples = run_draws(sim, workers, scheduler, progress)
     document = uncertainty_document(sim, samples, ensemble_weights, lang.value)
+    if options is not None:
+        from grandbargain.uncertainty import deals_document
+
+        try:
+            document["deals"] = deals_document(s, options, samples.nash_packages, lang.value)
+        except ScenarioError as exc:
+            fail(exc)
     if fmt is OutputFormat.json:
         emit(to_json(document), out)
         return
     if fmt is OutputFormat.csv:
         emit(to_csv(*uncertainty_rows(document)), out)
         return
-    print_rich(_table(document, s, lang.value), out)
+    view = _table(document, s, lang.value)
+    if options is not None:
+        from rich.console import Group
+
+        from grandbargain.cli.deals import render_uncertainty
+
+        view = Group(view, render_uncertainty({**document["deals"],
+                                               "simulation": document["simulation"]},
+                                              lang.value))
+    print_rich(view, out)
 
 
 def _table(document: dict, scenario, lg: str):

@@ -8,6 +8,12 @@ Decisions U-01 .. U-09 in docs/decisions.md.
 """
 
 from grandbargain.uncertainty._dask import DaskUnavailable, dask_client, run_on_client
+from grandbargain.uncertainty._deals import (
+    DealOptions,
+    deal_options,
+    deals_document,
+    nash_packages,
+)
 from grandbargain.uncertainty._montecarlo import (
     DEFAULT_CHUNK_SIZE,
     ModelSpec,
@@ -49,6 +55,7 @@ __all__ = [
     "QUANTILES",
     "BaseInputs",
     "DaskUnavailable",
+    "DealOptions",
     "Draws",
     "DrawsModel",
     "IssueDrawsModel",
@@ -62,9 +69,12 @@ __all__ = [
     "batch_path",
     "chunk_streams",
     "dask_client",
+    "deal_options",
+    "deals_document",
     "draw_inputs",
     "ensemble",
     "forecast_draws",
+    "nash_packages",
     "parse_noise",
     "point_forecasts",
     "run_chunk",

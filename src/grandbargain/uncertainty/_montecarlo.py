@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -20,7 +20,11 @@ from grandbargain.scenario import Scenario
 from grandbargain.uncertainty._noise import QUANTITIES, Noise, base_inputs, draw_inputs
 from grandbargain.uncertainty._protocol import forecast_draws
 
+if TYPE_CHECKING:
+    from grandbargain.uncertainty._deals import DealOptions
+
 DEFAULT_CHUNK_SIZE = 1000
+NASH_KEY = "deals:nash"  # a chunk's Nash packages, beside the models' forecasts
 
 
 @dataclass(frozen=True)
@@ -49,6 +53,7 @@ class Simulation:
     seed: int = 0
     chunk_size: int = DEFAULT_CHUNK_SIZE
     batched: bool = True
+    deals: DealOptions | None = None  # also find each draw's Nash package deal
 
     def __post_init__(self) -> None:
         if self.draws < 1:
@@ -58,6 +63,8 @@ class Simulation:
         if self.seed < 0:
             raise ValueError(f"seed={self.seed} must be a non-negative integer")
         names = [spec.cls.name for spec in self.models]
+        if not names and self.deals is None:
+            raise ValueError("nothing to simulate: give a model (or deals)")
         if len(set(names)) != len(names):
             raise ValueError(f"each model may run once (got {', '.join(names)})")
 
@@ -72,10 +79,10 @@ class Simulation:
 
 
 def simulation(scenario: Scenario, models: Sequence[Model], noise: Noise, draws: int,
-               seed: int = 0, chunk_size: int = DEFAULT_CHUNK_SIZE,
-               batched: bool = True) -> Simulation:
+               seed: int = 0, chunk_size: int = DEFAULT_CHUNK_SIZE, batched: bool = True,
+               deals: DealOptions | None = None) -> Simulation:
     return Simulation(scenario, tuple(ModelSpec.of(m) for m in models), noise, draws, seed,
-                      chunk_size, batched)
+                      chunk_size, batched, deals)
 
 
 def chunk_streams(seed: int, index: int) -> dict[str, np.random.Generator]:
@@ -85,19 +92,27 @@ def chunk_streams(seed: int, index: int) -> dict[str, np.random.Generator]:
 
 
 def run_chunk(sim: Simulation, index: int) -> dict[str, np.ndarray]:
-    """Forecasts (draws of this chunk, issues) per model name. Pure: same inputs, same bits."""
+    """Forecasts (draws of this chunk, issues) per model name, and the Nash packages under
+    NASH_KEY when the simulation has deals. Pure: same inputs, same bits."""
     _, _, size = sim.chunks()[index]
     base = base_inputs(sim.scenario, sim.noise)
     draws = draw_inputs(base, sim.noise, chunk_streams(sim.seed, index), size)
-    return {spec.cls.name: forecast_draws(spec.build(), sim.scenario, draws, sim.batched)
-            for spec in sim.models}
+    out = {spec.cls.name: forecast_draws(spec.build(), sim.scenario, draws, sim.batched)
+           for spec in sim.models}
+    if sim.deals is not None:
+        from grandbargain.uncertainty._deals import nash_packages
+
+        out[NASH_KEY] = nash_packages(sim.scenario, draws, sim.deals)
+    return out
 
 
 @dataclass(frozen=True)
 class Samples:
-    """Every draw's forecast: model name -> (draws, issues); NaN where a model gives none."""
+    """Every draw's forecast: model name -> (draws, issues), NaN where a model gives none;
+    with deals, each draw's Nash package (draws, issues) of option indices (-1: no ZOPA)."""
 
     values: Mapping[str, np.ndarray]
+    nash_packages: np.ndarray | None = None
 
 
 Progress = Callable[[int], None]  # called with the number of draws just finished
@@ -105,20 +120,22 @@ Progress = Callable[[int], None]  # called with the number of draws just finishe
 
 def collect(sim: Simulation, finished) -> Samples:
     """Put chunk results, arriving in any order as (index, result), into draw order."""
-    issues = len(sim.scenario.issues)
-    values = {name: np.empty((sim.draws, issues)) for name in sim.model_names}
+    values: dict[str, np.ndarray] = {}
     spans = {k: (start, size) for k, start, size in sim.chunks()}
     seen = set()
     for index, result in finished:
         start, size = spans[index]
         for name, block in result.items():
+            if name not in values:
+                values[name] = np.empty((sim.draws, *block.shape[1:]), dtype=block.dtype)
             values[name][start:start + size] = block
         seen.add(index)
     if seen != set(spans):
         raise RuntimeError(f"{len(spans) - len(seen)} chunk(s) never came back")
     for array in values.values():
         array.setflags(write=False)
-    return Samples(values)
+    packages = values.pop(NASH_KEY, None)
+    return Samples({name: values[name] for name in sim.model_names}, packages)
 
 
 def run_in_process(sim: Simulation, progress: Progress | None = None) -> Samples:

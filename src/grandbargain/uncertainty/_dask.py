@@ -68,7 +68,12 @@ def run_on_client(sim: Simulation, client, progress: Progress | None = None) -> 
     def finished():
         for future in distributed.as_completed(futures):
             index, size = sizes[future.key]
-            result = future.result()
+            try:
+                result = future.result()
+            except ImportError as exc:  # raised on the worker, re-raised here
+                raise DaskUnavailable(f"a Dask worker cannot import what the simulation needs "
+                                      f"({exc}); install grandbargain, the same version, on "
+                                      "every worker") from None
             future.release()
             yield index, result
             if progress:

@@ -18,7 +18,6 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.special import ndtr, ndtri
 
 from grandbargain.scenario import Scenario, ScenarioError
 
@@ -131,6 +130,8 @@ def truncated(distribution: str, centre: np.ndarray, sd: np.ndarray, low: np.nda
     mean centre, standard deviation sd; each truncated to [low, high]. sd = 0 gives centre.
     """
     if distribution == "normal":
+        from scipy.special import ndtr, ndtri  # imported on first use: scipy is slow to load
+
         safe = np.where(sd > 0, sd, 1.0)
         f_low, f_high = ndtr((low - centre) / safe), ndtr((high - centre) / safe)
         value = centre + safe * ndtri(f_low + u * (f_high - f_low))

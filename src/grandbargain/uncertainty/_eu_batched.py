@@ -15,6 +15,10 @@ from grandbargain.models import _eu_core as core
 from grandbargain.models.compromise import weighted_mean
 from grandbargain.models.median import weighted_median_draws
 
+# Draws per block of rounds: keeps each (draws, n, n) temporary near 100 KB for 10 actors, which
+# glibc serves without mmap even under Dask's MALLOC_TRIM_THRESHOLD_ (2x faster on its workers).
+BLOCK = 128
+
 
 def _col(v: np.ndarray) -> np.ndarray:  # (B, n) -> (B, n, 1): the row actor i
     return v[:, :, None]
@@ -230,8 +234,10 @@ def forecast_draws(model, positions, saliences, capabilities, low: float,
     median = _median(xo, co * so, np.where(width != 0, width, 1.0), settings.variant)
     mean = weighted_mean(x, w)
     runs = (w.sum(axis=-1) > 0) & (width > 0) & ~np.all(x == x[:, :1], axis=-1)
-    if model.rounds > 0 and runs.any():
-        median[runs], mean[runs] = run_draws(xo[runs], so[runs], co[runs], width[runs],
+    todo = np.flatnonzero(runs) if model.rounds > 0 else np.zeros(0, dtype=int)
+    for start in range(0, todo.size, BLOCK):  # draws are independent: any blocks, same bits
+        rows = todo[start:start + BLOCK]
+        median[rows], mean[rows] = run_draws(xo[rows], so[rows], co[rows], width[rows],
                                              model.rounds, settings, model.tolerance)
     value = median if model.outcome == "median" else mean
     return np.where(w.sum(axis=-1) > 0, value, np.nan)

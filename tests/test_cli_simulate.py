@@ -12,8 +12,10 @@ from typer.testing import CliRunner
 from grandbargain.cli import app
 from grandbargain.models import MODELS, CompromiseModel
 from grandbargain.scenario import load_scenario
+from grandbargain.uncertainty import batch_path
 
 runner = CliRunner()
+DRAWN = [name for name, cls in MODELS.items() if batch_path(cls()) != "loop over draws"]
 NOISE = ["--noise", "position=10,salience=15"]
 
 
@@ -33,11 +35,11 @@ def test_simulate_json_has_every_issue_model_and_the_ensemble():
     doc = json.loads(run("simulate", "-n", "200", "--seed", "5", *NOISE, "-f", "json"))
     assert doc["simulation"]["draws"] == 200 and doc["simulation"]["seed"] == 5
     assert doc["simulation"]["noise"]["position"] == 10
-    assert [m["name"] for m in doc["models"]] == list(MODELS)
+    assert [m["name"] for m in doc["models"]] == DRAWN
     assert len(doc["issues"]) == 11
     point = CompromiseModel().forecast(load_scenario()).values()
     for issue in doc["issues"]:
-        assert set(issue["forecasts"]) == {*MODELS, "ensemble"}
+        assert set(issue["forecasts"]) == {*DRAWN, "ensemble"}
         assert issue["forecasts"]["compromise"]["point"] == point[issue["id"]]
         assert issue["forecasts"]["compromise"]["sd"] > 0
 
@@ -68,6 +70,16 @@ def test_simulate_without_noise_says_so():
     assert f["q05"] == f["q95"] == f["point"]
 
 
+def test_models_without_a_fast_path_are_drawn_only_when_named():
+    slow = [name for name in MODELS if name not in DRAWN]
+    result = runner.invoke(app, ["simulate", "-n", "20", *NOISE, "-f", "json"])
+    assert all(name in result.stderr for name in slow)
+    if slow:
+        named = json.loads(run("simulate", "-n", "2", *NOISE, "-m", slow[0], "-f", "json"))
+        assert [m["name"] for m in named["models"]] == [slow[0]]
+        assert named["models"][0]["path"] == "loop over draws"
+
+
 def test_simulate_bad_options_are_clean_errors():
     assert "--noise" in error("simulate", "-n", "10", "--noise", "position=lots")
     assert "--weights" in error("simulate", "-n", "10", "--weights", "nash=1", "-m",
@@ -90,7 +102,8 @@ def test_forecast_with_draws_adds_intervals_and_keeps_the_point_forecasts():
     doc = json.loads(run("forecast", "--draws", "200", *NOISE, "-f", "json"))
     for before, after in zip(plain["issues"], doc["issues"], strict=True):
         assert after["forecasts"] == before["forecasts"]
-        for name in MODELS:
+        assert set(after["intervals"]) == set(DRAWN)
+        for name in DRAWN:
             spread = after["intervals"][name]
             assert spread["q05"] <= spread["median"] <= spread["q95"]
     assert doc["simulation"]["draws"] == 200

@@ -60,6 +60,21 @@ def parse_weights(text: str | None) -> dict[str, float] | None:
     return out
 
 
+def models_for_draws(models: list[Model], named: bool) -> list[Model]:
+    """The models to draw: all that were named with --model; by default, those with a batched
+    or per-issue path (a model that must rerun its whole forecast per draw, like the exchange
+    model at about a second a draw, runs only when named; decision U-11)."""
+    from grandbargain.uncertainty import batch_path
+
+    if named:
+        return models
+    slow = [m.name for m in models if batch_path(m) == "loop over draws"]
+    if slow:
+        typer.echo(f"note: not drawing {', '.join(slow)} (a full forecast per draw is slow); "
+                   f"name it with --model to include it", err=True)
+    return [m for m in models if m.name not in slow]
+
+
 def make_simulation(scenario: Scenario, models: list[Model], draws: int, seed: int,
                     noise: str | None, distribution: Distribution, ignore_ranges: bool = False,
                     chunk_size: int = DEFAULT_CHUNK_SIZE, deals=None) -> Simulation:

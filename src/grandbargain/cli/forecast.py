@@ -73,9 +73,15 @@ def forecast(scenario: ScenarioArg = None, model: ModelOpt = None,
     results = [m.forecast(s) for m in models]
     document = forecast_document(s, results, lang.value)
     if draws is not None:
-        from grandbargain.cli._draws import interval_summary, make_simulation, run_draws
+        from grandbargain.cli._draws import (
+            interval_summary,
+            make_simulation,
+            models_for_draws,
+            run_draws,
+        )
 
-        sim = make_simulation(s, models, draws, seed, noise, distribution)
+        sim = make_simulation(s, models_for_draws(models, bool(model)), draws, seed, noise,
+                              distribution)
         document = interval_summary(document, sim, run_draws(sim), lang.value)
     if fmt is OutputFormat.json:
         emit(to_json(document), out)
@@ -111,7 +117,8 @@ def _interval_table(document: dict, s, results, lg: str):
     header = [word("issue", lg), word("status_quo", lg), *names, word("nearest_anchor", lg)]
     rows = [[issue["id"], issue["status_quo"],
              *(interval_text({"point": issue["forecasts"][n], **issue["intervals"][n]}, digits)
-               for n in names), issue["nearest_anchor"][names[0]]]
+               if n in issue["intervals"] else issue["forecasts"][n] for n in names),
+             issue["nearest_anchor"][names[0]]]
             for issue in document["issues"]]
     sim = document["simulation"]
     noise = sim["noise"]

@@ -30,6 +30,7 @@ from grandbargain.cli._draws import (
     NoiseOpt,
     SeedOpt,
     make_simulation,
+    models_for_draws,
     parse_weights,
     run_draws,
 )
@@ -79,7 +80,7 @@ def simulate(scenario: ScenarioArg = None, draws: DrawsOpt = 1000, seed: SeedOpt
     if workers is not None and scheduler is not None:
         fail(ScenarioError.single("--workers", "give --workers or --scheduler, not both"))
     s = load(scenario, input_format, scale, capabilities, capability_column)
-    models = pick_models(model)
+    models = models_for_draws(pick_models(model), bool(model))
     options = None
     if deals:
         from grandbargain.uncertainty import deal_options

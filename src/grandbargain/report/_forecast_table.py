@@ -58,6 +58,6 @@ def forecast_rows(document: dict[str, Any]) -> tuple[list[str], list[list[Any]]]
         rows.append([issue["id"], issue["name"], issue["status_quo"],
                      *(issue["forecasts"][m] for m in models),
                      *(issue["nearest_anchor"][m] for m in models)])
-        if with_intervals:
-            rows[-1] += [issue["intervals"][m][q] for m in models for q in spread]
+        if with_intervals:  # models that were not drawn have no interval
+            rows[-1] += [issue["intervals"].get(m, {}).get(q) for m in models for q in spread]
     return header, rows

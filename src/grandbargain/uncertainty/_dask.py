@@ -46,7 +46,7 @@ def dask_client(workers: int | None = None, scheduler: str | None = None,
     if workers is None or workers < 1:
         raise ValueError(f"workers={workers!r} must be at least 1")
     cluster = distributed.LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
-                                       dashboard_address=None, silence_logs=logging.ERROR)
+                                       dashboard_address=":0", silence_logs=logging.ERROR)
     try:
         with distributed.Client(cluster, timeout=timeout) as client:
             yield client

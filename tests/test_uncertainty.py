@@ -148,6 +148,36 @@ class WholeScenarioCompromise(Model):
         return CompromiseModel().forecast(scenario)
 
 
+class WholeBatchCompromise(Model):
+    """A model offering the whole-scenario batched path (draws, actors, issues)."""
+
+    name = "whole-batch"
+    label = "compromise over all issues at once"
+
+    def __init__(self) -> None:
+        pass
+
+    def forecast(self, scenario):
+        return CompromiseModel().forecast(scenario)
+
+    def forecast_draws(self, scenario, positions, saliences, capabilities):
+        weights = np.where(scenario.takes_part, capabilities * saliences, 0.0)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            mean = np.nansum(positions * weights, axis=1) / weights.sum(axis=1)
+        return np.where(weights.sum(axis=1) > 0, mean, np.nan)
+
+
+def test_a_model_can_offer_a_whole_scenario_batch():
+    model = WholeBatchCompromise()
+    assert gu.batch_path(model) == "batched"
+    noise = Noise(position=15, salience=20, capability=25)
+    d = draw_inputs(base_inputs(DEFAULT, noise), noise, chunk_streams(4, 0), 50)
+    np.testing.assert_allclose(forecast_draws(model, DEFAULT, d),
+                               forecast_draws(CompromiseModel(), DEFAULT, d), rtol=1e-12)
+    sim = simulation(DEFAULT, [model], noise, 30, seed=1, chunk_size=7)
+    assert run_simulation(sim).values["whole-batch"].shape == (30, len(DEFAULT.issues))
+
+
 def test_every_path_gives_the_same_forecasts():
     noise = Noise(position=15, salience=20, capability=25)
     d = draw_inputs(base_inputs(DEFAULT, noise), noise, chunk_streams(11, 2), 60)

@@ -16,6 +16,7 @@ from grandbargain.cli import (
     forecast,
     rounds,
     scenarios,
+    simulate,
     validate,
 )
 from grandbargain.scenario import ScenarioError
@@ -34,6 +35,7 @@ for _group in (
     exchanges,
     deals,
     validate,
+    simulate,
     scenarios,
 ):
     _group.register(app)

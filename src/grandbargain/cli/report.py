@@ -1,0 +1,76 @@
+"""`grandbargain report`: the self-contained HTML report, PNG figures, or a Markdown brief."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from grandbargain.cli._common import (
+    CapabilitiesOpt,
+    CapabilityColumnOpt,
+    InputFormatOpt,
+    Lang,
+    LangOpt,
+    ScaleOpt,
+    ScenarioArg,
+    emit,
+    fail,
+    load,
+)
+from grandbargain.cli.forecast import ModelOpt, pick_models
+from grandbargain.scenario import ScenarioError
+
+ReportOutOpt = Annotated[Path | None, typer.Option(
+    "--out", "-o", help="Write the HTML report (or, with --markdown, the brief) to this file. "
+    "Default: report.html, unless only --png or --markdown is asked for.")]
+PngOpt = Annotated[Path | None, typer.Option(
+    "--png", help="Also draw every chart as a PNG into this folder (in the --lang language).")]
+MarkdownOpt = Annotated[bool, typer.Option(
+    "--markdown", help="Write a short Markdown brief with the key table instead of HTML.")]
+
+
+def _missing_extra(exc: RuntimeError) -> None:
+    typer.echo(f"error: {exc}", err=True)
+    raise typer.Exit(1)
+
+
+def report(scenario: ScenarioArg = None, model: ModelOpt = None,
+           input_format: InputFormatOpt = None, scale: ScaleOpt = None,
+           capabilities: CapabilitiesOpt = None, capability_column: CapabilityColumnOpt = None,
+           out: ReportOutOpt = None, png: PngOpt = None, markdown: MarkdownOpt = False,
+           lang: LangOpt = Lang.en) -> None:
+    """Report for analysts: heat map, bubble charts, forecasts, trajectories, sources.
+
+    The HTML file works offline (plotly.js is inlined), switches between English and
+    繁體中文, and embeds its data: the same document `grandbargain forecast --format json`
+    prints. Needs the `report` extra (plotly, matplotlib, jinja2).
+    """
+    from grandbargain.report import LANGS, markdown_brief, report_document
+
+    s = load(scenario, input_format, scale, capabilities, capability_column)
+    results = [m.forecast(s) for m in pick_models(model)]
+    docs = {lg: report_document(s, results, lg) for lg in LANGS}
+    lg = lang.value
+    try:
+        if markdown:
+            emit(markdown_brief(docs[lg]), out)
+        if png is not None:
+            from grandbargain.report.figures import write_pngs
+
+            try:
+                paths = write_pngs(docs[lg], png)
+            except OSError as exc:
+                fail(ScenarioError.single(str(png), f"cannot write: {exc.strerror or exc}"))
+            typer.echo(f"wrote {len(paths)} figures to {png}", err=True)
+        if not markdown and (out is not None or png is None):
+            from grandbargain.report.html import render_html
+
+            emit(render_html(docs, lg), out or Path("report.html"))
+    except RuntimeError as exc:  # a missing optional dependency or font, with the fix
+        _missing_extra(exc)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("report")(report)

@@ -1,0 +1,56 @@
+"""A short text brief for pasting into a memo: the key table and what the run covered."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from grandbargain.report._i18n import word
+
+
+def _cell(value: Any, digits: int = 1) -> str:
+    if value is None:
+        return "–"
+    if isinstance(value, float):
+        text = f"{value:.{digits}f}"
+    else:
+        text = str(value)
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def markdown_brief(doc: dict[str, Any]) -> str:
+    """The brief for one report document (one language)."""
+    lang = doc["lang"]
+    fc = doc["forecast"]
+    models = [m["name"] for m in fc["models"]]
+    first = models[0] if models else None
+    head = fc["scenario"]
+    lines = [f"# {head['title']}", ""]
+    meta = f"{word('scenario', lang)} `{head['id']}`"
+    if head.get("as_of"):
+        meta += f" · {word('as_of', lang)} {head['as_of']}"
+    lines += [f"*{meta} · grandbargain {doc['grandbargain_version']}*", ""]
+    header = [word("issue", lang), word("status_quo", lang), *models]
+    if first:
+        header.append(f"{word('nearest_anchor', lang)} ({first})")
+    lines.append("| " + " | ".join(header) + " |")
+    lines.append("|" + "|".join(["---", *(["---:"] * (1 + len(models)))]
+                                + (["---"] if first else [])) + "|")
+    for issue in fc["issues"]:
+        row = [f"{issue['name']} ({issue['unit']}, {issue['scale'][0]:g}–{issue['scale'][1]:g})",
+               issue["status_quo"], *(issue["forecasts"][m] for m in models)]
+        if first:
+            row.append(issue["nearest_anchor"][first])
+        lines.append("| " + " | ".join(_cell(c) for c in row) + " |")
+    lines.append("")
+    lines.append(f"{word('models_used', lang)}: " + "; ".join(
+        f"`{m['name']}` = {m['label']}" for m in fc["models"]) + ".")
+    for name, section in doc["sections"].items():
+        if section["status"] != "ok":
+            title = {"trajectories": word("trajectory_title", lang),
+                     "exchanges": word("exchanges", lang), "deals": word("deals", lang)}.get(
+                name, name)
+            status = word("unavailable", lang) if section["status"] == "unavailable" else \
+                word("not_run", lang)
+            lines.append(f"{title}: {status.lower() if lang == 'en' else status}.")
+    lines += ["", word("brief_note", lang), ""]
+    return "\n".join(lines)

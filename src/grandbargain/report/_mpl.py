@@ -101,7 +101,7 @@ def draw(chart: Chart, lang: str = "en"):
 
 
 def _draw(chart: Chart, Figure):
-    left, right, _, bottom = chart.margins
+    left, _right, _, bottom = chart.margins
     title_lines = _title_lines(chart)
     top = 12 + 18 * len(title_lines) + (22 if chart.guides else 8)
     width, height = chart.width, top + chart.plot_height + bottom

@@ -10,10 +10,7 @@ from grandbargain.report._i18n import word
 def _cell(value: Any, digits: int = 1) -> str:
     if value is None:
         return "–"
-    if isinstance(value, float):
-        text = f"{value:.{digits}f}"
-    else:
-        text = str(value)
+    text = f"{value:.{digits}f}" if isinstance(value, float) else str(value)
     return text.replace("|", "\\|").replace("\n", " ")
 
 

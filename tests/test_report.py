@@ -1,0 +1,190 @@
+"""The analysts' report: one data document behind the HTML page, the charts, the PNGs and the
+Markdown brief, identical to what `grandbargain forecast --format json` prints."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+from typer.testing import CliRunner
+
+import grandbargain.report
+from grandbargain.cli import app
+from grandbargain.models import MODELS
+from grandbargain.report import LANGS, build_charts, markdown_brief, report_document
+from grandbargain.report._sections import SECTIONS, module_available
+from grandbargain.scenario import load_scenario
+
+pytest.importorskip("plotly", reason="the report extra (plotly) is not installed")
+pytest.importorskip("jinja2", reason="the report extra (jinja2) is not installed")
+
+from grandbargain.report._layout import LINE_PX, label_width, place_labels
+from grandbargain.report.html import ISLAND_CHARTS, extract_island, script_json
+
+runner = CliRunner()
+
+
+def run(*args: str) -> str:
+    result = runner.invoke(app, list(args))
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+@pytest.fixture(scope="module")
+def scenario():
+    return load_scenario()
+
+
+@pytest.fixture(scope="module")
+def docs(scenario):
+    results = [cls().forecast(scenario) for cls in MODELS.values()]
+    return {lg: report_document(scenario, results, lg) for lg in LANGS}
+
+
+@pytest.fixture(scope="module")
+def page(tmp_path_factory) -> str:
+    """The report as the command line writes it."""
+    target = tmp_path_factory.mktemp("report") / "report.html"
+    result = runner.invoke(app, ["report", "--out", str(target)])
+    assert result.exit_code == 0, result.output
+    return target.read_text(encoding="utf-8")
+
+
+def test_report_api_is_pinned():
+    assert set(grandbargain.report.__all__) == {
+        "LANGS", "Chart", "anchor_text", "build_charts", "fmt_number", "forecast_document",
+        "forecast_rows", "markdown_brief", "report_document", "rich_table", "to_csv", "to_json",
+    }
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_embedded_data_is_what_forecast_json_prints(page, lang):
+    island = extract_island(page)
+    printed = json.loads(run("forecast", "--format", "json", "--lang", lang))
+    assert island[lang]["forecast"] == printed
+
+
+def test_page_is_self_contained(page):
+    assert "<script src" not in page and "<link" not in page and "@import" not in page
+    assert page.count("<script") == 4  # data, charts, plotly.js inlined, the page's own script
+    assert "Plotly" in page and len(page) > 3_000_000  # the bundle itself, not a reference
+    for tag in ('data-set-lang="en"', 'data-set-lang="zh"', ">English<", ">繁體中文<"):
+        assert tag in page
+
+
+def test_every_chart_number_comes_from_the_embedded_document(page):
+    data = extract_island(page)
+    figures = extract_island(page, ISLAND_CHARTS)
+    for lang in LANGS:
+        doc = data[lang]
+        figs = figures[lang]
+        for issue in doc["forecast"]["issues"]:
+            traces = figs[f"forecasts-{issue['id']}"]["data"]
+            shown = {t["y"][0]: t["x"][0] for t in traces}
+            expected = {m: v for m, v in issue["forecasts"].items() if v is not None}
+            assert shown == expected
+        for issue in doc["scenario"]["issues"]:
+            traces = figs[f"positions-{issue['id']}"]["data"]
+            points = sorted((x, y) for t in traces for x, y in zip(t["x"], t["y"], strict=True))
+            assert points == sorted((s["position"], s["weight"]) for s in issue["stances"])
+            shapes = figs[f"positions-{issue['id']}"]["layout"]["shapes"]
+            marked = sorted(s["x0"] for s in shapes)
+            wanted = [a["value"] for a in issue["anchors"]] + [issue["status_quo"]]
+            assert marked == sorted(wanted)
+        heat = figs["heatmap"]["data"][0]
+        positions = [[s["position"] for s in i["stances"]] for i in doc["scenario"]["issues"]]
+        shown_text = [[row[d] for row in heat["text"][1:] if row[d] != ""]
+                      for d in range(len(positions))]
+        assert [[float(v) for v in col] for col in shown_text] == positions
+
+
+def test_every_chart_names_its_axes_units_and_anchors(docs):
+    for lang, doc in docs.items():
+        charts = build_charts(doc)
+        assert len(charts) >= 1 + 2 * len(doc["scenario"]["issues"])
+        issues = {i["id"]: i for i in doc["scenario"]["issues"]}
+        for chart in charts:
+            assert chart.title and chart.x_label and chart.y_label, chart.id
+            if chart.heat is not None:
+                assert chart.heat.colour_label
+                continue
+            issue = issues[chart.id.split("-", 1)[1]]
+            unit_axis = chart.y_label if chart.id.startswith("trajectory") else chart.x_label
+            assert issue["unit"] in unit_axis
+            assert {g.value for g in chart.guides if g.kind == "anchor"} == \
+                {a["value"] for a in issue["anchors"]}
+            key = re.sub(r"\s", "", "".join(chart.key))
+            for anchor in issue["anchors"]:
+                assert re.sub(r"\s", "", anchor["label"]) in key, (lang, chart.id, anchor)
+
+
+def test_sections_are_unavailable_only_when_their_module_is_absent(docs):
+    for name, (module, builder) in SECTIONS.items():
+        section = docs["en"]["sections"][name]
+        if not module_available(module):
+            assert section["status"] == "unavailable" and module in section["note"]
+        elif builder is not None:
+            assert section["status"] in ("ok", "not_run")
+
+
+def test_unavailable_sections_say_so_on_the_page(page, docs):
+    for lang in LANGS:
+        for section in docs[lang]["sections"].values():
+            if section["status"] == "unavailable":
+                assert ("Not available in this build" if lang == "en" else "此版本未提供此功能") \
+                    in page
+
+
+def test_markdown_brief_holds_the_key_table(docs):
+    text = run("report", "--markdown")
+    assert text.startswith("# US-China tech grand bargain")
+    assert text == markdown_brief(docs["en"])
+    rows = [line for line in text.splitlines() if line.startswith("| ")]
+    assert len(rows) == 1 + len(docs["en"]["forecast"]["issues"])
+    first = docs["en"]["forecast"]["issues"][0]
+    assert f"| {first['forecasts']['compromise']:.1f} |" in rows[1]
+    assert "議題" in run("report", "--markdown", "--lang", "zh")
+
+
+def test_data_island_survives_script_breaking_text():
+    tricky = {"note": "</script><script>alert(1)</script> <!-- x"}
+    text = script_json(tricky)
+    assert "<" not in text and json.loads(text) == tricky
+
+
+def test_missing_plotly_ends_with_an_install_hint(monkeypatch, tmp_path):
+    import grandbargain.report._plotly as plotly_renderer
+
+    def missing():
+        raise RuntimeError("the HTML report needs plotly: pip install 'grandbargain[report]'")
+
+    monkeypatch.setattr(plotly_renderer, "require_plotly", missing)
+    result = runner.invoke(app, ["report", "--out", str(tmp_path / "r.html")])
+    assert result.exit_code == 1
+    assert "pip install 'grandbargain[report]'" in result.output
+    assert not (tmp_path / "r.html").exists()
+
+
+def test_bad_scenario_is_a_clean_error(tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("scenario: [", encoding="utf-8")
+    result = runner.invoke(app, ["report", str(bad), "--out", str(tmp_path / "r.html")])
+    assert result.exit_code == 2
+    assert "bad.yaml" in result.output and "Traceback" not in result.output
+
+
+def test_labels_are_placed_apart():
+    # Five points on one spot: every label must still get its own place.
+    points = [(200.0, 100.0)] * 5
+    texts = ["alpha", "beta", "gamma", "delta", "epsilon"]
+    offsets = place_labels(points, [8.0] * 5, texts, 480, 280)
+    boxes = []
+    for (x, y), (dx, dy), text in zip(points, offsets, texts, strict=True):
+        w = label_width(text)
+        boxes.append((x + dx - w / 2, y + dy - LINE_PX / 2, x + dx + w / 2, y + dy + LINE_PX / 2))
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1:]:
+            overlap_w = min(a[2], b[2]) - max(a[0], b[0])
+            overlap_h = min(a[3], b[3]) - max(a[1], b[1])
+            assert overlap_w <= 0 or overlap_h <= 0, (a, b)

@@ -54,7 +54,8 @@ def page(tmp_path_factory) -> str:
 def test_report_api_is_pinned():
     assert set(grandbargain.report.__all__) == {
         "LANGS", "Chart", "anchor_text", "build_charts", "fmt_number", "forecast_document",
-        "forecast_rows", "markdown_brief", "report_document", "rich_table", "to_csv", "to_json",
+        "forecast_rows", "markdown_brief", "report_document", "rich_table", "rounds_document",
+        "rounds_rows", "to_csv", "to_json",
     }
 
 

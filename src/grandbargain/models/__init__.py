@@ -5,21 +5,39 @@
 
 from grandbargain.models._base import IssueForecast, Model, ModelResult, PerIssueModel
 from grandbargain.models.compromise import CompromiseModel, weighted_mean
+from grandbargain.models.expected_utility import (
+    AcceptedOffer,
+    ExpectedUtilityModel,
+    Round,
+    Run,
+    ScholzExpectedUtilityModel,
+)
 from grandbargain.models.median import WeightedMedianModel, weighted_median
+from grandbargain.models.nash import NashModel, nash_solution
 
 MODELS: dict[str, type[Model]] = {
     CompromiseModel.name: CompromiseModel,
     WeightedMedianModel.name: WeightedMedianModel,
+    NashModel.name: NashModel,
+    ExpectedUtilityModel.name: ExpectedUtilityModel,
+    ScholzExpectedUtilityModel.name: ScholzExpectedUtilityModel,
 }
 
 __all__ = [
     "MODELS",
+    "AcceptedOffer",
     "CompromiseModel",
+    "ExpectedUtilityModel",
     "IssueForecast",
     "Model",
     "ModelResult",
+    "NashModel",
     "PerIssueModel",
+    "Round",
+    "Run",
+    "ScholzExpectedUtilityModel",
     "WeightedMedianModel",
+    "nash_solution",
     "weighted_mean",
     "weighted_median",
 ]

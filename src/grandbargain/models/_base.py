@@ -86,3 +86,12 @@ class PerIssueModel(Model):
                        capabilities: np.ndarray, low: float, high: float,
                        status_quo: float | None, issue_id: str) -> IssueForecast:
         raise NotImplementedError
+
+
+def check_choices(model: Model, choices: Mapping[str, tuple]) -> None:
+    """Raise ValueError naming the option when a model's option is not one of its choices."""
+    for option, allowed in choices.items():
+        value = getattr(model, option)
+        if value not in allowed:
+            shown = ", ".join(repr(a) for a in allowed)
+            raise ValueError(f"{type(model).__name__}: {option}={value!r} is not one of {shown}")

@@ -11,10 +11,18 @@ from grandbargain.models._base import IssueForecast, PerIssueModel
 
 
 def weighted_mean(positions: np.ndarray, weights: np.ndarray, axis: int = -1) -> np.ndarray:
-    """Weighted mean along `axis`; NaN where the weights sum to zero. Works on batches."""
+    """Weighted mean along `axis`; NaN where the weights sum to zero. Works on batches.
+
+    Rounding can put sum(w x) / sum(w) an ulp outside the weighted positions (one actor at
+    -10 gives -10.000000000000002); the result is clipped to their range, where it belongs.
+    """
     total = weights.sum(axis=axis)
     with np.errstate(invalid="ignore", divide="ignore"):
-        return (positions * weights).sum(axis=axis) / total
+        mean = (positions * weights).sum(axis=axis) / total
+    weighted = weights > 0
+    lowest = np.where(weighted, positions, np.inf).min(axis=axis)
+    highest = np.where(weighted, positions, -np.inf).max(axis=axis)
+    return np.where(np.isfinite(lowest), np.clip(mean, lowest, highest), mean)
 
 
 class CompromiseModel(PerIssueModel):

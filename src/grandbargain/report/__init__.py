@@ -8,6 +8,7 @@ from grandbargain.report._document import report_document
 from grandbargain.report._forecast_table import anchor_text, forecast_document, forecast_rows
 from grandbargain.report._i18n import LANGS
 from grandbargain.report._render import fmt_number, rich_table, to_csv, to_json
+from grandbargain.report._rounds_table import rounds_document, rounds_rows
 from grandbargain.report.markdown import markdown_brief
 
 __all__ = [
@@ -21,6 +22,8 @@ __all__ = [
     "markdown_brief",
     "report_document",
     "rich_table",
+    "rounds_document",
+    "rounds_rows",
     "to_csv",
     "to_json",
 ]

@@ -1,0 +1,273 @@
+"""Expected-utility ("challenge") model of Bueno de Mesquita (models.md section 4).
+
+Two variants, chosen with `variant`:
+- "textbook" (default): the equations as printed in the spec (each actor evaluates its own
+  challenges with its own risk exponent; P_i + P_j = 1; Q and T terms; capitulation fires);
+- "scholz-2011": the open replication of Scholz, Calbert & Smith (2011), which reproduces
+  the published BDM 1994 emission-standards rounds (docs/decisions.md EU-01 .. EU-12).
+
+Each round: risk exponents from the actors' security, every actor's best offer, all move at
+once. The forecast is the median after the last round (or the weighted mean, `outcome`).
+The per-round record is kept as frozen dataclasses in `ModelResult.detail["runs"]`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from grandbargain.models import _eu_core as core
+from grandbargain.models._base import IssueForecast, Model, ModelResult, check_choices
+from grandbargain.models.compromise import weighted_mean
+from grandbargain.models.median import weighted_median
+from grandbargain.scenario import Scenario
+
+VARIANTS = ("textbook", "scholz-2011")
+CHOICES = {
+    "variant": VARIANTS,
+    "width": (None, "scale", "positions"),
+    "offer_choice": (None, "type-first", "least-move", "scholz-2011"),
+    "risk": ("every-round", "first-round", "neutral"),
+    "outcome": ("median", "mean"),
+}
+
+
+@dataclass(frozen=True)
+class AcceptedOffer:
+    """One actor's move in a round: `actor` accepted `proposer`'s offer of `kind`."""
+
+    actor: str
+    proposer: str
+    kind: str  # "confrontation", "compromise" or "capitulation"
+    start: float
+    end: float
+    actor_eu: float     # the mover's expected utility of challenging the proposer
+    proposer_eu: float  # the proposer's expected utility of challenging the mover
+
+    def sentence(self, names: dict[str, str] | None = None, digits: int = 1) -> str:
+        """'Belgium compromises with France: 7.0 -> 8.6' (names maps ids to display names)."""
+        names = names or {}
+        who, other = names.get(self.actor, self.actor), names.get(self.proposer, self.proposer)
+        verb = {"confrontation": "loses a confrontation to", "compromise": "compromises with",
+                "capitulation": "capitulates to"}[self.kind]
+        return f"{who} {verb} {other}: {self.start:.{digits}f} -> {self.end:.{digits}f}"
+
+
+@dataclass(frozen=True)
+class Round:
+    """The state after round `number`: positions and risk exponents in participant order."""
+
+    number: int
+    positions: tuple[float, ...]
+    risk: tuple[float, ...]
+    offers: tuple[AcceptedOffer, ...]
+    median: float
+    mean: float
+
+
+@dataclass(frozen=True)
+class Run:
+    """One issue's run: the starting point and every round."""
+
+    issue: str
+    actors: tuple[str, ...]
+    variant: str
+    width: float
+    start_positions: tuple[float, ...]
+    start_median: float
+    start_mean: float
+    rounds: tuple[Round, ...]
+    stopped: str  # why the run ended: "rounds", "tolerance", "fixed point", "unanimous"
+
+
+@dataclass(frozen=True)
+class _Settings:
+    variant: str
+    q: float
+    t: float | None
+    rule: str
+    risk: str
+
+
+def _challenges(x, s, w, r, width, settings: _Settings, median: float):
+    """(receiver_eu, proposer_eu) matrices for the offers, and E[i, j] for security."""
+    if settings.variant == "scholz-2011":
+        p = core.probabilities_scholz(core.vote_margins(x, w, r, width))
+        own, other = core.scholz_challenges(x, s, p, r, settings.q, width)
+        return own, other
+    p = core.probabilities_textbook(core.vote_margins(x, w, np.ones_like(x), width))
+    table = core.textbook_challenges(x, s, p, r, settings.q, settings.t, median, width)
+    return table, table.T
+
+
+def _risk(x, s, w, width, settings: _Settings, median: float) -> np.ndarray:
+    ones = np.ones_like(x)
+    if settings.risk == "neutral":
+        return ones
+    own, _ = _challenges(x, s, w, ones, width, settings, median)
+    return core.risk_exponents(core.security(own))
+
+
+def _median(x, w, width, variant: str) -> float:
+    if variant == "scholz-2011":
+        return core.walk_median(x, w, width)
+    return weighted_median(x, w)
+
+
+def simulate(x: np.ndarray, s: np.ndarray, c: np.ndarray, width: float, rounds: int,
+             settings: _Settings, tolerance: float | None = None):
+    """Run the model on arrays in a fixed (canonical) order; yields per-round tuples
+    (positions, risk, chosen proposer per actor, kinds, targets, eus, median, mean)."""
+    w = c * s
+    median = _median(x, w, width, settings.variant)
+    risk = None
+    for _ in range(rounds):
+        if risk is None or settings.risk == "every-round":
+            risk = _risk(x, s, w, width, settings, median)
+        receiver_eu, proposer_eu = _challenges(x, s, w, risk, width, settings, median)
+        kinds, targets = core.offer_matrices(x, receiver_eu, proposer_eu,
+                                             capitulation=settings.variant == "textbook")
+        chosen = core.choose_offers(x, kinds, targets, settings.rule, receiver_eu, proposer_eu)
+        movers = np.flatnonzero(chosen >= 0)
+        new_x = x.copy()
+        new_x[movers] = targets[movers, chosen[movers]]
+        offers = [(int(i), int(chosen[i]), int(kinds[i, chosen[i]]), float(x[i]),
+                   float(new_x[i]), float(receiver_eu[i, chosen[i]]),
+                   float(proposer_eu[i, chosen[i]])) for i in movers]
+        new_median = _median(new_x, w, width, settings.variant)
+        yield new_x, risk, offers, new_median, float(weighted_mean(new_x, w))
+        moved = bool(np.any(new_x != x))
+        converged = tolerance is not None and abs(new_median - median) < tolerance
+        x, median = new_x, new_median
+        if not moved or converged:
+            return
+
+
+class ExpectedUtilityModel(Model):
+    """Bueno de Mesquita's expected-utility model; `variant="scholz-2011"` for the replication.
+
+    Options (None = the variant's default; docs/decisions.md EU-01 .. EU-12):
+      q          probability that the status quo holds (1.0; 0.5 is the other published value)
+      t          textbook only: probability that things get better without a challenge
+                 (None: 1 if |x_i - mu| < |x_i - x_j| else 0)
+      rounds     most rounds to run (10); stops early at a fixed point
+      tolerance  stop when the median moves less than this (None: never)
+      width      "scale" (textbook default) or "positions" (range of the initial positions,
+                 scholz-2011 default): the R that distances are divided by
+      offer_choice  "type-first" (textbook default), "least-move", "scholz-2011"
+      risk       "every-round" (default), "first-round" (computed once), "neutral" (all r = 1)
+      outcome    "median" (BDM's forecast, default) or "mean" (weighted mean of the last round)
+    """
+
+    name = "eu"
+    label = "Expected utility (BDM, textbook)"
+
+    def __init__(self, variant: str = "textbook", q: float = 1.0, t: float | None = None,
+                 rounds: int = 10, tolerance: float | None = None, width: str | None = None,
+                 offer_choice: str | None = None, risk: str = "every-round",
+                 outcome: str = "median") -> None:
+        self.variant = variant
+        self.q = q
+        self.t = t
+        self.rounds = rounds
+        self.tolerance = tolerance
+        self.width = width
+        self.offer_choice = offer_choice
+        self.risk = risk
+        self.outcome = outcome
+
+    def _settings(self) -> _Settings:
+        check_choices(self, CHOICES)
+        if not 0.0 <= self.q <= 1.0:
+            raise ValueError(f"{type(self).__name__}: q={self.q!r} must be in [0, 1]")
+        if self.t is not None and not 0.0 <= self.t <= 1.0:
+            raise ValueError(f"{type(self).__name__}: t={self.t!r} must be in [0, 1] or None")
+        if not (isinstance(self.rounds, int) and self.rounds >= 0):
+            raise ValueError(f"{type(self).__name__}: rounds={self.rounds!r} must be an "
+                             "integer >= 0")
+        scholz = self.variant == "scholz-2011"
+        if scholz and self.t is not None:
+            raise ValueError(f"{type(self).__name__}: t applies to the textbook variant only "
+                             "(scholz-2011 subtracts only the Q U_sq term)")
+        rule = self.offer_choice or ("scholz-2011" if scholz else "type-first")
+        return _Settings(self.variant, float(self.q), self.t, rule, self.risk)
+
+    def _width(self, x: np.ndarray, low: float, high: float) -> float:
+        kind = self.width or ("positions" if self.variant == "scholz-2011" else "scale")
+        return float(x.max() - x.min()) if kind == "positions" else float(high - low)
+
+    def run(self, x: np.ndarray, s: np.ndarray, c: np.ndarray, low: float, high: float,
+            issue_id: str = "issue", actors: tuple[str, ...] | None = None) -> Run | None:
+        """The full run on one issue; None where every participant has salience 0."""
+        settings = self._settings()
+        actors = actors or tuple(f"actor{k + 1}" for k in range(x.size))
+        w = c * s
+        if w.sum() <= 0:
+            return None
+        # A canonical actor order (by position, salience, capability) makes every sum and
+        # every tie-break independent of the order the actors were listed in (EU-10).
+        order = np.lexsort((c, s, x))
+        xo, so, co = x[order], s[order], c[order]
+        width = self._width(x, low, high)
+        start_median = _median(xo, co * so, width or 1.0, settings.variant)
+        start = (tuple(map(float, x)), start_median, float(weighted_mean(x, w)))
+        if width <= 0 or np.all(x == x[0]):
+            return Run(issue_id, actors, self.variant, width, *start, (), "unanimous")
+        inverse = np.argsort(order)
+        rounds: list[Round] = []
+        for number, (pos, risk, offers, median, mean) in enumerate(
+                simulate(xo, so, co, width, self.rounds, settings, self.tolerance), start=1):
+            accepted = tuple(
+                AcceptedOffer(actors[order[i]], actors[order[j]], core.KIND_NAMES[kind],
+                              start_x, end_x, eu_i, eu_j)
+                for i, j, kind, start_x, end_x, eu_i, eu_j in sorted(
+                    offers, key=lambda offer: order[offer[0]]))  # in the actors' order
+            rounds.append(Round(number, tuple(map(float, pos[inverse])),
+                                tuple(map(float, risk[inverse])), accepted, median, mean))
+        previous = rounds[-2].median if len(rounds) > 1 else start_median
+        if rounds and rounds[-1].positions == (rounds[-2].positions if len(rounds) > 1
+                                                else start[0]):
+            stopped = "fixed point"
+        elif (self.tolerance is not None and rounds
+              and abs(rounds[-1].median - previous) < self.tolerance):
+            stopped = "tolerance"
+        else:
+            stopped = "rounds"
+        return Run(issue_id, actors, self.variant, width, *start, tuple(rounds), stopped)
+
+    def forecast(self, scenario: Scenario) -> ModelResult:
+        forecasts, runs = [], {}
+        for issue in scenario.issues:
+            x, s, c = scenario.issue_arrays(issue.id)
+            if x.size == 0:
+                forecasts.append(IssueForecast(issue.id, None, {"reason": "no actor takes part"}))
+                continue
+            actors = tuple(a.id for a in scenario.participants(issue.id))
+            run = self.run(x, s, c, issue.low, issue.high, issue.id, actors)
+            if run is None:
+                forecasts.append(IssueForecast(issue.id, None,
+                                               {"reason": "every participant has salience 0"}))
+                continue
+            runs[issue.id] = run
+            last = run.rounds[-1] if run.rounds else None
+            median = last.median if last else run.start_median
+            mean = last.mean if last else run.start_mean
+            value = median if self.outcome == "median" else mean
+            forecasts.append(IssueForecast(issue.id, value, {
+                "rounds": len(run.rounds), "stopped": run.stopped, "median": median,
+                "mean": mean, "start_median": run.start_median, "start_mean": run.start_mean}))
+        return self._result(forecasts, runs=runs)
+
+
+class ScholzExpectedUtilityModel(ExpectedUtilityModel):
+    """The same model with `variant="scholz-2011"` by default (the registry's `eu-scholz`)."""
+
+    name = "eu-scholz"
+    label = "Expected utility (BDM, Scholz et al. 2011 replication)"
+
+    def __init__(self, variant: str = "scholz-2011", q: float = 1.0, t: float | None = None,
+                 rounds: int = 10, tolerance: float | None = None, width: str | None = None,
+                 offer_choice: str | None = None, risk: str = "every-round",
+                 outcome: str = "median") -> None:
+        super().__init__(variant, q, t, rounds, tolerance, width, offer_choice, risk, outcome)

@@ -1,0 +1,137 @@
+"""One property suite that every model in MODELS runs (models added later get it too).
+
+Random scenarios are built as YAML documents and validated like a user's file. Checked:
+every forecast lies within its issue's scale; listing the actors in another order, or scaling
+every capability by one constant, changes nothing; a unanimous position is forecast exactly;
+the same model gives the same result twice (also when rebuilt from `get_params()`).
+"""
+
+from __future__ import annotations
+
+import copy
+import math
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from grandbargain.models import MODELS
+from grandbargain.scenario._schema import validate_document
+
+FAST = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+# Positions from a coarse grid (so ties and symmetric layouts are common) or anywhere.
+_unit = st.one_of(st.sampled_from([0.0, 0.25, 0.5, 0.75, 1.0]),
+                  st.floats(0.0, 1.0, allow_nan=False, allow_subnormal=False))
+
+
+@st.composite
+def documents(draw, unanimous: bool = False) -> dict:
+    n_issues = draw(st.integers(1, 2))
+    n_actors = draw(st.integers(1, 7))
+    issues = []
+    for d in range(n_issues):
+        low = draw(st.sampled_from([0.0, -10.0, 1.0]))
+        width = draw(st.sampled_from([1.0, 10.0, 100.0]))
+        issue = {"id": f"issue{d}", "name": f"Issue {d}",
+                 "scale": {"min": low, "max": low + width}}
+        if draw(st.booleans()):
+            issue["status_quo"] = low + width * draw(_unit)
+        issues.append(issue)
+    actors = [{"id": f"a{k}", "name": f"A{k}",
+               "capability": draw(st.sampled_from([1.0, 2.0, 0.3])
+                                  | st.floats(0.01, 100.0, allow_subnormal=False))}
+              for k in range(n_actors)]
+    stances: dict = {}
+    for issue in issues:
+        low, high = issue["scale"]["min"], issue["scale"]["max"]
+        shared = low + (high - low) * draw(_unit)
+        for actor in actors:
+            if n_actors > 1 and draw(st.integers(0, 5)) == 0:
+                continue  # this actor takes no part in this issue
+            position = shared if unanimous else low + (high - low) * draw(_unit)
+            salience = draw(st.sampled_from([0.0, 50.0, 100.0]) | st.floats(0.0, 100.0))
+            stances.setdefault(actor["id"], {})[issue["id"]] = {
+                "position": min(max(position, low), high), "salience": salience}
+    return {"scenario": {"id": "prop", "title": "Property scenario"}, "issues": issues,
+            "actors": actors, "stances": stances}
+
+
+def scenario(doc: dict):
+    return validate_document(doc, {}, "<test>")
+
+
+def close(a: float | None, b: float | None, width: float) -> bool:
+    if a is None or b is None:
+        return a is None and b is None
+    return math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-9 * width)
+
+
+def model_classes():
+    return [pytest.param(cls, id=name) for name, cls in MODELS.items()]
+
+
+@pytest.mark.parametrize("cls", model_classes())
+@FAST
+@given(doc=documents())
+def test_forecasts_lie_within_the_scale(cls, doc):
+    s = scenario(doc)
+    for forecast in cls().forecast(s).forecasts:
+        issue = s.issue(forecast.issue)
+        assert forecast.value is None or issue.low <= forecast.value <= issue.high
+
+
+@pytest.mark.parametrize("cls", model_classes())
+@FAST
+@given(doc=documents(), data=st.data())
+def test_listing_order_of_actors_changes_nothing(cls, doc, data):
+    order = data.draw(st.permutations(range(len(doc["actors"]))))
+    shuffled = copy.deepcopy(doc)
+    shuffled["actors"] = [doc["actors"][k] for k in order]
+    shuffled["stances"] = dict(reversed(list(doc["stances"].items())))
+    s, t = scenario(doc), scenario(shuffled)
+    a, b = cls().forecast(s), cls().forecast(t)
+    for issue in s.issues:
+        assert close(a.value(issue.id), b.value(issue.id), issue.width), issue.id
+
+
+@pytest.mark.parametrize("cls", model_classes())
+@FAST
+@given(doc=documents(), factor=st.sampled_from([0.5, 2.0, 8.0, 1024.0, 2.0 ** -10]))
+def test_scaling_every_capability_changes_nothing(cls, doc, factor):
+    # Powers of two keep the floating-point arithmetic exact, so discontinuous models (which
+    # offer wins) are compared on the same footing; the maths is invariant to any factor.
+    scaled = copy.deepcopy(doc)
+    for actor in scaled["actors"]:
+        actor["capability"] *= factor
+    s, t = scenario(doc), scenario(scaled)
+    a, b = cls().forecast(s), cls().forecast(t)
+    for issue in s.issues:
+        assert close(a.value(issue.id), b.value(issue.id), issue.width), issue.id
+
+
+@pytest.mark.parametrize("cls", model_classes())
+@FAST
+@given(doc=documents(unanimous=True))
+def test_a_unanimous_position_is_forecast(cls, doc):
+    s = scenario(doc)
+    result = cls().forecast(s)
+    for issue in s.issues:
+        x, sal, _ = s.issue_arrays(issue.id)
+        value = result.value(issue.id)
+        if x.size == 0 or sal.sum() == 0:
+            continue  # nothing to forecast (or no weight): the model may say None
+        assert value is not None and close(value, float(x[0]), issue.width)
+
+
+@pytest.mark.parametrize("cls", model_classes())
+@FAST
+@given(doc=documents())
+def test_forecasts_are_deterministic(cls, doc):
+    s = scenario(doc)
+    model = cls()
+    first = model.forecast(s)
+    again = model.forecast(s)
+    rebuilt = type(model)(**model.get_params()).forecast(s)
+    assert first.values() == again.values() == rebuilt.values()
+    assert first.params == rebuilt.params

@@ -189,3 +189,21 @@ def test_labels_are_placed_apart():
             overlap_w = min(a[2], b[2]) - max(a[0], b[0])
             overlap_h = min(a[3], b[3]) - max(a[1], b[1])
             assert overlap_w <= 0 or overlap_h <= 0, (a, b)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_trajectories_are_what_the_rounds_command_prints(page, lang):
+    section = extract_island(page)[lang]["sections"]["trajectories"]
+    if not module_available("grandbargain.models.expected_utility"):
+        assert section["status"] == "unavailable"
+        return
+    assert section["status"] == "ok"
+    issue = "rare_earth_controls"
+    printed = json.loads(run("rounds", "--issue", issue, "--model", "eu-scholz", "--format",
+                             "json", "--lang", lang))
+    runs = next(i["runs"] for i in section["issues"] if i["id"] == issue)
+    assert runs["eu-scholz"] == printed
+    figure = extract_island(page, ISLAND_CHARTS)[lang][f"trajectory-{issue}"]
+    medians = [t for t in figure["data"] if t["name"].startswith("eu-scholz:") and
+               t["mode"] == "lines+markers"]
+    assert medians[0]["y"] == [r["median"] for r in printed["rounds"]]

@@ -93,7 +93,7 @@ MARGIN = (84, 28, 60)  # left, right, top (px)
 AXIS_PX = 50         # x tick labels and axis title under the plot
 LEGEND_PX = 26
 KEY_LINE_PX = 15
-KEY_COLUMNS = 78
+KEY_COLUMNS = 86
 
 
 @dataclass(frozen=True)
@@ -124,9 +124,28 @@ class Chart:
     @property
     def margins(self) -> tuple[int, int, int, int]:
         """(left, right, top, bottom) in pixels."""
-        bottom = self.axis_px + (LEGEND_PX if self.legend else 0) \
-            + KEY_LINE_PX * len(self.key) + (8 if self.key else 0)
+        bottom = self.axis_px + self.legend_px + KEY_LINE_PX * len(self.key) \
+            + (8 if self.key else 0)
         return (self.margin_left, self.margin_right, MARGIN[2], bottom)
+
+    @property
+    def legend_entries(self) -> list[Marks]:
+        return [m for m in self.marks if m.show_legend] if self.legend else []
+
+    @property
+    def legend_px(self) -> int:
+        """Room for the legend: rows of entries laid out left to right under the axis."""
+        entries = self.legend_entries
+        if not entries:
+            return 0
+        rows, used = 1, 0.0
+        available = self.width - self.margin_left - MARGIN[1]
+        for m in entries:
+            need = label_width(m.name) + 48
+            if used and used + need > available:
+                rows, used = rows + 1, 0.0
+            used += need
+        return LEGEND_PX * rows
 
     @property
     def height(self) -> int:
@@ -312,28 +331,30 @@ def _intervals(doc: dict[str, Any], issue_id: str) -> dict[str, tuple[float, flo
 
 
 def trajectory_chart(doc: dict[str, Any], issue: dict[str, Any]) -> Chart | None:
-    """The expected-utility rounds on one issue: median, mean and each actor's path."""
+    """The expected-utility rounds on one issue: median, mean and each actor's path (from the
+    `grandbargain rounds` documents embedded in the report)."""
     lang = doc["lang"]
     section = doc["sections"]["trajectories"]
     runs = next(i["runs"] for i in section["issues"] if i["id"] == issue["id"])
     if not runs:
         return None
     marks = []
-    first = next(iter(runs))
-    for actor in runs[first]["actors"]:
-        rounds = tuple(range(len(actor["path"])))
-        marks.append(Marks(name=actor["name"], x=rounds, y=tuple(actor["path"]), kind="lines",
+    first = next(iter(runs.values()))
+    for actor in first["actors"]:
+        path = tuple(r["positions"][actor["id"]] for r in first["rounds"])
+        marks.append(Marks(name=actor["name"], x=tuple(range(len(path))), y=path, kind="lines",
                            colour="#b8b8b8", width=1.0, show_legend=False,
-                           hover=tuple(f"{actor['name']}: {_fmt(v, 2)}" for v in actor["path"])))
+                           hover=tuple(f"{actor['name']}: {_fmt(v, 2)}" for v in path)))
     for k, (model, run) in enumerate(runs.items()):
         colour = PALETTE[k % len(PALETTE)]
-        rounds = tuple(range(len(run["median"])))
+        rounds = tuple(r["round"] for r in run["rounds"])
         marks.append(Marks(name=f"{model}: {word('median', lang)}", x=rounds,
-                           y=tuple(run["median"]), kind="lines+markers", colour=colour,
-                           width=3.0, size=(6.0,) * len(rounds)))
+                           y=tuple(r["median"] for r in run["rounds"]), kind="lines+markers",
+                           colour=colour, width=3.0, size=(6.0,) * len(rounds)))
         marks.append(Marks(name=f"{model}: {word('mean', lang)}", x=rounds,
-                           y=tuple(run["mean"]), kind="lines", colour=colour, dash=True))
-    longest = max(len(r["median"]) for r in runs.values())
+                           y=tuple(r["mean"] for r in run["rounds"]), kind="lines",
+                           colour=colour, dash=True))
+    longest = max(len(r["rounds"]) for r in runs.values())
     return Chart(f"trajectory-{issue['id']}",
                  f"{word('trajectory_title', lang)}: {issue['name']}", word("round", lang),
                  _unit_axis(issue, lang), marks=tuple(marks),

@@ -141,16 +141,15 @@ def _draw(chart: Chart, Figure):
         ax.set_axisbelow(True)
         for side in ("top", "right"):
             ax.spines[side].set_visible(False)
-    if chart.legend:
-        shown = [m for m in chart.marks if m.show_legend]
-        if shown:
-            ax.legend(loc="upper left", bbox_to_anchor=(0, -(chart.axis_px - 4) /
-                                                        chart.plot_height),
-                      ncol=min(len(shown), 4), frameon=False, fontsize=7.6,
-                      markerscale=0.5, handletextpad=0.3, columnspacing=1.2)
+    shown = chart.legend_entries
+    if shown:
+        rows = max(1, chart.legend_px // LEGEND_PX)
+        ax.legend(loc="upper left", bbox_to_anchor=(0, -(chart.axis_px - 4) / chart.plot_height),
+                  ncol=-(-len(shown) // rows), frameon=False, fontsize=7.6, markerscale=0.5,
+                  columnspacing=2.0, handletextpad=0.4)
     if chart.key:
-        below = chart.axis_px + (LEGEND_PX if chart.legend else 0)
-        fig.text(left / width, (bottom - below) / height, "\n".join(chart.key), ha="left",
+        below = chart.axis_px + chart.legend_px
+        fig.text(8 / width, (bottom - below) / height, "\n".join(chart.key), ha="left",
                  va="top", fontsize=7.6, color="#333333", linespacing=1.35)
     return fig
 

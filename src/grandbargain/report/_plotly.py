@@ -8,7 +8,6 @@ from typing import Any
 from grandbargain.report._charts import (
     ANCHOR_COLOUR,
     HEAT_SCALE,
-    LEGEND_PX,
     STATUS_QUO_COLOUR,
     Chart,
     Marks,
@@ -116,8 +115,8 @@ def _guides(chart: Chart) -> tuple[list[dict], list[dict]]:
 def _key(chart: Chart) -> list[dict[str, Any]]:
     if not chart.key:
         return []
-    below = chart.axis_px + (LEGEND_PX if chart.legend else 0)
-    return [{"xref": "paper", "yref": "paper", "x": 0.0,
+    below = chart.axis_px + chart.legend_px
+    return [{"xref": "paper", "yref": "paper", "x": 0.0, "xshift": 8 - chart.margin_left,
              "y": -below / chart.plot_height, "xanchor": "left", "yanchor": "top",
              "align": "left", "showarrow": False, "text": "<br>".join(chart.key),
              "font": {"size": 11, "color": "#333"}}]

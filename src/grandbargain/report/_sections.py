@@ -43,32 +43,18 @@ def _runs(result: ModelResult) -> Mapping[str, Any] | None:
 
 def trajectories(scenario: Scenario, results: Sequence[ModelResult], lang: str,
                  extras: Mapping[str, Any]) -> dict[str, Any]:
-    """Median, mean and every actor's position per round, for each model that records runs."""
+    """Per issue and expected-utility model: the document `grandbargain rounds --format json`
+    prints (positions, risk, accepted offers, median and mean for the start and every round)."""
+    from grandbargain.report._rounds_table import rounds_document
+
     with_runs = [r for r in results if _runs(r) is not None]
     if not with_runs:
         return {"status": "not_run",
                 "note": "no expected-utility model in this run (add --model eu)"}
-    issues = []
-    for issue in scenario.issues:
-        per_model = {}
-        for result in with_runs:
-            run = _runs(result).get(issue.id)
-            if run is None:
-                continue
-            actors = [{"id": a, "name": scenario.actor(a).text(lang),
-                       "path": [_num(run.start_positions[k]),
-                                *(_num(r.positions[k]) for r in run.rounds)]}
-                      for k, a in enumerate(run.actors)]
-            per_model[result.model] = {
-                "median": [_num(run.start_median), *(_num(r.median) for r in run.rounds)],
-                "mean": [_num(run.start_mean), *(_num(r.mean) for r in run.rounds)],
-                "stopped": run.stopped,
-                "actors": actors,
-                "moves": [{"round": r.number, "actor": o.actor, "proposer": o.proposer,
-                           "kind": o.kind, "start": _num(o.start), "end": _num(o.end)}
-                          for r in run.rounds for o in r.offers],
-            }
-        issues.append({"id": issue.id, "runs": per_model})
+    issues = [{"id": issue.id,
+               "runs": {r.model: rounds_document(scenario, r, issue.id, lang)
+                        for r in with_runs if issue.id in _runs(r)}}
+              for issue in scenario.issues]
     return {"status": "ok", "note": "",
             "models": [{"name": r.model, "label": r.label} for r in with_runs],
             "issues": issues}

@@ -112,6 +112,7 @@ class Chart:
     x_range: tuple[float, float] | None = None
     y_range: tuple[float, float] | None = None
     y_categories: tuple[str, ...] | None = None
+    x_whole: bool = False  # x ticks at whole numbers only (rounds)
     key: tuple[str, ...] = ()
     note: str = ""
     legend: bool = True
@@ -184,8 +185,7 @@ def issue_guides(issue: dict[str, Any], axis: str, lang: str) -> tuple[Guide, ..
 def issue_key(issue: dict[str, Any], lang: str) -> tuple[str, ...]:
     """The anchors and the status quo in words, wrapped to lines for under the chart."""
     parts = [f"{_fmt(a['value'])} = {a['label']}" for a in issue["anchors"]]
-    text = f"{word('anchors', lang)}: " + "; ".join(parts)
-    lines = wrap(text, KEY_COLUMNS, 6)
+    lines = wrap(f"{word('anchors', lang)}: " + "; ".join(parts), KEY_COLUMNS, 6) if parts else []
     if issue["status_quo"] is not None:
         sq = f"{word('status_quo', lang)} {_fmt(issue['status_quo'])}"
         if issue.get("status_quo_note"):
@@ -196,8 +196,8 @@ def issue_key(issue: dict[str, Any], lang: str) -> tuple[str, ...]:
 
 def _unit_axis(issue: dict[str, Any], lang: str) -> str:
     low, high = issue["scale"]
-    unit = issue["unit"] or word("on_scale", lang)
-    return f"{word('position', lang)} ({unit}, {_fmt(low)}–{_fmt(high)})"
+    unit = f"{issue['unit']}, " if issue["unit"] else ""
+    return f"{word('position', lang)} ({unit}{_fmt(low)}–{_fmt(high)})"
 
 
 def _to_px(value: float, span: tuple[float, float], size: float) -> float:
@@ -252,7 +252,7 @@ def positions_chart(doc: dict[str, Any], issue: dict[str, Any]) -> Chart:
     stances = issue["stances"]
     top = max((s["weight"] for s in stances), default=1.0) or 1.0
     biggest = max((s["capability"] for s in stances), default=1.0) or 1.0
-    x_range, y_range = _pad(*issue["scale"]), (0.0, top * 1.2)
+    x_range, y_range = _pad(*issue["scale"], share=0.06), (0.0, top * 1.2)
     key = issue_key(issue, lang)
     shell = Chart("", "", "", "", key=key)
     diameters = [max(6.0, 44.0 * (s["capability"] / biggest) ** 0.5) for s in stances]
@@ -262,13 +262,14 @@ def positions_chart(doc: dict[str, Any], issue: dict[str, Any]) -> Chart:
           _to_px(s["weight"], y_range, shell.plot_height)) for s in stances],
         [d / 2 for d in diameters], names, shell.plot_width, shell.plot_height)
     marks = []
-    groups: dict[str, list[int]] = {}
+    groups: dict[str, list[int]] = {}  # group id ("-" for none) -> stance indices
     for k, s in enumerate(stances):
         groups.setdefault(actors[s["actor"]]["group"] or "-", []).append(k)
     for g, (group, members) in enumerate(groups.items()):
         colour = GROUP_COLOURS.get(group, PALETTE[(g + 2) % len(PALETTE)])
         marks.append(Marks(
-            name=group_name(group, lang), kind="bubbles", colour=colour,
+            name=word("actor", lang) if group == "-" else group_name(group, lang),
+            kind="bubbles", colour=colour, show_legend=len(groups) > 1,
             x=tuple(stances[k]["position"] for k in members),
             y=tuple(stances[k]["weight"] for k in members),
             size=tuple(diameters[k] for k in members),
@@ -358,7 +359,7 @@ def trajectory_chart(doc: dict[str, Any], issue: dict[str, Any]) -> Chart | None
     return Chart(f"trajectory-{issue['id']}",
                  f"{word('trajectory_title', lang)}: {issue['name']}", word("round", lang),
                  _unit_axis(issue, lang), marks=tuple(marks),
-                 guides=issue_guides(issue, "y", lang), x_range=(-0.3, longest - 0.7),
+                 guides=issue_guides(issue, "y", lang), x_range=(-0.3, longest - 0.7), x_whole=True,
                  y_range=_pad(*issue["scale"]), key=issue_key(issue, lang),
                  note=word("trajectory_note", lang))
 

@@ -39,7 +39,6 @@ _WORDS = {
                     "grey dotted lines: the issue's anchors (listed under the chart).",
                     "氣泡面積與影響力成正比；顏色表示陣營。紅色虛線：現狀；灰色點線：議題刻度"
                     "（列於圖下）。"),
-    "on_scale": ("on the scale", "尺度"),
     "forecast_title": ("Forecasts", "預測"),
     "forecast_note": ("Each model's forecast on the issue's scale; whiskers: the uncertainty "
                       "interval when draws were run. Red dashed line: status quo; grey dotted "

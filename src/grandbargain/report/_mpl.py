@@ -131,6 +131,10 @@ def _draw(chart: Chart, Figure):
         ax.set_xlim(*chart.x_range)
     if chart.y_range:
         ax.set_ylim(*chart.y_range)
+    if chart.x_whole:
+        from matplotlib.ticker import MaxNLocator
+
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     if categories:
         ax.set_yticks(list(categories.values()), list(categories.keys()))
         ax.set_ylim(-0.6, len(categories) - 0.4)

@@ -164,6 +164,9 @@ def figure(chart: Chart) -> dict[str, Any]:
         layout["xaxis"]["range"] = list(chart.x_range)
     if chart.y_range:
         layout["yaxis"]["range"] = list(chart.y_range)
+    if chart.x_whole:
+        layout["xaxis"].update(tickformat="d", dtick=1 if (chart.x_range or (0, 10))[1] <= 16
+                               else None)
     if chart.y_categories:
         layout["yaxis"].update(type="category", categoryorder="array",
                                categoryarray=list(reversed(chart.y_categories)),

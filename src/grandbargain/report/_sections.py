@@ -24,7 +24,7 @@ def module_available(name: str) -> bool:
 
 
 def _unavailable(module: str) -> dict[str, Any]:
-    return {"status": "unavailable", "note": f"module {module} is not in this build"}
+    return {"status": "unavailable", "note": f"needs {module}"}
 
 
 def _num(value: Any) -> float | None:

@@ -33,7 +33,8 @@ def markdown_brief(doc: dict[str, Any]) -> str:
     lines.append("|" + "|".join(["---", *(["---:"] * (1 + len(models)))]
                                 + (["---"] if first else [])) + "|")
     for issue in fc["issues"]:
-        row = [f"{issue['name']} ({issue['unit']}, {issue['scale'][0]:g}–{issue['scale'][1]:g})",
+        unit = f"{issue['unit']}, " if issue["unit"] else ""
+        row = [f"{issue['name']} ({unit}{issue['scale'][0]:g}–{issue['scale'][1]:g})",
                issue["status_quo"], *(issue["forecasts"][m] for m in models)]
         if first:
             row.append(issue["nearest_anchor"][first])

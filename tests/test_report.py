@@ -207,3 +207,32 @@ def test_trajectories_are_what_the_rounds_command_prints(page, lang):
     medians = [t for t in figure["data"] if t["name"].startswith("eu-scholz:") and
                t["mode"] == "lines+markers"]
     assert medians[0]["y"] == [r["median"] for r in printed["rounds"]]
+
+
+def test_intervals_from_draws_show_in_charts_table_and_brief(docs):
+    doc = json.loads(json.dumps(docs["en"]))  # a copy, as `forecast --draws` would extend it
+    for issue in doc["forecast"]["issues"]:
+        issue["intervals"] = {m: {"q05": v - 5, "q95": v + 7} for m, v in
+                              issue["forecasts"].items() if v is not None}
+    doc["forecast"]["simulation"] = {"draws": 500, "seed": 3}
+    chart = next(c for c in build_charts(doc) if c.id == "forecasts-tiktok")
+    tiktok = next(i for i in doc["forecast"]["issues"] if i["id"] == "tiktok")
+    for marks in chart.marks:
+        value = tiktok["forecasts"][marks.name]
+        assert marks.error == ((value - 5, value + 7),)
+    brief = markdown_brief(doc)
+    value = tiktok["forecasts"]["compromise"]
+    assert f"{value:.1f} [{value - 5:.1f}–{value + 7:.1f}]" in brief
+    assert "500 draws, seed 3" in brief
+
+
+def test_report_of_a_bdm_table(tmp_path):
+    table = tmp_path / "tiny.csv"
+    table.write_text("Actor,Capability,Position,Salience\nA,10,4,80\nB,20,10,50\nC,15,7,100\n",
+                     encoding="utf-8")
+    brief = run("report", str(table), "--markdown")
+    assert "\n| tiny (4–10) | – | 7.2 | 7.0 |" in brief  # no unit, no status quo
+    result = runner.invoke(app, ["report", str(table), "--out", str(tmp_path / "r.html")])
+    assert result.exit_code == 0, result.output
+    doc = extract_island((tmp_path / "r.html").read_text(encoding="utf-8"))["en"]
+    assert [s["actor"] for s in doc["scenario"]["issues"][0]["stances"]] == ["A", "B", "C"]

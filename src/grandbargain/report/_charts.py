@@ -322,13 +322,11 @@ def forecasts_chart(doc: dict[str, Any], issue: dict[str, Any]) -> Chart:
 
 
 def _intervals(doc: dict[str, Any], issue_id: str) -> dict[str, tuple[float, float]]:
-    section = doc["sections"].get("uncertainty", {})
-    if section.get("status") != "ok":
-        return {}
-    for issue in section["issues"]:
-        if issue["id"] == issue_id:
-            return {m: (v["low"], v["high"]) for m, v in issue["intervals"].items()}
-    return {}
+    """Each model's 90% interval (5%-95% of the draws) when `--draws` was run: the `intervals`
+    that `forecast --draws` adds to the forecast document."""
+    issue = next(i for i in doc["forecast"]["issues"] if i["id"] == issue_id)
+    return {m: (v["q05"], v["q95"]) for m, v in issue.get("intervals", {}).items()
+            if v.get("q05") is not None and v.get("q95") is not None}
 
 
 def trajectory_chart(doc: dict[str, Any], issue: dict[str, Any]) -> Chart | None:

@@ -14,6 +14,15 @@ def _cell(value: Any, digits: int = 1) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
 
+def _forecast(issue: dict[str, Any], model: str) -> str:
+    """'36.5', or '36.5 [30.1–42.0]' with the 90% interval when draws were run."""
+    text = _cell(issue["forecasts"][model])
+    spread = issue.get("intervals", {}).get(model, {})
+    if spread.get("q05") is not None and spread.get("q95") is not None:
+        text += f" [{spread['q05']:.1f}–{spread['q95']:.1f}]"
+    return text
+
+
 def markdown_brief(doc: dict[str, Any]) -> str:
     """The brief for one report document (one language)."""
     lang = doc["lang"]
@@ -35,11 +44,14 @@ def markdown_brief(doc: dict[str, Any]) -> str:
     for issue in fc["issues"]:
         unit = f"{issue['unit']}, " if issue["unit"] else ""
         row = [f"{issue['name']} ({unit}{issue['scale'][0]:g}–{issue['scale'][1]:g})",
-               issue["status_quo"], *(issue["forecasts"][m] for m in models)]
+               issue["status_quo"], *(_forecast(issue, m) for m in models)]
         if first:
             row.append(issue["nearest_anchor"][first])
         lines.append("| " + " | ".join(_cell(c) for c in row) + " |")
     lines.append("")
+    if "simulation" in fc:
+        lines.append(f"{word('intervals_note', lang)}: {fc['simulation']['draws']} draws, "
+                     f"seed {fc['simulation']['seed']}.")
     lines.append(f"{word('models_used', lang)}: " + "; ".join(
         f"`{m['name']}` = {m['label']}" for m in fc["models"]) + ".")
     for name, section in doc["sections"].items():

@@ -91,9 +91,14 @@ def test_bad_option_is_named():
         NashModel(loss="cubic").forecast(s)
 
 
+# Points on a 0.001 grid: at 1e-12 from another point the test's own objective (D_i - |v - x_i|)
+# loses every digit to cancellation and could not judge the solver.
+_point = st.floats(0, 10).map(lambda v: round(v, 3))
+
+
 @settings(max_examples=60, deadline=None)
-@given(st.lists(st.tuples(st.floats(0, 10), st.floats(0.1, 5)), min_size=1, max_size=6),
-       st.floats(0, 10), st.sampled_from(["linear", "quadratic"]))
+@given(st.lists(st.tuples(_point, st.floats(0.1, 5)), min_size=1, max_size=6), _point,
+       st.sampled_from(["linear", "quadratic"]))
 def test_solution_beats_every_point_of_a_fine_grid(actors, d, loss):
     x = np.array([a[0] for a in actors])
     w = np.array([a[1] for a in actors])

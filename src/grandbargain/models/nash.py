@@ -8,14 +8,12 @@ u_i(x) = -|x - x_i| / R (linear loss, default) or -((x - x_i) / R)^2 (quadratic)
 
 Every g_i >= 0 on [p_i, q_i] = [x_i - D_i, x_i + D_i], D_i = |d - x_i|, so the feasible set is
 [max p_i, min q_i]; it contains d, and when it is only d the forecast is d. The objective is
-concave on it, so its one-sided derivatives fall from left to right: the maximiser is the
-breakpoint (an x_i) where the derivative changes sign, or the root of the derivative between two
-breakpoints, found by bisection to the last floating-point digit (docs/decisions.md EU-13).
+concave on it, so its slope (from the right, at the kinks x_i of the linear loss) falls from
+left to right: the maximiser is the first point where it is <= 0, a kink or a root between two,
+found by bisection to the last floating-point digit (docs/decisions.md EU-13).
 """
 
 from __future__ import annotations
-
-import itertools
 
 import numpy as np
 
@@ -28,29 +26,20 @@ CHOICES = {
 }
 
 
-def _root_of_decreasing(slope, low: float, high: float) -> float:
-    """The point in (low, high) where a decreasing function changes sign, by bisection until
-    the interval cannot shrink (exact to the last digit; the ends may be infinite slopes)."""
+def _turning_point(slope, low: float, high: float) -> float:
+    """The smallest float in [low, high] where a decreasing function is <= 0 (high if none),
+    by bisection until the interval cannot shrink: exact to the last floating-point digit, and
+    exactly the kink when the maximum sits on one."""
+    if slope(low) <= 0:
+        return low
     while True:
         mid = 0.5 * (low + high)
         if not low < mid < high:
-            return mid
-        value = slope(mid)
-        if value > 0:
+            return high
+        if slope(mid) > 0:
             low = mid
-        elif value < 0:
-            high = mid
         else:
-            return mid
-
-
-def _linear_slope(x: float, side: int, pos, weight, left_root, right_root) -> float:
-    """One-sided derivative (side +1: from the right, -1: from the left) of sum w log g."""
-    rising = pos > x if side > 0 else pos >= x  # actors whose gain still grows past x
-    with np.errstate(divide="ignore"):
-        up = np.where(rising, weight / (x - left_root), 0.0)
-        down = np.where(rising, 0.0, weight / (right_root - x))
-    return float(up.sum() - down.sum())
+            high = mid
 
 
 def nash_solution(positions: np.ndarray, weights: np.ndarray, reference: np.ndarray,
@@ -67,28 +56,17 @@ def nash_solution(positions: np.ndarray, weights: np.ndarray, reference: np.ndar
     active = weights > 0
     pos, wt = positions[active], weights[active]
     lo_root, hi_root = left_root[active], right_root[active]
-    if loss == "quadratic":
-        def slope(v: float) -> float:
-            return float((wt / (v - lo_root) - wt / (hi_root - v)).sum())
-        return _root_of_decreasing(slope, low, high), (low, high)
-    inside = np.unique(pos[(pos > low) & (pos < high)])
-    breaks = np.concatenate([[low], inside, [high]])
-    last = breaks.size - 1
-    for k, b in enumerate(breaks.tolist()):  # a kink (or an end) where the slope turns
-        from_left = np.inf if k == 0 else _linear_slope(b, -1, pos, wt, lo_root, hi_root)
-        from_right = -np.inf if k == last else _linear_slope(b, +1, pos, wt, lo_root, hi_root)
-        if from_left >= 0 >= from_right:
-            return b, (low, high)
-    for a, b in itertools.pairwise(breaks.tolist()):
-        if (_linear_slope(a, +1, pos, wt, lo_root, hi_root) > 0
-                > _linear_slope(b, -1, pos, wt, lo_root, hi_root)):
-            mid_side = pos > 0.5 * (a + b)  # which actors rise is fixed inside the piece
 
-            def slope(v: float, rising=mid_side) -> float:
-                return float((np.where(rising, wt / (v - lo_root), 0.0)
-                              - np.where(rising, 0.0, wt / (hi_root - v))).sum())
-            return _root_of_decreasing(slope, a, b), (low, high)
-    raise AssertionError("concave objective without a maximum")  # pragma: no cover
+    def slope(v: float) -> float:
+        """d/dx sum w log g at v, from the right (the one-sided slope at a kink)."""
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+            if loss == "quadratic":
+                return float((wt / (v - lo_root) - wt / (hi_root - v)).sum())
+            rising = pos > v  # actors whose gain still grows to the right of v
+            return float(np.where(rising, wt / (v - lo_root), 0.0).sum()
+                         - np.where(rising, 0.0, wt / (hi_root - v)).sum())
+
+    return _turning_point(slope, low, high), (low, high)
 
 
 class NashModel(PerIssueModel):

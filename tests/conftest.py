@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
 
-SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+# ../shared beside the repository; GRANDBARGAIN_SHARED overrides it (e.g. from a git worktree).
+SHARED = Path(os.environ.get("GRANDBARGAIN_SHARED")
+              or Path(__file__).resolve().parents[1].parent / "shared")
 BENCHMARKS = SHARED / "benchmarks"
 
 

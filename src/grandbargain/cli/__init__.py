@@ -10,7 +10,7 @@ import sys
 
 import typer
 
-from grandbargain.cli import forecast, report, rounds, scenarios
+from grandbargain.cli import deals, forecast, report, rounds, scenarios
 from grandbargain.scenario import ScenarioError
 
 app = typer.Typer(
@@ -21,7 +21,7 @@ app = typer.Typer(
     add_completion=False,
 )
 
-for _group in (forecast, rounds, scenarios, report):
+for _group in (forecast, rounds, scenarios, deals, report):
     _group.register(app)
 
 

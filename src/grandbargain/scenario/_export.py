@@ -27,7 +27,7 @@ def scenario_to_document(scenario: Scenario) -> dict[str, Any]:
         "anchors": [_drop_empty({"value": a.value, "label": a.label, "label_zh": a.label_zh})
                     for a in i.anchors],
         "status_quo": i.status_quo, "status_quo_note": i.status_quo_note,
-        "outcome": i.outcome, "attributes": dict(i.attributes),
+        "outcome": i.outcome, "attributes": dict(i.attributes), "options": list(i.options),
     }) for i in scenario.issues]
     actors = [_drop_empty({
         "id": a.id, "name": a.name, "name_zh": a.name_zh, "group": a.group,

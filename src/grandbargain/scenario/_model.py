@@ -51,6 +51,8 @@ class Issue:
     status_quo_note: str = ""
     outcome: float | None = None
     attributes: Mapping[str, str] = field(default_factory=lambda: _frozen_map({}))
+    options: tuple[float, ...] = ()
+    """Package-deal options stated in the file (sorted); empty: the anchors (deals/)."""
 
     @property
     def width(self) -> float:

@@ -51,6 +51,12 @@ class ScaleDoc(_Doc):
     unit: str = ""
 
 
+class OptionGridDoc(_Doc):
+    """Deal options every `step` along the scale, from its min (max included)."""
+
+    step: Annotated[Number, Field(gt=0)]
+
+
 class IssueDoc(_Doc):
     id: Id
     name: str = Field(min_length=1)
@@ -62,6 +68,10 @@ class IssueDoc(_Doc):
     status_quo_note: str = ""
     outcome: Number | None = Field(None, description="Known outcome, for past cases.")
     attributes: dict[str, str] = {}
+    options: list[Number] | OptionGridDoc | None = Field(
+        None, description="Package-deal options on this issue: a list of scale values, or "
+        "{step: x} for a grid. Default: the anchors. The status quo and the disagreement value "
+        "are always options too.")
 
 
 class ActorDoc(_Doc):
@@ -170,6 +180,27 @@ def _in_scale(value: float, issue: IssueDoc) -> bool:
     return issue.scale.min <= value <= issue.scale.max
 
 
+MAX_GRID = 1000
+
+
+def _grid_size(issue: IssueDoc) -> int:
+    assert isinstance(issue.options, OptionGridDoc)
+    return int((issue.scale.max - issue.scale.min) // issue.options.step) + 2
+
+
+def _option_values(issue: IssueDoc) -> tuple[float, ...]:
+    """The issue's explicit deal options, sorted and without repeats (empty: the anchors)."""
+    if issue.options is None:
+        return ()
+    if isinstance(issue.options, OptionGridDoc):
+        low, high, step = issue.scale.min, issue.scale.max, issue.options.step
+        values = [min(float(f"{low + j * step:.12g}"), high)
+                  for j in range(int((high - low) // step) + 1)] + [high]
+    else:
+        values = list(issue.options)
+    return tuple(sorted(set(values)))
+
+
 def _semantic_problems(doc: ScenarioDoc) -> list[tuple[Path, str]]:
     out: list[tuple[Path, str]] = []
     issues: dict[str, IssueDoc] = {}
@@ -186,6 +217,16 @@ def _semantic_problems(doc: ScenarioDoc) -> list[tuple[Path, str]]:
                 out.append((("issues", k, "anchors", a, "value"),
                             f"anchor {anchor.value:g} is outside the scale "
                             f"{issue.scale.min:g}-{issue.scale.max:g}"))
+        if isinstance(issue.options, list):
+            for o, value in enumerate(issue.options):
+                if not _in_scale(value, issue):
+                    out.append((("issues", k, "options", o), f"option {value:g} is outside the "
+                                f"scale {issue.scale.min:g}-{issue.scale.max:g}"))
+        elif issue.options is not None and _grid_size(issue) > MAX_GRID:
+            out.append((("issues", k, "options", "step"),
+                        f"step {issue.options.step:g} makes {_grid_size(issue):,} options on a "
+                        f"scale of width {issue.scale.max - issue.scale.min:g}; the limit is "
+                        f"{MAX_GRID}"))
         for name in ("status_quo", "outcome"):
             value = getattr(issue, name)
             if value is not None and not _in_scale(value, issue):
@@ -260,7 +301,7 @@ def _to_scenario(doc: ScenarioDoc, source: str) -> Scenario:
             anchors=tuple(sorted((Anchor(a.value, a.label, a.label_zh) for a in i.anchors),
                                  key=lambda a: a.value)),
             status_quo=i.status_quo, status_quo_note=i.status_quo_note, outcome=i.outcome,
-            attributes=dict(i.attributes),
+            attributes=dict(i.attributes), options=_option_values(i),
         )
         for i in doc.issues
     )

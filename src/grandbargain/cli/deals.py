@@ -1,0 +1,204 @@
+"""`grandbargain deals`: the Pareto frontier of the principals' package deals, the ZOPA, the
+bargaining solutions with who concedes what, and the top logrolls."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from grandbargain.cli._common import (
+    FormatOpt,
+    InputFormatOpt,
+    Lang,
+    LangOpt,
+    OutOpt,
+    OutputFormat,
+    ScenarioArg,
+    emit,
+    fail,
+    load,
+    print_rich,
+)
+from grandbargain.scenario import RedLine, Scenario, ScenarioError
+
+RedLineOpt = Annotated[list[str] | None, typer.Option(
+    "--red-line", help="Add a red line, PRINCIPAL:ISSUE>=VALUE (rejects anything below) or "
+    "PRINCIPAL:ISSUE<=VALUE (rejects anything above); repeatable. 'none' drops the scenario's "
+    "own red lines.")]
+DisagreementOpt = Annotated[str | None, typer.Option(
+    "--disagreement", help="What happens without a deal: 'status-quo', a scenario (id or file) "
+    "whose disagreement point to use (e.g. escalation), or ISSUE=VALUE[,ISSUE=VALUE...].")]
+TopOpt = Annotated[int, typer.Option("--top", min=0, help="How many logrolls to list.")]
+
+_RED_LINE = re.compile(r"^\s*([^:\s]+)\s*:\s*([^<>=\s]+)\s*(>=|<=)\s*(-?[0-9.]+(?:e-?\d+)?)\s*$")
+
+
+def parse_red_lines(specs: list[str] | None) -> tuple[list[tuple[str, RedLine]], bool]:
+    """(principal, RedLine) pairs from --red-line options, and whether to keep the scenario's."""
+    lines, keep = [], True
+    for spec in specs or []:
+        if spec.strip().lower() == "none":
+            keep = False
+            continue
+        match = _RED_LINE.match(spec)
+        if not match:
+            raise ScenarioError.single("--red-line", f"expected PRINCIPAL:ISSUE>=VALUE or "
+                                       f"PRINCIPAL:ISSUE<=VALUE or none, got {spec!r}")
+        party, issue, op, value = match.groups()
+        bound = float(value)
+        line = RedLine(issue, reject_below=bound, note="--red-line") if op == ">=" else \
+            RedLine(issue, reject_above=bound, note="--red-line")
+        lines.append((party, line))
+    return lines, keep
+
+
+def parse_disagreement(spec: str | None, scenario: Scenario) -> dict[str, float] | None:
+    """The disagreement override for deal_space (None: the scenario's own)."""
+    if spec is None:
+        return None
+    text = spec.strip()
+    if text.lower() in ("status-quo", "status_quo", "statusquo"):
+        return {i.id: i.status_quo for i in scenario.issues if i.status_quo is not None}
+    if "=" in text:
+        out = {}
+        for part in text.split(","):
+            issue, _, value = part.partition("=")
+            try:
+                out[issue.strip()] = float(value)
+            except ValueError:
+                raise ScenarioError.single("--disagreement", f"expected ISSUE=VALUE, got "
+                                           f"{part.strip()!r}") from None
+        return out
+    from grandbargain.scenario import load_scenario
+
+    other = load_scenario(text)
+    if not other.disagreement:
+        raise ScenarioError.single("--disagreement", f"scenario '{text}' sets no disagreement "
+                                   "point")
+    return dict(other.disagreement)
+
+
+def _analysis(scenario: str | None, input_format: str | None, red_line: list[str] | None,
+              disagreement: str | None, top: int):
+    from grandbargain.deals import FrontierTooLarge, analyse, deal_space, read_domain
+
+    try:
+        if scenario is not None and Path(scenario).is_dir():
+            if red_line or disagreement:
+                raise ScenarioError.single(scenario, "--red-line and --disagreement apply to "
+                                           "scenarios, not to Genius domains")
+            space = read_domain(scenario)
+        else:
+            s = load(scenario, input_format)
+            lines, keep = parse_red_lines(red_line)
+            space = deal_space(s, disagreement=parse_disagreement(disagreement, s),
+                               red_lines=lines, keep_red_lines=keep)
+        return analyse(space, top=top)
+    except ScenarioError as exc:
+        fail(exc)
+        raise
+    except FrontierTooLarge as exc:
+        fail(ScenarioError.single(scenario or "scenario", str(exc)))
+        raise
+
+
+def _utilities(values: dict[str, float], parties: list[dict], gains=None) -> str:
+    out = []
+    for p in parties:
+        text = f"{p['name']} {values[p['id']]:.3f}"
+        if gains is not None:
+            text += f" ({gains[p['id']]:+.3f})"
+        out.append(text)
+    return ", ".join(out)
+
+
+def render(document: dict, lang: str):
+    """The terminal view: summary lines, one table per distinct solution package, logrolls."""
+    from rich.console import Group
+    from rich.text import Text
+
+    from grandbargain.report import rich_table
+    from grandbargain.report._deals_table import solution_name, word
+
+    parties = document["parties"]
+    names = {p["id"]: p["name"] for p in parties}
+    z = document["zopa"]
+    colon = "：" if lang == "zh" else ": "
+    total = document["packages"]
+    total = f"{total:,}" if total < 10**12 else f"{float(total):.3g}"
+    parts: list = [Text(document["title"] or "", style="bold")]
+    parts.append(Text(f"{word('disagreement', lang)}{colon}"
+                      f"{_utilities(document['disagreement']['utilities'], parties)}"))
+    size = document["frontier"]["size"]
+    parts.append(Text(f"{word('frontier', lang)}{colon}" + (
+        f"{size:,} of {total} packages" if lang == "en" else f"{total} 個方案中的 {size:,} 個")))
+    if z["empty"]:
+        parts.append(Text(f"{word('zopa', lang)}{colon}{word('zopa_empty', lang)}", style="red"))
+    else:
+        gains = ", ".join(f"{names[p]} {z['min_gain'][p]:+.3f}..{z['max_gain'][p]:+.3f}"
+                          for p in names)
+        share = "" if z["share"] is None else (
+            f"; {word('share', lang)} {z['share']:.3%} ("
+            + (word("exact", lang) if z["share_exact"]
+               else word("sampled", lang).format(n=z["sampled"])) + ")")
+        area = "" if z["area"] is None else f"; {word('area', lang)} {z['area']:.4f}"
+        count = (f"{z['frontier_packages']} packages on the frontier" if lang == "en"
+                 else f"前沿上 {z['frontier_packages']} 個方案")
+        parts.append(Text(f"{word('zopa', lang)}{colon}{count}"))
+        parts.append(Text(f"  {word('gain', lang)}{colon}{gains}{share}{area}"))
+    shown: dict[tuple, list[str]] = {}
+    for key, solution in document["solutions"].items():
+        if solution is None:
+            continue
+        package = tuple(item["option"] for item in solution["package"])
+        shown.setdefault(package, []).append(key)
+    if not shown:
+        parts.append(Text(word("no_deal", lang), style="red"))
+    for keys in shown.values():
+        solution = document["solutions"][keys[0]]
+        title = " = ".join(solution_name(k, lang) for k in keys)
+        title += colon + _utilities(solution["utilities"], parties, solution["gains"])
+        rows = [[item["name"], item["option"],
+                 ", ".join(f"{names[c['party']]} {c['loss']:.3f}" for c in item["concedes"])]
+                for item in solution["package"]]
+        parts.append(rich_table(title, [word("issue", lang), word("option", lang),
+                                        word("who_concedes", lang)], rows))
+    nash = document["solutions"].get("nash")
+    if nash is not None:
+        parts.append(Text(f"{word('logrolls', lang)} ({solution_name('nash', lang)}){colon}",
+                          style="bold"))
+        if nash["logrolls"]:
+            parts.extend(Text(f"{k}. {r['text']}") for k, r in enumerate(nash["logrolls"], 1))
+        else:
+            parts.append(Text(word("no_logrolls", lang)))
+        if nash["moves"]:
+            parts.append(Text(f"{word('moves', lang)}{colon}", style="bold"))
+            parts.extend(Text(f"- {m}") for m in nash["moves"])
+    return Group(*parts)
+
+
+def deals(scenario: ScenarioArg = None, red_line: RedLineOpt = None,
+          disagreement: DisagreementOpt = None, top: TopOpt = 5,
+          input_format: InputFormatOpt = None, fmt: FormatOpt = OutputFormat.table,
+          out: OutOpt = None, lang: LangOpt = Lang.en) -> None:
+    """Package deals between the scenario's principals: the Pareto frontier, the ZOPA, the
+    Nash, Kalai-Smorodinsky, egalitarian and utilitarian packages, who concedes what, and the
+    top logrolls. SCENARIO may also be a folder holding a Genius or GeniusWeb domain."""
+    from grandbargain.report import to_csv, to_json
+    from grandbargain.report._deals_table import deals_document, deals_rows
+
+    analysis = _analysis(scenario, input_format, red_line, disagreement, top)
+    document = deals_document(analysis, lang.value, frontier_points=fmt is OutputFormat.json)
+    if fmt is OutputFormat.json:
+        emit(to_json(document), out)
+    elif fmt is OutputFormat.csv:
+        emit(to_csv(*deals_rows(document)), out)
+    else:
+        print_rich(render(document, lang.value), out)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("deals")(deals)

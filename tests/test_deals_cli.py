@@ -1,0 +1,132 @@
+"""`grandbargain deals` as a user meets it, and the pinned public API of grandbargain.deals."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+import grandbargain.deals
+from grandbargain.cli import app
+
+runner = CliRunner()
+
+
+def run(*args: str) -> str:
+    result = runner.invoke(app, ["deals", *args])
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def test_default_deal_names_a_package_both_governments_prefer_to_the_status_quo():
+    out = run()
+    assert "Pareto frontier: 73 of 6,048,000 packages" in out
+    assert "ZOPA (packages every party prefers to no deal): 37 packages" in out
+    assert "Nash" in out and "Kalai-Smorodinsky" in out and "utilitarian" in out
+    assert "50: only China-specific downgraded chips" in out
+    assert "Top logrolls" in out and "gives way on" in out
+    doc = json.loads(run("--format", "json"))
+    nash = doc["solutions"]["nash"]
+    assert all(gain > 0 for gain in nash["gains"].values())
+    assert {p["id"] for p in doc["parties"]} == {"us", "china"}
+    assert len(doc["frontier"]["points"]) == doc["frontier"]["size"] == 73
+
+
+def test_small_yard_high_fence_shows_the_zopa_shrinking():
+    base = json.loads(run("--format", "json"))["zopa"]
+    fenced = json.loads(run("small-yard-high-fence", "--format", "json"))["zopa"]
+    assert fenced["frontier_packages"] < base["frontier_packages"]
+    assert fenced["share"] < base["share"]
+    # The same red lines given on the command line give the same ZOPA.
+    by_hand = json.loads(run("--red-line", "us:ai_chip_exports>=60",
+                             "--red-line", "us:chip_tool_controls>=50", "--format", "json"))
+    assert by_hand["zopa"] == fenced
+
+
+def test_disagreement_options():
+    escalation = json.loads(run("--disagreement", "escalation", "--format", "json"))
+    shipped = json.loads(run("escalation", "--format", "json"))
+    assert escalation["zopa"] == shipped["zopa"]
+    assert escalation["disagreement"]["utilities"]["us"] < 0.5
+    back = json.loads(run("escalation", "--disagreement", "status-quo", "--format", "json"))
+    assert back["zopa"] == json.loads(run("--format", "json"))["zopa"]
+    pairs = json.loads(run("--disagreement", "us_tariffs=145,china_tariffs=125",
+                           "--format", "json"))
+    base = json.loads(run("--format", "json"))
+    for party in ("us", "china"):
+        assert pairs["disagreement"]["utilities"][party] < base["disagreement"]["utilities"][party]
+    assert pairs["zopa"]["share"] > base["zopa"]["share"]
+
+
+def test_red_line_none_drops_the_scenarios_red_lines():
+    free = json.loads(run("small-yard-high-fence", "--red-line", "none", "--format", "json"))
+    base = json.loads(run("--red-line", "none", "--format", "json"))
+    assert free["zopa"] == base["zopa"]
+
+
+def test_csv_and_chinese():
+    rows = list(csv.DictReader(io.StringIO(run("--format", "csv"))))
+    assert {r["solution"] for r in rows} == {"nash", "kalai_smorodinsky", "egalitarian",
+                                             "utilitarian"}
+    assert len(rows) == 4 * 11
+    assert {"issue", "option", "concedes", "loss_us", "utility_china"} <= set(rows[0])
+    out = run("--lang", "zh")
+    assert "納什解" in out and "可達成協議區" in out and "讓步" in out
+    doc = json.loads(run("--lang", "zh", "--format", "json"))
+    assert doc["title"] == "中美科技大交易（2025年7月）"
+    assert "讓步" in doc["solutions"]["nash"]["logrolls"][0]["text"]
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--red-line", "us:ai_chip_exports>70"], "expected PRINCIPAL:ISSUE>=VALUE"),
+    (["--red-line", "xx:ai_chip_exports>=70"], "unknown principal 'xx'"),
+    (["--red-line", "us:nope>=70"], "unknown issue 'nope'"),
+    (["--disagreement", "us_tariffs=lots"], "expected ISSUE=VALUE"),
+    (["--disagreement", "us-china-2025-07"], "sets no disagreement point"),
+    (["--disagreement", "no-such-scenario"], "no shipped scenario"),
+])
+def test_bad_options_end_cleanly(args, message):
+    result = runner.invoke(app, ["deals", *args])
+    assert result.exit_code == 2
+    assert message in result.output
+    assert "Traceback" not in result.output
+
+
+def test_a_scenario_without_principals_is_a_clean_error(tmp_path):
+    from grandbargain.scenario import load_scenario, write_scenario
+
+    s = load_scenario()
+    plain = tmp_path / "plain.yaml"
+    write_scenario(s, plain)
+    text = plain.read_text()
+    plain.write_text(text[:text.index("principals:")])
+    result = runner.invoke(app, ["deals", str(plain)])
+    assert result.exit_code == 2 and "defines no principals" in result.output
+
+
+@pytest.mark.external
+def test_a_genius_domain_folder(shared_benchmarks):
+    folder = shared_benchmarks / "genius-domains" / "anac" / "y2010" / "ItexvsCypress"
+    if not folder.is_dir():
+        pytest.skip(f"{folder} absent")
+    doc = json.loads(run(str(folder), "--format", "json"))
+    assert doc["packages"] == 180 and doc["frontier"]["size"] > 0
+    assert doc["solutions"]["nash"]["logrolls"] == []  # no no-deal package in Genius domains
+    result = runner.invoke(app, ["deals", str(folder), "--red-line", "none"])
+    assert result.exit_code == 2
+
+
+def test_public_api():
+    assert set(grandbargain.deals.__all__) == {
+        "SOLUTIONS", "Concession", "DealAnalysis", "DealIssue", "DealSpace", "Exclusion",
+        "Frontier", "FrontierTooLarge", "Interaction", "Logroll", "Move", "Option", "Party",
+        "Solution", "SolutionTerms", "Zopa", "analyse", "concession_text", "concessions",
+        "deal_space", "logroll_text", "logrolls", "move_text", "moves", "pareto_frontier",
+        "principal_ideals", "principal_weights", "read_domain", "read_genius_xml",
+        "read_geniusweb", "solve", "zopa",
+    }
+    for name in grandbargain.deals.__all__:
+        assert getattr(grandbargain.deals, name) is not None

@@ -110,6 +110,11 @@ def test_every_chart_names_its_axes_units_and_anchors(docs):
             if chart.heat is not None:
                 assert chart.heat.colour_label
                 continue
+            if chart.id == "deals-frontier":
+                assert "0–1" in chart.x_label and "0–1" in chart.y_label
+                assert {g.axis for g in chart.guides if g.kind == "status_quo"} == {"x", "y"}
+                assert chart.regions and chart.key
+                continue
             issue = issues[chart.id.split("-", 1)[1]]
             unit_axis = chart.y_label if chart.id.startswith("trajectory") else chart.x_label
             assert issue["unit"] in unit_axis
@@ -236,3 +241,27 @@ def test_report_of_a_bdm_table(tmp_path):
     assert result.exit_code == 0, result.output
     doc = extract_island((tmp_path / "r.html").read_text(encoding="utf-8"))["en"]
     assert [s["actor"] for s in doc["scenario"]["issues"][0]["stances"]] == ["A", "B", "C"]
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_deals_are_what_the_deals_command_prints(page, lang):
+    section = extract_island(page)[lang]["sections"]["deals"]
+    if not module_available("grandbargain.deals._analysis"):
+        assert section["status"] == "unavailable"
+        return
+    assert section["status"] == "ok"
+    printed = json.loads(run("deals", "--format", "json", "--lang", lang))
+    assert section["document"] == printed
+    figure = extract_island(page, ISLAND_CHARTS)[lang]["deals-frontier"]
+    us, china = (p["id"] for p in printed["parties"])
+    frontier = figure["data"][0]
+    assert sorted(zip(frontier["x"], frontier["y"], strict=True)) == sorted(
+        (p["utilities"][us], p["utilities"][china]) for p in printed["frontier"]["points"])
+    nash = printed["solutions"]["nash"]["utilities"]
+    assert any(t["x"] == [nash[us]] and t["y"] == [nash[china]] and
+               ("Nash" in t["name"] or "納什" in t["name"]) for t in figure["data"])
+    no_deal = printed["disagreement"]["utilities"]
+    zopa = next(s for s in figure["layout"]["shapes"] if s["type"] == "rect")
+    assert (zopa["x0"], zopa["y0"]) == (no_deal[us], no_deal[china])
+    for logroll in printed["solutions"]["nash"]["logrolls"]:
+        assert logroll["text"].replace("'", "&#39;") in page or logroll["text"] in page

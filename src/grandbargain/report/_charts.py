@@ -1,162 +1,23 @@
-"""Charts as plain data, built from the report document alone (no plotting library here).
-
-A `Chart` names its title, both axes (with units) and carries marks (points, lines, bubbles,
-error bars), guides (the status quo and the anchors, labelled), shaded regions and at most one
-heat map. Two renderers draw the same `Chart`: `_plotly.py` for the HTML report and `_mpl.py`
-for the PNG figures, so both show the same numbers with the same labels.
-"""
+"""The report's charts, built from the report document alone (see `_chart_spec` for what a
+chart is): the heat map, per issue the bubble chart, the forecasts and the expected-utility
+rounds, and the package-deal frontier."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
+from grandbargain.report._chart_spec import (
+    GROUP_COLOURS,
+    KEY_COLUMNS,
+    PALETTE,
+    Chart,
+    Guide,
+    Heat,
+    Marks,
+    Region,
+)
 from grandbargain.report._i18n import group_name, shorten, word, wrap
 from grandbargain.report._layout import label_width, place_labels
-
-GROUP_COLOURS = {"us": "#1f5fa8", "china": "#c0392b"}
-#: Okabe-Ito, readable by colour-blind readers.
-PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#000000",
-           "#F0E442")
-STATUS_QUO_COLOUR = "#d62728"
-ANCHOR_COLOUR = "#8c8c8c"
-
-
-@dataclass(frozen=True)
-class Marks:
-    """One series. `kind`: "markers", "lines", "lines+markers" or "bubbles".
-
-    `size` is the marker diameter in pixels; `label_offsets` place each label (dx, dy) pixels
-    from its point (y up), as computed by `_layout.place_labels`.
-    """
-
-    name: str
-    x: tuple[Any, ...]
-    y: tuple[Any, ...]
-    kind: str = "markers"
-    colour: str = PALETTE[0]
-    size: tuple[float, ...] | None = None
-    labels: tuple[str, ...] | None = None
-    label_offsets: tuple[tuple[float, float], ...] | None = None
-    hover: tuple[str, ...] | None = None
-    error: tuple[tuple[float | None, float | None] | None, ...] | None = None
-    symbol: str = "circle"
-    dash: bool = False
-    width: float = 2.0
-    show_legend: bool = True
-
-
-@dataclass(frozen=True)
-class Guide:
-    """A reference line across the plot at `value` on `axis` ("x" or "y"), with a short label
-    at the plot's edge; the full text is in the chart's key and in `hover`."""
-
-    axis: str
-    value: float
-    label: str
-    kind: str  # "status_quo" or "anchor"
-    hover: str = ""
-
-
-@dataclass(frozen=True)
-class Region:
-    """A shaded rectangle (None = open to the axis end) with a label."""
-
-    x0: float | None
-    x1: float | None
-    y0: float | None
-    y1: float | None
-    label: str
-    colour: str = "#2ca02c"
-
-
-@dataclass(frozen=True)
-class Heat:
-    """A heat map: z[row][col] (None = empty), with the text shown in each cell."""
-
-    rows: tuple[str, ...]
-    cols: tuple[str, ...]
-    z: tuple[tuple[float | None, ...], ...]
-    text: tuple[tuple[str, ...], ...]
-    hover: tuple[tuple[str, ...], ...]
-    colour_label: str
-    zmin: float = 0.0
-    zmax: float = 100.0
-
-
-#: Light-to-mid sequential colours (after ColorBrewer YlGnBu), dark text stays readable on all.
-HEAT_SCALE = ((0.0, "#ffffd9"), (0.25, "#c7e9b4"), (0.5, "#7fcdbb"), (0.75, "#41b6c4"),
-              (1.0, "#2c7fb8"))
-
-WIDTH = 600          # nominal width (px) of the per-issue charts; the PNGs use it too
-MARGIN = (84, 28, 60)  # left, right, top (px)
-AXIS_PX = 50         # x tick labels and axis title under the plot
-LEGEND_PX = 26
-KEY_LINE_PX = 15
-KEY_COLUMNS = 86
-
-
-@dataclass(frozen=True)
-class Chart:
-    """One chart. Sizes are nominal pixels; `key` lines are printed under the plot, inside the
-    figure (the anchors and the status quo spelled out)."""
-
-    id: str
-    title: str
-    x_label: str
-    y_label: str
-    marks: tuple[Marks, ...] = ()
-    guides: tuple[Guide, ...] = ()
-    regions: tuple[Region, ...] = ()
-    heat: Heat | None = None
-    x_range: tuple[float, float] | None = None
-    y_range: tuple[float, float] | None = None
-    y_categories: tuple[str, ...] | None = None
-    x_whole: bool = False  # x ticks at whole numbers only (rounds)
-    key: tuple[str, ...] = ()
-    note: str = ""
-    legend: bool = True
-    plot_height: int = 280
-    width: int = WIDTH
-    margin_left: int = MARGIN[0]
-    margin_right: int = MARGIN[1]
-    axis_px: int = AXIS_PX
-
-    @property
-    def margins(self) -> tuple[int, int, int, int]:
-        """(left, right, top, bottom) in pixels."""
-        bottom = self.axis_px + self.legend_px + KEY_LINE_PX * len(self.key) \
-            + (8 if self.key else 0)
-        return (self.margin_left, self.margin_right, MARGIN[2], bottom)
-
-    @property
-    def legend_entries(self) -> list[Marks]:
-        return [m for m in self.marks if m.show_legend] if self.legend else []
-
-    @property
-    def legend_px(self) -> int:
-        """Room for the legend: rows of entries laid out left to right under the axis."""
-        entries = self.legend_entries
-        if not entries:
-            return 0
-        rows, used = 1, 0.0
-        available = self.width - self.margin_left - MARGIN[1]
-        for m in entries:
-            need = label_width(m.name) + 48
-            if used and used + need > available:
-                rows, used = rows + 1, 0.0
-            used += need
-        return LEGEND_PX * rows
-
-    @property
-    def height(self) -> int:
-        _, _, top, bottom = self.margins
-        return top + self.plot_height + bottom
-
-    @property
-    def plot_width(self) -> int:
-        left, right, _, _ = self.margins
-        return self.width - left - right
 
 
 def _fmt(value: float | None, digits: int = 1) -> str:
@@ -362,6 +223,74 @@ def trajectory_chart(doc: dict[str, Any], issue: dict[str, Any]) -> Chart | None
                  note=word("trajectory_note", lang))
 
 
+SOLUTION_SYMBOLS = {"nash": "star", "kalai_smorodinsky": "diamond", "egalitarian": "square",
+                    "utilitarian": "triangle"}
+
+
+def _package_hover(point: dict[str, Any], parties: list[dict[str, Any]]) -> str:
+    utilities = ", ".join(f"{p['name']} {point['utilities'][p['id']]:.3f}" for p in parties)
+    options = "<br>".join(shorten(o, 60) for o in point["package"].values())
+    return f"{utilities}<br>{options}"
+
+
+def frontier_chart(doc: dict[str, Any]) -> Chart | None:
+    """The package-deal frontier in the first two parties' utilities: every frontier package,
+    the ZOPA, the no-deal point (the status quo or the scenario's disagreement point) and the
+    four bargaining solutions."""
+    lang = doc["lang"]
+    deal = doc["sections"]["deals"]["document"]
+    parties = deal["parties"]
+    if len(parties) < 2 or not deal["frontier"].get("points"):
+        return None
+    a, b = parties[0]["id"], parties[1]["id"]
+    points = sorted(deal["frontier"]["points"], key=lambda p: p["utilities"][a])
+    d = deal["disagreement"]["utilities"]
+    inside = [p for p in points if p["utilities"][a] > d[a] and p["utilities"][b] > d[b]]
+    marks = [Marks(name=word("frontier", lang), kind="lines+markers", colour="#7f9fbf",
+                   x=tuple(p["utilities"][a] for p in points),
+                   y=tuple(p["utilities"][b] for p in points), size=(5.0,) * len(points),
+                   width=1.5, hover=tuple(_package_hover(p, parties) for p in points))]
+    if inside:
+        marks.append(Marks(name=word("zopa_points", lang), colour="#2ca02c",
+                           x=tuple(p["utilities"][a] for p in inside),
+                           y=tuple(p["utilities"][b] for p in inside), size=(8.0,) * len(inside),
+                           hover=tuple(_package_hover(p, parties) for p in inside)))
+    marks.append(Marks(name=word("no_deal", lang), x=(d[a],), y=(d[b],), colour="#d62728",
+                       symbol="cross", size=(12.0,), labels=(word("no_deal", lang),),
+                       label_offsets=((0.0, -14.0),),
+                       hover=(f"{word('no_deal', lang)}: {d[a]:.3f}, {d[b]:.3f}",)))
+    seen: dict[tuple[float, float], list[str]] = {}
+    for key, solution in deal["solutions"].items():
+        if solution is not None:
+            spot = (solution["utilities"][a], solution["utilities"][b])
+            seen.setdefault(spot, []).append(key)
+    for k, ((x, y), keys) in enumerate(seen.items()):
+        name = " = ".join(deal["solutions"][key]["name"] for key in keys)
+        marks.append(Marks(name=name, x=(x,), y=(y,), colour=PALETTE[(k + 1) % len(PALETTE)],
+                           symbol=SOLUTION_SYMBOLS.get(keys[0], "circle"), size=(15.0,),
+                           labels=(name,), label_offsets=((0.0, 16.0 + 14.0 * (k % 2)),),
+                           hover=(f"{name}: {parties[0]['name']} {x:.3f}, "
+                                  f"{parties[1]['name']} {y:.3f}",)))
+    xs = [p["utilities"][a] for p in points] + [d[a]]
+    ys = [p["utilities"][b] for p in points] + [d[b]]
+    regions = ()
+    if inside:
+        regions = (Region(d[a], max(p["utilities"][a] for p in inside), d[b],
+                          max(p["utilities"][b] for p in inside), word("zopa_region", lang)),)
+    guides = (Guide("x", d[a], "", "status_quo"), Guide("y", d[b], "", "status_quo"))
+    zopa = deal["zopa"]
+    key = [word("frontier_key", lang).format(size=deal["frontier"]["size"],
+                                             total=f"{deal['packages']:,}",
+                                             zopa=zopa["frontier_packages"])]
+    axis = word("utility_axis", lang)
+    return Chart("deals-frontier", word("frontier_title", lang),
+                 axis.format(party=parties[0]["name"]), axis.format(party=parties[1]["name"]),
+                 marks=tuple(marks), guides=guides,
+                 regions=regions, x_range=_pad(min(xs), max(xs), 0.08),
+                 y_range=_pad(min(ys), max(ys), 0.1), key=tuple(key),
+                 note=word("frontier_note", lang), plot_height=380, width=760)
+
+
 def build_charts(doc: dict[str, Any]) -> list[Chart]:
     """Every chart of the report, in page order."""
     charts = [heat_map(doc)]
@@ -370,4 +299,6 @@ def build_charts(doc: dict[str, Any]) -> list[Chart]:
     charts += [forecasts_chart(doc, issue) for issue in issues]
     if doc["sections"]["trajectories"]["status"] == "ok":
         charts += [c for c in (trajectory_chart(doc, issue) for issue in issues) if c]
+    if doc["sections"].get("deals", {}).get("status") == "ok":
+        charts += [c for c in (frontier_chart(doc),) if c]
     return charts

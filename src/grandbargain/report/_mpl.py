@@ -12,7 +12,7 @@ import glob
 from pathlib import Path
 from typing import Any
 
-from grandbargain.report._charts import (
+from grandbargain.report._chart_spec import (
     ANCHOR_COLOUR,
     HEAT_SCALE,
     LEGEND_PX,
@@ -33,7 +33,7 @@ CJK_FILES = ("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
              "/usr/share/fonts/**/SourceHanSans*.otf", "/usr/share/fonts/**/SourceHanSans*.ttc",
              "/usr/share/fonts/**/wqy-*.ttc", "/usr/share/fonts/**/DroidSansFallback*.ttf",
              "/Library/Fonts/*CJK*", "C:/Windows/Fonts/msjh.ttc")
-MARKERS = {"circle": "o", "diamond": "D", "square": "s", "cross": "x", "star": "*",
+MARKERS = {"circle": "o", "diamond": "D", "square": "s", "cross": "X", "star": "*",
            "triangle": "^"}
 INSTALL_HINT = "the PNG figures need matplotlib: pip install 'grandbargain[report]'"
 FONT_HINT = ("no CJK font found for Chinese labels; install one (Debian/Ubuntu: "
@@ -169,7 +169,8 @@ def _marks(ax, marks: Marks, categories: dict[str, int]) -> None:
     xs = list(marks.x)
     label = marks.name if marks.show_legend else None
     if marks.kind in ("bubbles", "markers"):
-        sizes = [(d * PT * (0.75 if marks.symbol == "diamond" else 1.0)) ** 2
+        scale = {"diamond": 0.75, "star": 1.5}.get(marks.symbol, 1.0)
+        sizes = [(d * PT * scale) ** 2
                  for d in (marks.size or (10.0,) * len(xs))]
         ax.scatter(xs, ys, s=sizes, c=marks.colour, marker=MARKERS.get(marks.symbol, "o"),
                    alpha=0.75 if marks.kind == "bubbles" else 1.0, edgecolors="white",

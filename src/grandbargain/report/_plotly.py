@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from grandbargain.report._charts import (
+from grandbargain.report._chart_spec import (
     ANCHOR_COLOUR,
     HEAT_SCALE,
     STATUS_QUO_COLOUR,

@@ -60,6 +60,27 @@ def trajectories(scenario: Scenario, results: Sequence[ModelResult], lang: str,
             "issues": issues}
 
 
+# --- package deals ----------------------------------------------------------------------------
+
+def deals(scenario: Scenario, results: Sequence[ModelResult], lang: str,
+          extras: Mapping[str, Any]) -> dict[str, Any]:
+    """The document `grandbargain deals --format json` prints (frontier points, ZOPA, the four
+    bargaining solutions with who concedes what, logrolls), for the scenario's principals."""
+    from grandbargain.deals import FrontierTooLarge, analyse, deal_space
+    from grandbargain.report._deals_table import deals_document
+    from grandbargain.scenario import ScenarioError
+
+    if not scenario.principals:
+        return {"status": "not_run",
+                "note": "the scenario names no principals (the parties to a deal)"}
+    try:
+        analysis = analyse(deal_space(scenario), top=5)
+    except (FrontierTooLarge, ScenarioError) as exc:
+        return {"status": "not_run", "note": str(exc)}
+    return {"status": "ok", "note": "",
+            "document": deals_document(analysis, lang, frontier_points=True)}
+
+
 # --- the registry ---------------------------------------------------------------------------
 
 Builder = Callable[[Scenario, Sequence[ModelResult], str, Mapping[str, Any]], dict[str, Any]]
@@ -68,7 +89,7 @@ Builder = Callable[[Scenario, Sequence[ModelResult], str, Mapping[str, Any]], di
 SECTIONS: dict[str, tuple[str, Builder | None]] = {
     "trajectories": ("grandbargain.models.expected_utility", trajectories),
     "exchanges": ("grandbargain.models.exchange", None),
-    "deals": ("grandbargain.deals._frontier", None),
+    "deals": ("grandbargain.deals._analysis", deals),
 }
 
 

@@ -23,6 +23,24 @@ def _forecast(issue: dict[str, Any], model: str) -> str:
     return text
 
 
+def _deal_lines(doc: dict[str, Any]) -> list[str]:
+    """The Nash package's gains over no deal and its top logroll, when deals were computed."""
+    section = doc["sections"].get("deals", {})
+    if section.get("status") != "ok":
+        return []
+    lang = doc["lang"]
+    deal = section["document"]
+    nash = deal["solutions"].get("nash")
+    if nash is None:
+        return [word("zopa_empty", lang)]
+    gains = ", ".join(f"{p['name']} {nash['gains'][p['id']]:+.3f}" for p in deal["parties"])
+    out = [f"{word('deals', lang)} ({nash['name']}): {gains} "
+           f"({word('gain_over_no_deal', lang)})."]
+    if nash["logrolls"]:
+        out.append(f"{word('logrolls', lang)}: {nash['logrolls'][0]['text']}")
+    return out
+
+
 def markdown_brief(doc: dict[str, Any]) -> str:
     """The brief for one report document (one language)."""
     lang = doc["lang"]
@@ -54,6 +72,7 @@ def markdown_brief(doc: dict[str, Any]) -> str:
                      f"seed {fc['simulation']['seed']}.")
     lines.append(f"{word('models_used', lang)}: " + "; ".join(
         f"`{m['name']}` = {m['label']}" for m in fc["models"]) + ".")
+    lines += _deal_lines(doc)
     for name, section in doc["sections"].items():
         if section["status"] != "ok":
             title = {"trajectories": word("trajectory_title", lang),

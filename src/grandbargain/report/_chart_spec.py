@@ -1,0 +1,159 @@
+"""Charts as plain data: what a chart shows, with no plotting library.
+
+A `Chart` names its title, both axes (with units) and carries marks (points, lines, bubbles,
+error bars), guides (the status quo and the anchors, labelled), shaded regions and at most one
+heat map. Two renderers draw the same `Chart`: `_plotly.py` for the HTML report and `_mpl.py`
+for the PNG figures, so both show the same numbers with the same labels. Sizes are nominal
+pixels (1/100 inch in the PNGs).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from grandbargain.report._layout import label_width
+
+GROUP_COLOURS = {"us": "#1f5fa8", "china": "#c0392b"}
+#: Okabe-Ito, readable by colour-blind readers.
+PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#000000",
+           "#F0E442")
+STATUS_QUO_COLOUR = "#d62728"
+ANCHOR_COLOUR = "#8c8c8c"
+
+
+@dataclass(frozen=True)
+class Marks:
+    """One series. `kind`: "markers", "lines", "lines+markers" or "bubbles".
+
+    `size` is the marker diameter in pixels; `label_offsets` place each label (dx, dy) pixels
+    from its point (y up), as computed by `_layout.place_labels`.
+    """
+
+    name: str
+    x: tuple[Any, ...]
+    y: tuple[Any, ...]
+    kind: str = "markers"
+    colour: str = PALETTE[0]
+    size: tuple[float, ...] | None = None
+    labels: tuple[str, ...] | None = None
+    label_offsets: tuple[tuple[float, float], ...] | None = None
+    hover: tuple[str, ...] | None = None
+    error: tuple[tuple[float | None, float | None] | None, ...] | None = None
+    symbol: str = "circle"
+    dash: bool = False
+    width: float = 2.0
+    show_legend: bool = True
+
+
+@dataclass(frozen=True)
+class Guide:
+    """A reference line across the plot at `value` on `axis` ("x" or "y"), with a short label
+    at the plot's edge; the full text is in the chart's key and in `hover`."""
+
+    axis: str
+    value: float
+    label: str
+    kind: str  # "status_quo" or "anchor"
+    hover: str = ""
+
+
+@dataclass(frozen=True)
+class Region:
+    """A shaded rectangle (None = open to the axis end) with a label."""
+
+    x0: float | None
+    x1: float | None
+    y0: float | None
+    y1: float | None
+    label: str
+    colour: str = "#2ca02c"
+
+
+@dataclass(frozen=True)
+class Heat:
+    """A heat map: z[row][col] (None = empty), with the text shown in each cell."""
+
+    rows: tuple[str, ...]
+    cols: tuple[str, ...]
+    z: tuple[tuple[float | None, ...], ...]
+    text: tuple[tuple[str, ...], ...]
+    hover: tuple[tuple[str, ...], ...]
+    colour_label: str
+    zmin: float = 0.0
+    zmax: float = 100.0
+
+
+#: Light-to-mid sequential colours (after ColorBrewer YlGnBu), dark text stays readable on all.
+HEAT_SCALE = ((0.0, "#ffffd9"), (0.25, "#c7e9b4"), (0.5, "#7fcdbb"), (0.75, "#41b6c4"),
+              (1.0, "#2c7fb8"))
+
+WIDTH = 600          # nominal width (px) of the per-issue charts; the PNGs use it too
+MARGIN = (84, 28, 60)  # left, right, top (px)
+AXIS_PX = 50         # x tick labels and axis title under the plot
+LEGEND_PX = 26
+KEY_LINE_PX = 15
+KEY_COLUMNS = 86
+
+
+@dataclass(frozen=True)
+class Chart:
+    """One chart. Sizes are nominal pixels; `key` lines are printed under the plot, inside the
+    figure (the anchors and the status quo spelled out)."""
+
+    id: str
+    title: str
+    x_label: str
+    y_label: str
+    marks: tuple[Marks, ...] = ()
+    guides: tuple[Guide, ...] = ()
+    regions: tuple[Region, ...] = ()
+    heat: Heat | None = None
+    x_range: tuple[float, float] | None = None
+    y_range: tuple[float, float] | None = None
+    y_categories: tuple[str, ...] | None = None
+    x_whole: bool = False  # x ticks at whole numbers only (rounds)
+    key: tuple[str, ...] = ()
+    note: str = ""
+    legend: bool = True
+    plot_height: int = 280
+    width: int = WIDTH
+    margin_left: int = MARGIN[0]
+    margin_right: int = MARGIN[1]
+    axis_px: int = AXIS_PX
+
+    @property
+    def margins(self) -> tuple[int, int, int, int]:
+        """(left, right, top, bottom) in pixels."""
+        bottom = self.axis_px + self.legend_px + KEY_LINE_PX * len(self.key) \
+            + (8 if self.key else 0)
+        return (self.margin_left, self.margin_right, MARGIN[2], bottom)
+
+    @property
+    def legend_entries(self) -> list[Marks]:
+        return [m for m in self.marks if m.show_legend] if self.legend else []
+
+    @property
+    def legend_px(self) -> int:
+        """Room for the legend: rows of entries laid out left to right under the axis."""
+        entries = self.legend_entries
+        if not entries:
+            return 0
+        rows, used = 1, 0.0
+        available = self.width - self.margin_left - MARGIN[1]
+        for m in entries:
+            need = label_width(m.name) + 48
+            if used and used + need > available:
+                rows, used = rows + 1, 0.0
+            used += need
+        return LEGEND_PX * rows
+
+    @property
+    def height(self) -> int:
+        _, _, top, bottom = self.margins
+        return top + self.plot_height + bottom
+
+    @property
+    def plot_width(self) -> int:
+        left, right, _, _ = self.margins
+        return self.width - left - right

@@ -10,7 +10,14 @@ import sys
 
 import typer
 
-from grandbargain.cli import deals, forecast, report, rounds, scenarios
+from grandbargain.cli import (
+    deals,
+    forecast,
+    report,
+    rounds,
+    scenarios,
+    validate,
+)
 from grandbargain.scenario import ScenarioError
 
 app = typer.Typer(
@@ -21,7 +28,14 @@ app = typer.Typer(
     add_completion=False,
 )
 
-for _group in (forecast, rounds, scenarios, deals, report):
+for _group in (
+    forecast,
+    rounds,
+    deals,
+    validate,
+    scenarios,
+    report,
+):
     _group.register(app)
 
 

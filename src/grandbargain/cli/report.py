@@ -29,6 +29,48 @@ PngOpt = Annotated[Path | None, typer.Option(
     "--png", help="Also draw every chart as a PNG into this folder (in the --lang language).")]
 MarkdownOpt = Annotated[bool, typer.Option(
     "--markdown", help="Write a short Markdown brief with the key table instead of HTML.")]
+# The uncertainty options mirror `forecast --draws` (same defaults), so the report's numbers and
+# intervals are the ones `forecast --draws N --format json` prints.
+DrawsOpt = Annotated[int | None, typer.Option(
+    "--draws", "-n", min=1, help="Add 90% intervals from N Monte Carlo draws of the inputs, as "
+    "`forecast --draws` does.")]
+SeedOpt = Annotated[int, typer.Option("--seed", min=0, help="Random seed for --draws.")]
+NoiseOpt = Annotated[str | None, typer.Option(
+    "--noise", help="Global input noise for --draws, e.g. position=10,salience=15 (sd, percent "
+    "of the scale), as in `forecast`.")]
+DistributionOpt = Annotated[str, typer.Option(
+    "--distribution", help="Shape of the draws: uniform, triangular or normal.")]
+
+
+def forecast_documents(s, models: list, results: list, draws: int | None, seed: int,
+                       noise: str | None, distribution: str) -> dict[str, dict]:
+    """The forecast document per language, with the draws' intervals when --draws is given
+    (built exactly as `forecast --draws --format json` builds it)."""
+    from grandbargain.report import LANGS, forecast_document
+
+    documents = {lg: forecast_document(s, results, lg) for lg in LANGS}
+    if draws is None:
+        return documents
+    try:
+        from grandbargain.cli._draws import (
+            Distribution,
+            interval_summary,
+            make_simulation,
+            run_draws,
+        )
+    except ImportError:
+        fail(ScenarioError.single("--draws", "uncertainty (grandbargain.uncertainty) is not "
+                                  "available in this build"))
+        raise
+    try:
+        shape = Distribution(distribution)
+    except ValueError:
+        fail(ScenarioError.single("--distribution", f"expected uniform, triangular or normal, "
+                                  f"got {distribution!r}"))
+        raise
+    sim = make_simulation(s, models, draws, seed, noise, shape)
+    samples = run_draws(sim)
+    return {lg: interval_summary(doc, sim, samples, lg) for lg, doc in documents.items()}
 
 
 def _missing_extra(exc: RuntimeError) -> None:
@@ -40,7 +82,8 @@ def report(scenario: ScenarioArg = None, model: ModelOpt = None,
            input_format: InputFormatOpt = None, scale: ScaleOpt = None,
            capabilities: CapabilitiesOpt = None, capability_column: CapabilityColumnOpt = None,
            out: ReportOutOpt = None, png: PngOpt = None, markdown: MarkdownOpt = False,
-           lang: LangOpt = Lang.en) -> None:
+           draws: DrawsOpt = None, seed: SeedOpt = 0, noise: NoiseOpt = None,
+           distribution: DistributionOpt = "normal", lang: LangOpt = Lang.en) -> None:
     """Report for analysts: heat map, bubble charts, forecasts, trajectories, sources.
 
     The HTML file works offline (plotly.js is inlined), switches between English and
@@ -50,8 +93,10 @@ def report(scenario: ScenarioArg = None, model: ModelOpt = None,
     from grandbargain.report import LANGS, markdown_brief, report_document
 
     s = load(scenario, input_format, scale, capabilities, capability_column)
-    results = [m.forecast(s) for m in pick_models(model)]
-    docs = {lg: report_document(s, results, lg) for lg in LANGS}
+    models = pick_models(model)
+    results = [m.forecast(s) for m in models]
+    forecasts = forecast_documents(s, models, results, draws, seed, noise, distribution)
+    docs = {lg: report_document(s, results, lg, forecast=forecasts[lg]) for lg in LANGS}
     lg = lang.value
     try:
         if markdown:

@@ -58,16 +58,19 @@ def scenario_part(scenario: Scenario, lang: str) -> dict[str, Any]:
 
 
 def report_document(scenario: Scenario, results: Sequence[ModelResult], lang: str = "en",
-                    extras: Mapping[str, Any] | None = None) -> dict[str, Any]:
+                    extras: Mapping[str, Any] | None = None,
+                    forecast: dict[str, Any] | None = None) -> dict[str, Any]:
     """The whole report for one language.
 
-    `extras` holds results of the optional capabilities computed at the edge (for example
-    `{"uncertainty": ..., "deals": ...}`); each optional section reads its own entry.
+    `forecast` is the forecast document to embed when the edge has extended it (for example
+    with the intervals of `forecast --draws`); by default `forecast_document(...)`. `extras`
+    holds inputs of the optional sections computed at the edge; each section reads its own.
     """
     return {
         "grandbargain_version": __version__,
         "lang": lang,
-        "forecast": forecast_document(scenario, results, lang),
+        "forecast": forecast if forecast is not None else forecast_document(scenario, results,
+                                                                               lang),
         "scenario": scenario_part(scenario, lang),
         "sections": optional_sections(scenario, results, lang, extras or {}),
     }

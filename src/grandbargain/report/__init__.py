@@ -6,8 +6,8 @@ numbers; plotly, matplotlib and jinja2 (the `report` extra) are imported only wh
 from grandbargain.report._charts import Chart, build_charts
 from grandbargain.report._document import report_document
 from grandbargain.report._forecast_table import anchor_text, forecast_document, forecast_rows
-from grandbargain.report._i18n import LANGS
 from grandbargain.report._render import fmt_number, rich_table, to_csv, to_json
+from grandbargain.report._report_words import LANGS
 from grandbargain.report._rounds_table import rounds_document, rounds_rows
 from grandbargain.report.markdown import markdown_brief
 

@@ -16,8 +16,9 @@ from grandbargain.report._chart_spec import (
     Marks,
     Region,
 )
-from grandbargain.report._i18n import group_name, shorten, word, wrap
 from grandbargain.report._layout import label_width, place_labels
+from grandbargain.report._report_words import group_name, word
+from grandbargain.report._text import shorten, wrap
 
 
 def _fmt(value: float | None, digits: int = 1) -> str:

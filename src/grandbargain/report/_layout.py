@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from grandbargain.report._i18n import display_width
+from grandbargain.report._text import display_width
 
 CHAR_PX = 6.4     # average width of one column of 11 px text
 LINE_PX = 14.0    # height of one line of 11 px text

@@ -20,7 +20,7 @@ from grandbargain.report._chart_spec import (
     Chart,
     Marks,
 )
-from grandbargain.report._i18n import wrap
+from grandbargain.report._text import wrap
 
 PT = 0.72  # points per nominal pixel
 BASE_FONT = "DejaVu Sans"

@@ -12,7 +12,7 @@ from grandbargain.report._chart_spec import (
     Chart,
     Marks,
 )
-from grandbargain.report._i18n import wrap
+from grandbargain.report._text import wrap
 
 FONT = ('system-ui, -apple-system, "Segoe UI", "Noto Sans CJK TC", "Noto Sans TC", '
         '"Microsoft JhengHei", "PingFang TC", sans-serif')

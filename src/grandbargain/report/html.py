@@ -12,9 +12,9 @@ from collections.abc import Mapping
 from typing import Any
 
 from grandbargain.report._charts import Chart, build_charts
-from grandbargain.report._i18n import LANGS, word
 from grandbargain.report._plotly import figure, plotly_js
 from grandbargain.report._render import _plain
+from grandbargain.report._report_words import LANGS, word
 
 ISLAND_DATA = "gb-data"
 ISLAND_CHARTS = "gb-charts"

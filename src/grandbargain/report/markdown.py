@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from grandbargain.report._i18n import word
+from grandbargain.report._report_words import word
 
 
 def _cell(value: Any, digits: int = 1) -> str:

@@ -1,7 +1,7 @@
 """Charts as plain data: what a chart shows, with no plotting library.
 
 A `Chart` names its title, both axes (with units) and carries marks (points, lines, bubbles,
-error bars), guides (the status quo and the anchors, labelled), shaded regions and at most one
+intervals), guides (the status quo and the anchors, labelled), shaded regions and at most one
 heat map. Two renderers draw the same `Chart`: `_plotly.py` for the HTML report and `_mpl.py`
 for the PNG figures, so both show the same numbers with the same labels. Sizes are nominal
 pixels (1/100 inch in the PNGs).
@@ -39,7 +39,7 @@ class Marks:
     labels: tuple[str, ...] | None = None
     label_offsets: tuple[tuple[float, float], ...] | None = None
     hover: tuple[str, ...] | None = None
-    error: tuple[tuple[float | None, float | None] | None, ...] | None = None
+    opacity: float = 1.0
     symbol: str = "circle"
     dash: bool = False
     width: float = 2.0

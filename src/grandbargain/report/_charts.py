@@ -167,12 +167,18 @@ def forecasts_chart(doc: dict[str, Any], issue: dict[str, Any]) -> Chart:
         hover = (f"{model['label']}<br>{word('forecast', lang)}: {_fmt(value, 2)} "
                  f"{issue['unit']}<br>{word('nearest_anchor', lang)}: "
                  f"{forecast['nearest_anchor'][name]}")
+        colour = PALETTE[k % len(PALETTE)]
         if interval:
-            hover += f"<br>{word('interval', lang)}: {_fmt(interval[0], 2)}–{_fmt(interval[1], 2)}"
-        marks.append(Marks(name=name, x=(value,), y=(name,), colour=PALETTE[k % len(PALETTE)],
+            # Drawn as its own bar: the draws' interval need not contain the point forecast.
+            spread = f"{word('interval', lang)}: {_fmt(interval[0], 2)}–{_fmt(interval[1], 2)}"
+            hover += f"<br>{spread}"
+            marks.append(Marks(name=f"{name}: {word('interval', lang)}", x=interval,
+                               y=(name, name), kind="lines", colour=colour, width=7.0,
+                               opacity=0.35, show_legend=False,
+                               hover=(f"{name}<br>{spread}",) * 2))
+        marks.append(Marks(name=name, x=(value,), y=(name,), colour=colour,
                            size=(13.0,), labels=(_fmt(value),), label_offsets=((0.0, 13.0),),
-                           hover=(hover,), error=(interval,) if interval else None,
-                           symbol="diamond", show_legend=False))
+                           hover=(hover,), symbol="diamond", show_legend=False))
     return Chart(f"forecasts-{issue['id']}", f"{word('forecast_title', lang)}: {issue['name']}",
                  _unit_axis(issue, lang), word("model", lang), marks=tuple(marks),
                  guides=issue_guides(issue, "x", lang), x_range=_pad(*issue["scale"]),

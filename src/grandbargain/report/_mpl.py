@@ -180,15 +180,8 @@ def _marks(ax, marks: Marks, categories: dict[str, int]) -> None:
         marker = "o" if "markers" in marks.kind else None
         ax.plot(xs, [float("nan") if y is None else y for y in ys], style, color=marks.colour,
                 lw=marks.width * PT, marker=marker, ms=(marks.size or (6.0,))[0] * PT,
-                label=label, zorder=2 if marks.width < 2 else 3)
-    if marks.error:
-        for x, y, err in zip(xs, ys, marks.error, strict=True):
-            if not err:
-                continue
-            lo, hi = err
-            ax.errorbar([x], [y], xerr=[[x - (lo if lo is not None else x)],
-                                         [(hi if hi is not None else x) - x]],
-                        fmt="none", ecolor=marks.colour, elinewidth=1.4, capsize=3, zorder=2)
+                label=label, alpha=marks.opacity, solid_capstyle="butt",
+                zorder=2 if marks.width < 2 else 3)
     if marks.labels:
         offsets = marks.label_offsets or ((0.0, 0.0),) * len(marks.labels)
         for x, y, text, (dx, dy) in zip(xs, ys, marks.labels, offsets, strict=True):

@@ -58,14 +58,8 @@ def _scatter(go, marks: Marks):
                          "dash": "dash" if marks.dash else "solid"}
     if marks.hover:
         trace.update(hovertext=list(marks.hover), hoverinfo="text")
-    if marks.error and any(marks.error):
-        highs = [(e[1] - v) if e and e[1] is not None else 0
-                 for e, v in zip(marks.error, marks.x, strict=True)]
-        lows = [(v - e[0]) if e and e[0] is not None else 0
-                for e, v in zip(marks.error, marks.x, strict=True)]
-        trace["error_x"] = {"type": "data", "symmetric": False, "array": highs,
-                            "arrayminus": lows, "thickness": 2, "width": 6,
-                            "color": marks.colour}
+    if marks.opacity < 1:
+        trace["opacity"] = marks.opacity
     return go.Scatter(**trace)
 
 

@@ -265,3 +265,22 @@ def test_deals_are_what_the_deals_command_prints(page, lang):
     assert (zopa["x0"], zopa["y0"]) == (no_deal[us], no_deal[china])
     for logroll in printed["solutions"]["nash"]["logrolls"]:
         assert logroll["text"].replace("'", "&#39;") in page or logroll["text"] in page
+
+
+DRAWS = ("--draws", "150", "--seed", "4", "--noise", "position=10", "--model", "compromise",
+         "--model", "median")
+
+
+def test_report_with_draws_embeds_what_forecast_draws_prints(tmp_path):
+    if not module_available("grandbargain.cli._draws"):
+        result = runner.invoke(app, ["report", *DRAWS, "--out", str(tmp_path / "r.html")])
+        assert result.exit_code == 2 and "not available in this build" in result.output
+        pytest.skip("uncertainty (grandbargain.uncertainty) is not in this build")
+    target = tmp_path / "r.html"
+    result = runner.invoke(app, ["report", *DRAWS, "--out", str(target)])
+    assert result.exit_code == 0, result.output
+    island = extract_island(target.read_text(encoding="utf-8"))
+    for lang in LANGS:
+        printed = json.loads(run("forecast", *DRAWS, "--format", "json", "--lang", lang))
+        assert island[lang]["forecast"] == printed
+        assert all("intervals" in issue for issue in printed["issues"])

@@ -182,11 +182,20 @@ def forecasts_chart(doc: dict[str, Any], issue: dict[str, Any]) -> Chart:
     return Chart(f"forecasts-{issue['id']}", f"{word('forecast_title', lang)}: {issue['name']}",
                  _unit_axis(issue, lang), word("model", lang), marks=tuple(marks),
                  guides=issue_guides(issue, "x", lang), x_range=_pad(*issue["scale"]),
-                 y_categories=tuple(m["name"] for m in models), key=issue_key(issue, lang),
+                 y_categories=tuple(m["name"] for m in models),
+                 key=issue_key(issue, lang) + _draws_key(doc, bool(intervals)),
                  note=word("forecast_note", lang), legend=False,
                  plot_height=40 + 36 * len(models),
                  margin_left=int(44 + max((label_width(m["name"]) for m in models),
                                           default=40)))
+
+
+def _draws_key(doc: dict[str, Any], shown: bool) -> tuple[str, ...]:
+    simulation = doc["forecast"].get("simulation")
+    if not shown or not simulation:
+        return ()
+    return (word("bars_key", doc["lang"]).format(draws=simulation["draws"],
+                                                  seed=simulation["seed"]),)
 
 
 def _intervals(doc: dict[str, Any], issue_id: str) -> dict[str, tuple[float, float]]:

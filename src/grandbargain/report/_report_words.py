@@ -29,11 +29,13 @@ REPORT_WORDS = {
                     "氣泡面積與影響力成正比；顏色表示陣營。紅色虛線：現狀；灰色點線：議題刻度"
                     "（列於圖下）。"),
     "forecast_title": ("Forecasts", "預測"),
-    "forecast_note": ("Each model's forecast on the issue's scale; whiskers: the uncertainty "
-                      "interval when draws were run. Red dashed line: status quo; grey dotted "
-                      "lines: anchors.",
-                      "各模型在議題尺度上的預測；誤差線：有抽樣時的不確定區間。紅色虛線：現狀；"
-                      "灰色點線：刻度。"),
+    "forecast_note": ("Each model's forecast on the issue's scale; pale bars: the 90% interval "
+                      "of the draws when --draws was run. Red dashed line: status quo; grey "
+                      "dotted lines: anchors.",
+                      "各模型在議題尺度上的預測；淺色橫條：使用 --draws 時抽樣的 90% 區間。"
+                      "紅色虛線：現狀；灰色點線：刻度。"),
+    "bars_key": ("Bars: 90% interval of {draws} draws (seed {seed}).",
+                 "橫條：{draws} 次抽樣的 90% 區間（種子 {seed}）。"),
     "model": ("Model", "模型"),
     "trajectory_title": ("Expected-utility model, round by round",
                          "預期效用模型：逐回合"),

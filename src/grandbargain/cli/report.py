@@ -84,11 +84,11 @@ def report(scenario: ScenarioArg = None, model: ModelOpt = None,
            out: ReportOutOpt = None, png: PngOpt = None, markdown: MarkdownOpt = False,
            draws: DrawsOpt = None, seed: SeedOpt = 0, noise: NoiseOpt = None,
            distribution: DistributionOpt = "normal", lang: LangOpt = Lang.en) -> None:
-    """Report for analysts: heat map, bubble charts, forecasts, trajectories, sources.
+    """Report for analysts: positions, forecasts, rounds, package deals, sources.
 
     The HTML file works offline (plotly.js is inlined), switches between English and
-    繁體中文, and embeds its data: the same document `grandbargain forecast --format json`
-    prints. Needs the `report` extra (plotly, matplotlib, jinja2).
+    繁體中文, and embeds its data: the documents `grandbargain forecast`, `rounds` and `deals`
+    print with --format json. Needs the `report` extra (plotly, matplotlib, jinja2).
     """
     from grandbargain.report import LANGS, markdown_brief, report_document
 

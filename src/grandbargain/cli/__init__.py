@@ -12,6 +12,7 @@ import typer
 
 from grandbargain.cli import (
     deals,
+    exchanges,
     forecast,
     report,
     rounds,
@@ -31,6 +32,7 @@ app = typer.Typer(
 for _group in (
     forecast,
     rounds,
+    exchanges,
     deals,
     validate,
     scenarios,

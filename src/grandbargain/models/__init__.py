@@ -5,6 +5,7 @@
 
 from grandbargain.models._base import IssueForecast, Model, ModelResult, PerIssueModel
 from grandbargain.models.compromise import CompromiseModel, weighted_mean
+from grandbargain.models.exchange import ExchangeModel, run_exchange_model
 from grandbargain.models.expected_utility import (
     AcceptedOffer,
     ExpectedUtilityModel,
@@ -21,12 +22,14 @@ MODELS: dict[str, type[Model]] = {
     NashModel.name: NashModel,
     ExpectedUtilityModel.name: ExpectedUtilityModel,
     ScholzExpectedUtilityModel.name: ScholzExpectedUtilityModel,
+    ExchangeModel.name: ExchangeModel,
 }
 
 __all__ = [
     "MODELS",
     "AcceptedOffer",
     "CompromiseModel",
+    "ExchangeModel",
     "ExpectedUtilityModel",
     "IssueForecast",
     "Model",
@@ -38,6 +41,7 @@ __all__ = [
     "ScholzExpectedUtilityModel",
     "WeightedMedianModel",
     "nash_solution",
+    "run_exchange_model",
     "weighted_mean",
     "weighted_median",
 ]

@@ -5,6 +5,11 @@ numbers; plotly, matplotlib and jinja2 (the `report` extra) are imported only wh
 
 from grandbargain.report._charts import Chart, build_charts
 from grandbargain.report._document import report_document
+from grandbargain.report._exchanges_table import (
+    exchange_text,
+    exchanges_document,
+    exchanges_rows,
+)
 from grandbargain.report._forecast_table import anchor_text, forecast_document, forecast_rows
 from grandbargain.report._render import fmt_number, rich_table, to_csv, to_json
 from grandbargain.report._report_words import LANGS
@@ -16,6 +21,9 @@ __all__ = [
     "Chart",
     "anchor_text",
     "build_charts",
+    "exchange_text",
+    "exchanges_document",
+    "exchanges_rows",
     "fmt_number",
     "forecast_document",
     "forecast_rows",

@@ -284,3 +284,23 @@ def test_report_with_draws_embeds_what_forecast_draws_prints(tmp_path):
         printed = json.loads(run("forecast", *DRAWS, "--format", "json", "--lang", lang))
         assert island[lang]["forecast"] == printed
         assert all("intervals" in issue for issue in printed["issues"])
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_exchanges_are_what_the_exchanges_command_prints(page, lang):
+    section = extract_island(page)[lang]["sections"]["exchanges"]
+    if not module_available("grandbargain.models.exchange"):
+        assert section["status"] == "unavailable"
+        return
+    assert section["status"] == "ok"
+    printed = json.loads(run("exchanges", "--format", "json", "--lang", lang))
+    assert section["document"] == printed
+    heat = extract_island(page, ISLAND_CHARTS)[lang]["exchanges-pairs"]["data"][0]
+    actors = [a["id"] for a in extract_island(page)[lang]["scenario"]["actors"]]
+    pair = (actors.index("us_president"), actors.index("cn_leadership"))
+    expected = sum(1 for r in printed["rounds"] for e in r["exchanges"]
+                   if {e["first"]["actor"], e["second"]["actor"]} == {"us_president",
+                                                                       "cn_leadership"})
+    assert heat["z"][pair[0]][pair[1]] == heat["z"][pair[1]][pair[0]] == expected
+    first = printed["rounds"][0]["exchanges"][0]["text"]
+    assert first.replace("'", "&#39;") in page

@@ -239,6 +239,45 @@ def trajectory_chart(doc: dict[str, Any], issue: dict[str, Any]) -> Chart | None
                  note=word("trajectory_note", lang))
 
 
+def trades_chart(doc: dict[str, Any]) -> Chart | None:
+    """Who trades with whom: exchanges per pair of actors over every round of the exchange
+    model (the matrix is symmetric; the hover names the issues traded most)."""
+    lang = doc["lang"]
+    ex = doc["sections"]["exchanges"]["document"]
+    actors = doc["scenario"]["actors"]
+    index = {a["id"]: k for k, a in enumerate(actors)}
+    counts = [[0] * len(actors) for _ in actors]
+    issues: dict[tuple[int, int], dict[str, int]] = {}
+    for r in ex["rounds"]:
+        for e in r["exchanges"]:
+            i, j = index[e["first"]["actor"]], index[e["second"]["actor"]]
+            for a, b in ((i, j), (j, i)):
+                counts[a][b] += 1
+                traded = issues.setdefault((a, b), {})
+                for move in (e["first"], e["second"]):
+                    traded[move["issue_name"]] = traded.get(move["issue_name"], 0) + 1
+    if not any(any(row) for row in counts):
+        return None
+    names = tuple(shorten(a["name"], 30) for a in actors)
+    top = max(max(row) for row in counts)
+    hover = []
+    for a, row in enumerate(counts):
+        cells = []
+        for b, n in enumerate(row):
+            most = sorted(issues.get((a, b), {}).items(), key=lambda kv: (-kv[1], kv[0]))[:3]
+            cells.append(f"{actors[a]['name']} ↔ {actors[b]['name']}: {n}<br>"
+                         + "<br>".join(f"{shorten(name, 50)} ({k})" for name, k in most))
+        hover.append(tuple(cells))
+    heat = Heat(names, names, tuple(tuple(None if n == 0 else float(n) for n in row)
+                                    for row in counts),
+                tuple(tuple(str(n) if n else "" for n in row) for row in counts),
+                tuple(hover), word("trades_colour", lang), zmin=0.0, zmax=float(top))
+    return Chart("exchanges-pairs", word("trades_title", lang), word("partner", lang),
+                 word("actor", lang), heat=heat, note=word("trades_note", lang), legend=False,
+                 plot_height=34 * len(actors), width=1000, margin_left=250, margin_right=130,
+                 axis_px=100)
+
+
 SOLUTION_SYMBOLS = {"nash": "star", "kalai_smorodinsky": "diamond", "egalitarian": "square",
                     "utilitarian": "triangle"}
 
@@ -315,6 +354,8 @@ def build_charts(doc: dict[str, Any]) -> list[Chart]:
     charts += [forecasts_chart(doc, issue) for issue in issues]
     if doc["sections"]["trajectories"]["status"] == "ok":
         charts += [c for c in (trajectory_chart(doc, issue) for issue in issues) if c]
+    if doc["sections"].get("exchanges", {}).get("status") == "ok":
+        charts += [c for c in (trades_chart(doc),) if c]
     if doc["sections"].get("deals", {}).get("status") == "ok":
         charts += [c for c in (frontier_chart(doc),) if c]
     return charts

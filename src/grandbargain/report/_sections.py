@@ -60,6 +60,23 @@ def trajectories(scenario: Scenario, results: Sequence[ModelResult], lang: str,
             "issues": issues}
 
 
+# --- exchanges --------------------------------------------------------------------------------
+
+def exchanges(scenario: Scenario, results: Sequence[ModelResult], lang: str,
+              extras: Mapping[str, Any]) -> dict[str, Any]:
+    """The document `grandbargain exchanges --format json` prints, from the exchange model's
+    result in this run (every round's expected outcome and every realised exchange)."""
+    from grandbargain.report._exchanges_table import exchanges_document
+
+    result = next((r for r in results if r.model == "exchange" and "run" in r.detail), None)
+    if result is None:
+        return {"status": "not_run",
+                "note": "the exchange model is not in this run (add --model exchange)"}
+    return {"status": "ok", "note": "",
+            "document": exchanges_document(scenario, result.detail["run"], dict(result.params),
+                                           lang)}
+
+
 # --- package deals ----------------------------------------------------------------------------
 
 def deals(scenario: Scenario, results: Sequence[ModelResult], lang: str,
@@ -88,7 +105,7 @@ Builder = Callable[[Scenario, Sequence[ModelResult], str, Mapping[str, Any]], di
 #: section name -> (module that computes it, builder or None while the report cannot show it)
 SECTIONS: dict[str, tuple[str, Builder | None]] = {
     "trajectories": ("grandbargain.models.expected_utility", trajectories),
-    "exchanges": ("grandbargain.models.exchange", None),
+    "exchanges": ("grandbargain.models.exchange", exchanges),
     "deals": ("grandbargain.deals._analysis", deals),
 }
 

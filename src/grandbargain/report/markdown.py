@@ -23,6 +23,21 @@ def _forecast(issue: dict[str, Any], model: str) -> str:
     return text
 
 
+def _exchange_lines(doc: dict[str, Any]) -> list[str]:
+    """How many exchanges the exchange model found, and the largest of round 1."""
+    section = doc["sections"].get("exchanges", {})
+    if section.get("status") != "ok":
+        return []
+    rounds = section["document"]["rounds"]
+    total = sum(len(r["exchanges"]) for r in rounds)
+    lang = doc["lang"]
+    out = [f"{word('exchanges', lang)}: "
+           f"{word('exchanges_count', lang).format(n=total, r=len(rounds))}."]
+    if rounds and rounds[0]["exchanges"]:
+        out.append(f"{word('top_exchange', lang)}: {rounds[0]['exchanges'][0]['text']}")
+    return out
+
+
 def _deal_lines(doc: dict[str, Any]) -> list[str]:
     """The Nash package's gains over no deal and its top logroll, when deals were computed."""
     section = doc["sections"].get("deals", {})
@@ -72,6 +87,7 @@ def markdown_brief(doc: dict[str, Any]) -> str:
                      f"seed {fc['simulation']['seed']}.")
     lines.append(f"{word('models_used', lang)}: " + "; ".join(
         f"`{m['name']}` = {m['label']}" for m in fc["models"]) + ".")
+    lines += _exchange_lines(doc)
     lines += _deal_lines(doc)
     for name, section in doc["sections"].items():
         if section["status"] != "ok":

@@ -16,7 +16,7 @@ from grandbargain.report._chart_spec import (
     Marks,
     Region,
 )
-from grandbargain.report._layout import label_width, place_labels
+from grandbargain.report._layout import LINE_PX, label_width, place_labels
 from grandbargain.report._report_words import group_name, word
 from grandbargain.report._text import shorten, wrap
 
@@ -310,28 +310,44 @@ def frontier_chart(doc: dict[str, Any]) -> Chart | None:
                            x=tuple(p["utilities"][a] for p in inside),
                            y=tuple(p["utilities"][b] for p in inside), size=(8.0,) * len(inside),
                            hover=tuple(_package_hover(p, parties) for p in inside)))
-    marks.append(Marks(name=word("no_deal", lang), x=(d[a],), y=(d[b],), colour="#d62728",
-                       symbol="cross", size=(12.0,), labels=(word("no_deal", lang),),
-                       label_offsets=((0.0, -14.0),),
-                       hover=(f"{word('no_deal', lang)}: {d[a]:.3f}, {d[b]:.3f}",)))
     seen: dict[tuple[float, float], list[str]] = {}
     for key, solution in deal["solutions"].items():
         if solution is not None:
             spot = (solution["utilities"][a], solution["utilities"][b])
             seen.setdefault(spot, []).append(key)
-    for k, ((x, y), keys) in enumerate(seen.items()):
-        name = " = ".join(deal["solutions"][key]["name"] for key in keys)
-        marks.append(Marks(name=name, x=(x,), y=(y,), colour=PALETTE[(k + 1) % len(PALETTE)],
-                           symbol=SOLUTION_SYMBOLS.get(keys[0], "circle"), size=(15.0,),
-                           labels=(name,), label_offsets=((0.0, 16.0 + 14.0 * (k % 2)),),
-                           hover=(f"{name}: {parties[0]['name']} {x:.3f}, "
-                                  f"{parties[1]['name']} {y:.3f}",)))
     xs = [p["utilities"][a] for p in points] + [d[a]]
     ys = [p["utilities"][b] for p in points] + [d[b]]
-    regions = ()
+    x_range, y_range = _pad(min(xs), max(xs), 0.08), _pad(min(ys), max(ys), 0.1)
+    shell = Chart("", "", "", "", width=760, plot_height=380)
+
+    def px(x: float, y: float) -> tuple[float, float]:
+        return (_to_px(x, x_range, shell.plot_width), _to_px(y, y_range, shell.plot_height))
+
+    regions: tuple[Region, ...] = ()
+    blocked = []
     if inside:
-        regions = (Region(d[a], max(p["utilities"][a] for p in inside), d[b],
-                          max(p["utilities"][b] for p in inside), word("zopa_region", lang)),)
+        top_a = max(p["utilities"][a] for p in inside)
+        top_b = max(p["utilities"][b] for p in inside)
+        regions = (Region(d[a], top_a, d[b], top_b, word("zopa_region", lang)),)
+        rx, ry = px(top_a, top_b)
+        blocked.append((rx - label_width(regions[0].label), ry - LINE_PX - 2, rx, ry))
+    names = [word("no_deal", lang),
+             *(" = ".join(deal["solutions"][k]["name"] for k in keys) for keys in seen.values())]
+    spots = [(d[a], d[b]), *seen.keys()]
+    offsets = place_labels([px(x, y) for x, y in spots], [7.0] * len(spots), names,
+                           shell.plot_width, shell.plot_height,
+                           obstacles=[(*px(p["utilities"][a], p["utilities"][b]), 4.0)
+                                      for p in points], blocked=blocked)
+    marks.append(Marks(name=names[0], x=(d[a],), y=(d[b],), colour="#d62728", symbol="cross",
+                       size=(12.0,), labels=(names[0],), label_offsets=(offsets[0],),
+                       hover=(f"{names[0]}: {d[a]:.3f}, {d[b]:.3f}",)))
+    for k, (keys, name, (x, y), offset) in enumerate(zip(seen.values(), names[1:], spots[1:],
+                                                         offsets[1:], strict=True)):
+        marks.append(Marks(name=name, x=(x,), y=(y,), colour=PALETTE[(k + 1) % len(PALETTE)],
+                           symbol=SOLUTION_SYMBOLS.get(keys[0], "circle"), size=(15.0,),
+                           labels=(name,), label_offsets=(offset,),
+                           hover=(f"{name}: {parties[0]['name']} {x:.3f}, "
+                                  f"{parties[1]['name']} {y:.3f}",)))
     guides = (Guide("x", d[a], "", "status_quo"), Guide("y", d[b], "", "status_quo"))
     zopa = deal["zopa"]
     key = [word("frontier_key", lang).format(size=deal["frontier"]["size"],
@@ -341,8 +357,7 @@ def frontier_chart(doc: dict[str, Any]) -> Chart | None:
     return Chart("deals-frontier", word("frontier_title", lang),
                  axis.format(party=parties[0]["name"]), axis.format(party=parties[1]["name"]),
                  marks=tuple(marks), guides=guides,
-                 regions=regions, x_range=_pad(min(xs), max(xs), 0.08),
-                 y_range=_pad(min(ys), max(ys), 0.1), key=tuple(key),
+                 regions=regions, x_range=x_range, y_range=y_range, key=tuple(key),
                  note=word("frontier_note", lang), plot_height=380, width=760)
 
 

@@ -8,6 +8,8 @@ from collections.abc import Sequence
 
 from grandbargain.report._text import display_width
 
+Box = tuple[float, float, float, float]  # x0, y0, x1, y1 in pixels, y up
+
 CHAR_PX = 6.4     # average width of one column of 11 px text
 LINE_PX = 14.0    # height of one line of 11 px text
 
@@ -16,13 +18,13 @@ def label_width(text: str) -> float:
     return display_width(text) * CHAR_PX + 4.0
 
 
-def _overlap(a: tuple[float, float, float, float], b: tuple[float, float, float, float]) -> float:
+def _overlap(a: Box, b: Box) -> float:
     w = min(a[2], b[2]) - max(a[0], b[0])
     h = min(a[3], b[3]) - max(a[1], b[1])
     return w * h if w > 0 and h > 0 else 0.0
 
 
-def _circle_hits(box: tuple[float, float, float, float], cx: float, cy: float, r: float) -> float:
+def _circle_hits(box: Box, cx: float, cy: float, r: float) -> float:
     nx = min(max(cx, box[0]), box[2])
     ny = min(max(cy, box[1]), box[3])
     gap = ((nx - cx) ** 2 + (ny - cy) ** 2) ** 0.5
@@ -43,15 +45,18 @@ def _candidates(r: float, w: float) -> list[tuple[float, float]]:
 
 
 def place_labels(points: Sequence[tuple[float, float]], radii: Sequence[float],
-                 texts: Sequence[str], width: float, height: float
-                 ) -> list[tuple[float, float]]:
+                 texts: Sequence[str], width: float, height: float,
+                 obstacles: Sequence[tuple[float, float, float]] = (),
+                 blocked: Sequence[Box] = ()) -> list[tuple[float, float]]:
     """Offsets (dx, dy) in pixels, y up, for the label of each point.
 
     Largest points are placed first; each label takes the first candidate spot that overlaps
-    no label placed so far, no point and stays inside the plot, else the least bad one.
+    no label placed so far, no point, no obstacle circle (x, y, r), no blocked box and stays
+    inside the plot, else the least bad one.
     """
     order = sorted(range(len(points)), key=lambda k: (-radii[k], k))
-    boxes: list[tuple[float, float, float, float]] = []
+    boxes: list[Box] = list(blocked)
+    circles = [*((x, y, r) for (x, y), r in zip(points, radii, strict=True)), *obstacles]
     offsets: list[tuple[float, float]] = [(0.0, 0.0)] * len(points)
     for k in order:
         x, y = points[k]
@@ -61,8 +66,7 @@ def place_labels(points: Sequence[tuple[float, float]], radii: Sequence[float],
             cx, cy = x + dx, y + dy
             box = (cx - w / 2, cy - LINE_PX / 2, cx + w / 2, cy + LINE_PX / 2)
             cost = sum(_overlap(box, b) for b in boxes) * 4.0
-            cost += sum(_circle_hits(box, px, py, r) * 30.0
-                        for (px, py), r in zip(points, radii, strict=True))
+            cost += sum(_circle_hits(box, px, py, r) * 30.0 for px, py, r in circles)
             outside = (max(0.0, -box[0]) + max(0.0, box[2] - width)
                        + max(0.0, -box[1]) + max(0.0, box[3] - height))
             cost += outside * 40.0

@@ -60,13 +60,12 @@ class Guide:
 
 @dataclass(frozen=True)
 class Region:
-    """A shaded rectangle (None = open to the axis end) with a label."""
+    """A shaded polygon (data coordinates) with a label whose lower left corner sits 4 px
+    up and right of `label_at`."""
 
-    x0: float | None
-    x1: float | None
-    y0: float | None
-    y1: float | None
+    points: tuple[tuple[float, float], ...]
     label: str
+    label_at: tuple[float, float]
     colour: str = "#2ca02c"
 
 
@@ -134,19 +133,20 @@ class Chart:
         return [m for m in self.marks if m.show_legend] if self.legend else []
 
     @property
-    def legend_px(self) -> int:
-        """Room for the legend: rows of entries laid out left to right under the axis."""
+    def legend_columns(self) -> int:
+        """Entries per legend row: the legend is a grid as wide as its widest entry."""
         entries = self.legend_entries
         if not entries:
-            return 0
-        rows, used = 1, 0.0
-        available = self.width - self.margin_left - MARGIN[1]
-        for m in entries:
-            need = label_width(m.name) + 48
-            if used and used + need > available:
-                rows, used = rows + 1, 0.0
-            used += need
-        return LEGEND_PX * rows
+            return 1
+        widest = max(label_width(m.name) for m in entries) + 62
+        available = self.width - self.margin_left - self.margin_right
+        return max(1, min(len(entries), int(available // widest)))
+
+    @property
+    def legend_px(self) -> int:
+        """Room for the legend under the axis."""
+        entries = self.legend_entries
+        return LEGEND_PX * -(-len(entries) // self.legend_columns) if entries else 0
 
     @property
     def height(self) -> int:

@@ -326,11 +326,15 @@ def frontier_chart(doc: dict[str, Any]) -> Chart | None:
     regions: tuple[Region, ...] = ()
     blocked = []
     if inside:
-        top_a = max(p["utilities"][a] for p in inside)
-        top_b = max(p["utilities"][b] for p in inside)
-        regions = (Region(d[a], top_a, d[b], top_b, word("zopa_region", lang)),)
-        rx, ry = px(top_a, top_b)
-        blocked.append((rx - label_width(regions[0].label), ry - LINE_PX - 2, rx, ry))
+        # The ZOPA: feasible packages both prefer to no deal, i.e. the area between the
+        # no-deal point and the frontier (issue5's `Zopa.area` measures the same region).
+        outline = [(d[a], d[b]), (d[a], inside[0]["utilities"][b]),
+                   *((p["utilities"][a], p["utilities"][b]) for p in inside),
+                   (inside[-1]["utilities"][a], d[b])]
+        regions = (Region(tuple(outline), word("zopa_region", lang), (d[a], d[b])),)
+        rx, ry = px(d[a], d[b])
+        blocked.append((rx + 4, ry + 4, rx + 4 + label_width(regions[0].label),
+                        ry + 4 + LINE_PX))
     names = [word("no_deal", lang),
              *(" = ".join(deal["solutions"][k]["name"] for k in keys) for keys in seen.values())]
     spots = [(d[a], d[b]), *seen.keys()]

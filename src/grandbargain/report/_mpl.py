@@ -15,7 +15,6 @@ from typing import Any
 from grandbargain.report._chart_spec import (
     ANCHOR_COLOUR,
     HEAT_SCALE,
-    LEGEND_PX,
     STATUS_QUO_COLOUR,
     Chart,
     Marks,
@@ -119,14 +118,9 @@ def _draw(chart: Chart, Figure):
         _marks(ax, marks, categories)
     _guides(ax, chart)
     for r in chart.regions:
-        x0, x1 = ax.get_xlim() if chart.x_range is None else chart.x_range
-        y0, y1 = ax.get_ylim() if chart.y_range is None else chart.y_range
-        rx0 = x0 if r.x0 is None else r.x0
-        ry0 = y0 if r.y0 is None else r.y0
-        rx1 = x1 if r.x1 is None else r.x1
-        ry1 = y1 if r.y1 is None else r.y1
-        ax.add_patch(_region_patch((rx0, ry0), rx1 - rx0, ry1 - ry0, r.colour))
-        ax.text(rx1, ry1, r.label, ha="right", va="top", color=r.colour, fontsize=8)
+        ax.add_patch(_region_patch(r.points, r.colour))
+        ax.annotate(r.label, r.label_at, xytext=(4 * PT, 4 * PT), textcoords="offset points",
+                    ha="left", va="bottom", color=r.colour, fontsize=8)
     if chart.x_range:
         ax.set_xlim(*chart.x_range)
     if chart.y_range:
@@ -147,9 +141,8 @@ def _draw(chart: Chart, Figure):
             ax.spines[side].set_visible(False)
     shown = chart.legend_entries
     if shown:
-        rows = max(1, chart.legend_px // LEGEND_PX)
         ax.legend(loc="upper left", bbox_to_anchor=(0, -(chart.axis_px - 4) / chart.plot_height),
-                  ncol=-(-len(shown) // rows), frameon=False, fontsize=7.6, markerscale=0.5,
+                  ncol=chart.legend_columns, frameon=False, fontsize=7.6, markerscale=0.5,
                   columnspacing=2.0, handletextpad=0.4)
     if chart.key:
         below = chart.axis_px + chart.legend_px
@@ -158,10 +151,10 @@ def _draw(chart: Chart, Figure):
     return fig
 
 
-def _region_patch(xy, width, height, colour):
-    from matplotlib.patches import Rectangle
+def _region_patch(points, colour):
+    from matplotlib.patches import Polygon
 
-    return Rectangle(xy, width, height, color=colour, alpha=0.12, lw=0, zorder=0)
+    return Polygon(list(points), closed=True, color=colour, alpha=0.12, lw=0, zorder=0)
 
 
 def _marks(ax, marks: Marks, categories: dict[str, int]) -> None:

@@ -97,11 +97,13 @@ def _guides(chart: Chart) -> tuple[list[dict], list[dict]]:
             notes.append({"y": g.value, "yref": "y", "xref": "paper", "text": g.label,
                           "showarrow": False, "font": font, "hovertext": hover, **where})
     for r in chart.regions:
-        shapes.append({"type": "rect", "xref": "x", "yref": "y", "x0": r.x0, "x1": r.x1,
-                       "y0": r.y0, "y1": r.y1, "fillcolor": r.colour, "opacity": 0.12,
-                       "line": {"width": 0}, "layer": "below"})
-        notes.append({"x": r.x1, "y": r.y1, "xref": "x", "yref": "y", "xanchor": "right",
-                      "yanchor": "top", "text": r.label, "showarrow": False,
+        path = "M " + " L ".join(f"{x!r},{y!r}" for x, y in r.points) + " Z"
+        shapes.append({"type": "path", "xref": "x", "yref": "y", "path": path,
+                       "fillcolor": r.colour, "opacity": 0.12, "line": {"width": 0},
+                       "layer": "below"})
+        notes.append({"x": r.label_at[0], "y": r.label_at[1], "xref": "x", "yref": "y",
+                      "xanchor": "left", "yanchor": "bottom", "xshift": 4, "yshift": 4,
+                      "text": r.label, "showarrow": False,
                       "font": {"size": 11, "color": r.colour}})
     return shapes, notes
 
@@ -148,7 +150,8 @@ def figure(chart: Chart) -> dict[str, Any]:
         "yaxis": {"title": {"text": chart.y_label}, "zeroline": False},
         "showlegend": chart.legend,
         "legend": {"orientation": "h", "y": -(chart.axis_px - 4) / chart.plot_height, "x": 0,
-                   "yanchor": "top", "font": {"size": 11}},
+                   "yanchor": "top", "font": {"size": 11},
+                   "entrywidth": 1.0 / chart.legend_columns, "entrywidthmode": "fraction"},
         "plot_bgcolor": "white", "paper_bgcolor": "white", "hovermode": "closest",
     }
     for axis in ("xaxis", "yaxis"):

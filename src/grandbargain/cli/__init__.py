@@ -17,6 +17,7 @@ from grandbargain.cli import (
     report,
     rounds,
     scenarios,
+    simulate,
     validate,
 )
 from grandbargain.scenario import ScenarioError
@@ -35,6 +36,7 @@ for _group in (
     exchanges,
     deals,
     validate,
+    simulate,
     scenarios,
     report,
 ):

@@ -22,6 +22,7 @@ from grandbargain.cli._common import (
     load,
     print_rich,
 )
+from grandbargain.cli._draws import Distribution, DistributionOpt, NoiseOpt, SeedOpt
 from grandbargain.scenario import RedLine, Scenario, ScenarioError
 
 RedLineOpt = Annotated[list[str] | None, typer.Option(
@@ -180,8 +181,15 @@ def render(document: dict, lang: str):
     return Group(*parts)
 
 
+DealDrawsOpt = Annotated[int | None, typer.Option(
+    "--draws", "-n", min=1, help="Also draw the stances N times (see --noise) and report how "
+    "often the ZOPA is non-empty and how often each package is the Nash solution.")]
+
+
 def deals(scenario: ScenarioArg = None, red_line: RedLineOpt = None,
           disagreement: DisagreementOpt = None, top: TopOpt = 5,
+          draws: DealDrawsOpt = None, seed: SeedOpt = 0, noise: NoiseOpt = None,
+          distribution: DistributionOpt = Distribution.normal,
           input_format: InputFormatOpt = None, fmt: FormatOpt = OutputFormat.table,
           out: OutOpt = None, lang: LangOpt = Lang.en) -> None:
     """Package deals between the scenario's principals: the Pareto frontier, the ZOPA, the
@@ -192,12 +200,96 @@ def deals(scenario: ScenarioArg = None, red_line: RedLineOpt = None,
 
     analysis = _analysis(scenario, input_format, red_line, disagreement, top)
     document = deals_document(analysis, lang.value, frontier_points=fmt is OutputFormat.json)
+    if draws is not None:
+        document["uncertainty"] = _deals_under_uncertainty(
+            scenario, input_format, red_line, disagreement, draws, seed, noise, distribution,
+            lang.value, top)
     if fmt is OutputFormat.json:
         emit(to_json(document), out)
     elif fmt is OutputFormat.csv:
-        emit(to_csv(*deals_rows(document)), out)
+        header, rows = deals_rows(document)
+        if draws is not None:  # each row's option: how often it is in the Nash package
+            header, rows = _with_nash_shares(header, rows, document["uncertainty"])
+        emit(to_csv(header, rows), out)
     else:
-        print_rich(render(document, lang.value), out)
+        view = render(document, lang.value)
+        if draws is not None:
+            from rich.console import Group
+
+            view = Group(view, render_uncertainty(document["uncertainty"], lang.value))
+        print_rich(view, out)
+
+
+def _deals_under_uncertainty(scenario, input_format, red_line, disagreement, draws, seed,
+                             noise, distribution, lang, top) -> dict:
+    from grandbargain.cli._draws import make_simulation, run_draws
+    from grandbargain.uncertainty import deal_options, deals_document
+
+    if scenario is not None and Path(scenario).is_dir():
+        fail(ScenarioError.single(scenario, "--draws needs a scenario (stances to draw), not "
+                                  "a Genius domain"))
+    s = load(scenario, input_format)
+    try:
+        lines, keep = parse_red_lines(red_line)
+        options = deal_options(parse_disagreement(disagreement, s), lines, keep)
+    except ScenarioError as exc:
+        fail(exc)
+        raise
+    sim = make_simulation(s, [], draws, seed, noise, distribution, deals=options)
+    samples = run_draws(sim)
+    out = deals_document(s, options, samples.nash_packages, lang, top)
+    out["simulation"] = {"draws": sim.draws, "seed": sim.seed, "chunk_size": sim.chunk_size,
+                         "noise": sim.noise.as_dict()}
+    return out
+
+
+def _with_nash_shares(header, rows, uncertainty: dict):
+    shares = {(m["issue"], o["value"]): o["p"] for m in uncertainty["nash_option_by_issue"]
+              for o in m["options"]}
+    at = header.index("issue"), header.index("value")
+    return ([*header, "p_in_nash_under_draws"],
+            [[*row, shares.get((row[at[0]], row[at[1]]))] for row in rows])
+
+
+def render_uncertainty(u: dict, lang: str):
+    """The terminal lines for `deals --draws`: ZOPA probability and the likeliest Nash packages."""
+    from rich.console import Group
+    from rich.text import Text
+
+    from grandbargain.report import rich_table
+
+    noise = u["simulation"]["noise"]
+    parts: list = [Text(
+        f"Under uncertainty ({u['draws']:,} draws, seed {u['simulation']['seed']}; noise sd "
+        f"position {noise['position']:g}%, salience {noise['salience']:g}, capability "
+        f"{noise['capability']:g}%, {noise['distribution']}):", style="bold"),
+        Text(f"ZOPA non-empty in {u['zopa_nonempty']:.1%} of draws; "
+             f"{u['distinct_nash_packages']} distinct Nash packages.")]
+    if u["point_nash"] is not None:
+        parts.append(Text(f"The Nash package above is the Nash solution in "
+                          f"{u['point_nash']['p']:.1%} of draws."))
+    shares = {(m["issue"], o["value"]): o["p"] for m in u["nash_option_by_issue"]
+              for o in m["options"]}
+    top = u["nash_packages"]
+    if top:
+        point = {i["issue"]: i["value"] for i in u["point_nash"]["package"]} \
+            if u["point_nash"] else {}
+        header = ["issue", "Nash above", "share", *(f"#{k} {pkg['p']:.1%}"
+                                                     + (" (above)" if pkg["is_point_nash"]
+                                                        else "")
+                                                     for k, pkg in enumerate(top, 1))]
+        rows = []
+        for d, item in enumerate(top[0]["package"]):
+            issue = item["issue"]
+            here = point.get(issue)
+            rows.append([issue, "" if here is None else f"{here:g}",
+                         "" if here is None else f"{shares.get((issue, here), 0.0):.1%}",
+                         *(f"{pkg['package'][d]['value']:g}" for pkg in top)])
+        parts.append(rich_table(
+            "The Nash package's option per issue: above, how often it is chosen across draws, "
+            "and the most frequent Nash packages", header, rows,
+            [False, *([True] * (len(header) - 1))]))
+    return Group(*parts)
 
 
 def register(app: typer.Typer) -> None:

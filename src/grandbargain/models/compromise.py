@@ -41,3 +41,10 @@ class CompromiseModel(PerIssueModel):
             return IssueForecast(issue_id, None, {"reason": "every participant has salience 0"})
         return IssueForecast(issue_id, float(weighted_mean(positions, weights)),
                              {"total_weight": float(weights.sum())})
+
+    def forecast_issue_draws(self, positions, saliences, capabilities, low, high, status_quo,
+                             issue_id) -> np.ndarray:
+        """Batched over draws (arrays draws x participants): NaN where no weight (U-06)."""
+        weights = capabilities * saliences
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return np.where(weights.sum(axis=-1) > 0, weighted_mean(positions, weights), np.nan)

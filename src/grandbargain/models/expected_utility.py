@@ -236,6 +236,14 @@ class ExpectedUtilityModel(Model):
             stopped = "rounds"
         return Run(issue_id, actors, self.variant, width, *start, tuple(rounds), stopped)
 
+    def forecast_issue_draws(self, positions, saliences, capabilities, low, high, status_quo,
+                             issue_id) -> np.ndarray:
+        """`forecast` on one issue for many input draws at once (arrays draws x participants;
+        NaN for no forecast): the batched path of grandbargain.uncertainty (U-06)."""
+        from grandbargain.uncertainty._eu_batched import forecast_draws
+
+        return forecast_draws(self, positions, saliences, capabilities, low, high)
+
     def forecast(self, scenario: Scenario) -> ModelResult:
         forecasts, runs = [], {}
         for issue in scenario.issues:

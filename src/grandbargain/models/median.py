@@ -26,6 +26,29 @@ def weighted_median(positions: np.ndarray, weights: np.ndarray) -> float:
     return float(x[k])
 
 
+def weighted_median_draws(positions: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    """`weighted_median` of every row of (draws, actors) arrays; NaN where no weight.
+
+    Row by row the same arithmetic as `weighted_median` (zero weights add nothing to the
+    cumulative sums), so each value equals the one-draw result exactly.
+    """
+    order = np.argsort(positions, axis=-1, kind="stable")
+    x = np.take_along_axis(positions, order, axis=-1)
+    w = np.take_along_axis(weights, order, axis=-1)
+    w = np.where(w > 0, w, 0.0)
+    cumulative = np.cumsum(w, axis=-1)
+    half = cumulative[:, -1:] / 2.0
+    k = np.argmax(cumulative >= half, axis=-1)  # first index reaching half (a positive weight)
+    rows = np.arange(x.shape[0])
+    at_k = cumulative[rows, k]
+    later = (w > 0) & (np.arange(x.shape[1])[None, :] > k[:, None])
+    has_next = later.any(axis=-1)
+    following = x[rows, np.argmax(later, axis=-1)]
+    tie = np.isclose(at_k, half[:, 0], rtol=1e-12, atol=0.0) & has_next
+    value = np.where(tie, (x[rows, k] + following) / 2.0, x[rows, k])
+    return np.where(cumulative[:, -1] > 0, value, np.nan)
+
+
 class WeightedMedianModel(PerIssueModel):
     """The weighted median of positions, weights = capability x salience."""
 
@@ -41,3 +64,8 @@ class WeightedMedianModel(PerIssueModel):
         if weights.sum() <= 0:
             return IssueForecast(issue_id, None, {"reason": "every participant has salience 0"})
         return IssueForecast(issue_id, weighted_median(positions, weights))
+
+    def forecast_issue_draws(self, positions, saliences, capabilities, low, high, status_quo,
+                             issue_id) -> np.ndarray:
+        """Batched over draws (arrays draws x participants): NaN where no weight (U-06)."""
+        return weighted_median_draws(positions, capabilities * saliences)

@@ -14,6 +14,11 @@ from grandbargain.report._forecast_table import anchor_text, forecast_document, 
 from grandbargain.report._render import fmt_number, rich_table, to_csv, to_json
 from grandbargain.report._report_words import LANGS
 from grandbargain.report._rounds_table import rounds_document, rounds_rows
+from grandbargain.report._uncertainty_table import (
+    interval_text,
+    likely_anchor_text,
+    uncertainty_rows,
+)
 from grandbargain.report.markdown import markdown_brief
 
 __all__ = [
@@ -27,6 +32,8 @@ __all__ = [
     "fmt_number",
     "forecast_document",
     "forecast_rows",
+    "interval_text",
+    "likely_anchor_text",
     "markdown_brief",
     "report_document",
     "rich_table",
@@ -34,4 +41,5 @@ __all__ = [
     "rounds_rows",
     "to_csv",
     "to_json",
+    "uncertainty_rows",
 ]

@@ -49,9 +49,15 @@ def forecast_rows(document: dict[str, Any]) -> tuple[list[str], list[list[Any]]]
     models = [m["name"] for m in document["models"]]
     header = ["issue", "name", "status_quo", *models]
     header += [f"{m}_anchor" for m in models]
+    spread = ("q05", "q95")  # with `forecast --draws`: each model's 90% interval
+    with_intervals = all("intervals" in issue for issue in document["issues"])
+    if with_intervals:
+        header += [f"{m}_{q}" for m in models for q in spread]
     rows = []
     for issue in document["issues"]:
         rows.append([issue["id"], issue["name"], issue["status_quo"],
                      *(issue["forecasts"][m] for m in models),
                      *(issue["nearest_anchor"][m] for m in models)])
+        if with_intervals:
+            rows[-1] += [issue["intervals"][m][q] for m in models for q in spread]
     return header, rows

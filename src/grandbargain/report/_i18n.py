@@ -14,6 +14,8 @@ _WORDS = {
     "scale": ("Scale", "尺度"),
     "scenario": ("Scenario", "情境"),
     "as_of": ("as of", "截至"),
+    "likely_anchor": ("Most likely anchor", "最可能的刻度"),
+    "draws": ("draws", "次抽樣"),
 }
 
 

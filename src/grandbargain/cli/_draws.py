@@ -1,0 +1,125 @@
+"""Options and helpers shared by the commands that run Monte Carlo draws (simulate, forecast)."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Annotated
+
+import typer
+
+from grandbargain.cli._common import fail
+from grandbargain.models import Model
+from grandbargain.scenario import Scenario, ScenarioError
+from grandbargain.uncertainty import (
+    DEFAULT_CHUNK_SIZE,
+    DaskUnavailable,
+    Samples,
+    Simulation,
+    base_inputs,
+    parse_noise,
+    run_simulation,
+    simulation,
+)
+
+
+class Distribution(StrEnum):
+    uniform = "uniform"
+    triangular = "triangular"
+    normal = "normal"
+
+
+SeedOpt = Annotated[int, typer.Option("--seed", help="Random seed: the same seed gives the "
+                                      "same numbers with any backend and any workers.", min=0)]
+NoiseOpt = Annotated[str | None, typer.Option(
+    "--noise", help="Global input noise, a standard deviation in percent of the scale: "
+    "position=10,salience=15,capability=20 (capability: percent of the actor's own). Stances "
+    "with their own low/high range use that range for the position.")]
+DistributionOpt = Annotated[Distribution, typer.Option(
+    "--distribution", help="Shape of the draws: uniform, triangular or (truncated) normal; "
+    "always within the scale.")]
+IgnoreRangesOpt = Annotated[bool, typer.Option(
+    "--ignore-ranges", help="Ignore the stances' own low/high ranges.")]
+ChunkOpt = Annotated[int, typer.Option(
+    "--chunk-size", help="Draws per chunk (each chunk has its own seed; part of what makes a "
+    "run reproducible).", min=1)]
+
+
+def parse_weights(text: str | None) -> dict[str, float] | None:
+    """'compromise=2,median=1' -> {'compromise': 2.0, 'median': 1.0}."""
+    if not text:
+        return None
+    out: dict[str, float] = {}
+    for part in text.split(","):
+        name, sep, value = part.partition("=")
+        try:
+            if not sep:
+                raise ValueError
+            out[name.strip()] = float(value)
+        except ValueError:
+            fail(ScenarioError.single("--weights", f"expected MODEL=WEIGHT, got {part!r}"))
+    return out
+
+
+def make_simulation(scenario: Scenario, models: list[Model], draws: int, seed: int,
+                    noise: str | None, distribution: Distribution, ignore_ranges: bool = False,
+                    chunk_size: int = DEFAULT_CHUNK_SIZE, deals=None) -> Simulation:
+    """Build the simulation, ending the command cleanly on bad options."""
+    try:
+        spec = parse_noise(noise, distribution.value, not ignore_ranges)
+        sim = simulation(scenario, models, spec, draws, seed, chunk_size, deals=deals)
+    except ScenarioError as exc:
+        fail(exc)
+        raise
+    except ValueError as exc:
+        fail(ScenarioError.single("--draws", str(exc)))
+        raise
+    base = base_inputs(scenario, spec)
+    if not (base.uncertain or spec.salience > 0 or spec.capability > 0):
+        typer.echo("note: no input uncertainty (no stance low/high ranges, no --noise): every "
+                   "draw equals the point forecast; try --noise position=10,salience=15",
+                   err=True)
+    return sim
+
+
+def run_draws(sim: Simulation, workers: int | None = None, scheduler: str | None = None,
+              progress: bool | None = None) -> Samples:
+    """Run the draws with a rich progress bar (with ETA) on stderr when it is a terminal."""
+    from rich.console import Console
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
+
+    console = Console(stderr=True)
+    show = console.is_terminal if progress is None else progress
+    where = (f"on {scheduler}" if scheduler else f"on {workers} local workers" if workers
+             else "in process")
+    columns = (TextColumn("[progress.description]{task.description}"), BarColumn(),
+               MofNCompleteColumn(), TextColumn("draws"), TimeElapsedColumn(),
+               TextColumn("ETA"), TimeRemainingColumn())
+    option = "--scheduler" if scheduler else "--workers"
+    with Progress(*columns, console=console, disable=not show, transient=False) as bar:
+        task = bar.add_task(f"simulating {where}", total=sim.draws)
+        try:
+            return run_simulation(sim, workers, scheduler,
+                                  lambda n: bar.advance(task, n))
+        except DaskUnavailable as exc:
+            fail(ScenarioError.single(option, str(exc)))
+            raise
+
+
+def interval_summary(document: dict, sim: Simulation, samples: Samples, lang: str) -> dict:
+    """A forecast document with each model's spread over the draws added per issue."""
+    from grandbargain.uncertainty import uncertainty_document
+
+    spread = uncertainty_document(sim, samples, None, lang)
+    keep = ("mean", "sd", "q05", "q25", "median", "q75", "q95", "defined")
+    for issue, drawn in zip(document["issues"], spread["issues"], strict=True):
+        issue["intervals"] = {name: {k: summary[k] for k in keep}
+                              for name, summary in drawn["forecasts"].items()
+                              if name in sim.model_names}
+    return {**document, "simulation": spread["simulation"]}

@@ -1,0 +1,150 @@
+"""`grandbargain simulate`: Monte Carlo forecasts with their spread, per issue and model."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from grandbargain.cli._common import (
+    CapabilitiesOpt,
+    CapabilityColumnOpt,
+    FormatOpt,
+    InputFormatOpt,
+    Lang,
+    LangOpt,
+    OutOpt,
+    OutputFormat,
+    ScaleOpt,
+    ScenarioArg,
+    emit,
+    fail,
+    load,
+    print_rich,
+)
+from grandbargain.cli._draws import (
+    ChunkOpt,
+    Distribution,
+    DistributionOpt,
+    IgnoreRangesOpt,
+    NoiseOpt,
+    SeedOpt,
+    make_simulation,
+    parse_weights,
+    run_draws,
+)
+from grandbargain.cli.forecast import ModelOpt, pick_models
+from grandbargain.report import (
+    interval_text,
+    likely_anchor_text,
+    rich_table,
+    to_csv,
+    to_json,
+    uncertainty_rows,
+)
+from grandbargain.report._i18n import word
+from grandbargain.scenario import ScenarioError
+from grandbargain.uncertainty import DEFAULT_CHUNK_SIZE, ENSEMBLE, uncertainty_document
+
+DrawsOpt = Annotated[int, typer.Option("--draws", "-n", help="Number of Monte Carlo draws.",
+                                       min=1)]
+WorkersOpt = Annotated[int | None, typer.Option(
+    "--workers", help="Run on a local Dask cluster of N worker processes (needs the [dask] "
+    "extra).", min=1)]
+SchedulerOpt = Annotated[str | None, typer.Option(
+    "--scheduler", help="Run on an existing Dask cluster: tcp://HOST:PORT of its scheduler.")]
+WeightsOpt = Annotated[str | None, typer.Option(
+    "--weights", help="Ensemble weights, MODEL=WEIGHT,... (default: equal; unnamed models 0).")]
+DealsOpt = Annotated[bool, typer.Option(
+    "--deals", help="Also find each draw's Nash package deal between the principals: how often "
+    "the ZOPA is non-empty and each package is the Nash solution.")]
+ProgressOpt = Annotated[bool | None, typer.Option(
+    "--progress/--no-progress", help="Progress bar on stderr (default: when it is a terminal).",
+    show_default=False)]
+
+
+def simulate(scenario: ScenarioArg = None, draws: DrawsOpt = 1000, seed: SeedOpt = 0,
+             model: ModelOpt = None, noise: NoiseOpt = None,
+             distribution: DistributionOpt = Distribution.normal,
+             ignore_ranges: IgnoreRangesOpt = False, weights: WeightsOpt = None,
+             workers: WorkersOpt = None, scheduler: SchedulerOpt = None,
+             chunk_size: ChunkOpt = DEFAULT_CHUNK_SIZE, deals: DealsOpt = False,
+             progress: ProgressOpt = None,
+             input_format: InputFormatOpt = None, scale: ScaleOpt = None,
+             capabilities: CapabilitiesOpt = None, capability_column: CapabilityColumnOpt = None,
+             fmt: FormatOpt = OutputFormat.table, out: OutOpt = None,
+             lang: LangOpt = Lang.en) -> None:
+    """Forecast every issue under input uncertainty: quantiles, anchor-band probabilities and
+    an ensemble of the models, from N seeded draws (in process, or on Dask)."""
+    if workers is not None and scheduler is not None:
+        fail(ScenarioError.single("--workers", "give --workers or --scheduler, not both"))
+    s = load(scenario, input_format, scale, capabilities, capability_column)
+    models = pick_models(model)
+    options = None
+    if deals:
+        from grandbargain.uncertainty import deal_options
+
+        options = deal_options()
+    sim = make_simulation(s, models, draws, seed, noise, distribution, ignore_ranges, chunk_size,
+                          deals=options)
+    ensemble_weights = parse_weights(weights)
+    try:  # check the weights before the (possibly long) run
+        from grandbargain.uncertainty._summary import check_weights
+
+        check_weights(sim.model_names, ensemble_weights)
+    except ValueError as exc:
+        fail(ScenarioError.single("--weights", str(exc)))
+    samples = run_draws(sim, workers, scheduler, progress)
+    document = uncertainty_document(sim, samples, ensemble_weights, lang.value)
+    if options is not None:
+        from grandbargain.uncertainty import deals_document
+
+        try:
+            document["deals"] = deals_document(s, options, samples.nash_packages, lang.value)
+        except ScenarioError as exc:
+            fail(exc)
+    if fmt is OutputFormat.json:
+        emit(to_json(document), out)
+        return
+    if fmt is OutputFormat.csv:
+        emit(to_csv(*uncertainty_rows(document)), out)
+        return
+    view = _table(document, s, lang.value)
+    if options is not None:
+        from rich.console import Group
+
+        from grandbargain.cli.deals import render_uncertainty
+
+        view = Group(view, render_uncertainty({**document["deals"],
+                                               "simulation": document["simulation"]},
+                                              lang.value))
+    print_rich(view, out)
+
+
+def _table(document: dict, scenario, lg: str):
+    names = [m["name"] for m in document["models"]] + [ENSEMBLE]
+    narrow = min(i.width for i in scenario.issues) <= 20
+    digits = 2 if narrow else 1
+    header = [word("issue", lg), word("status_quo", lg), *names, word("likely_anchor", lg)]
+    rows = []
+    for issue in document["issues"]:
+        f = issue["forecasts"]
+        rows.append([issue["id"], issue["status_quo"],
+                     *(interval_text(f[n], digits) for n in names),
+                     likely_anchor_text(f[ENSEMBLE])])
+    sim = document["simulation"]
+    title = f"{scenario.text(lg)}: {sim['draws']:,} {word('draws', lg)}, seed {sim['seed']}"
+    noise = sim["noise"]
+    caption = ("Point forecast [5%–95% of the draws]; draws stay within each scale, so near "
+               "its ends the point can fall outside the interval. Noise (sd, % of scale): "
+               f"position {noise['position']:g}, salience {noise['salience']:g}, capability "
+               f"{noise['capability']:g}; {noise['distribution']}; "
+               f"{sim['stance_ranges_used']} stance ranges. Ensemble weights: "
+               + ", ".join(f"{k} {v:g}" for k, v in document["ensemble"]["weights"].items())
+               + ". Most likely anchor: the ensemble's (bands between anchors' midpoints).")
+    return rich_table(title, header, rows, [False, True, *([True] * len(names)), False],
+                      caption=caption, digits=digits)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("simulate")(simulate)

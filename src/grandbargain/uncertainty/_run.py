@@ -1,0 +1,78 @@
+"""Run a simulation on the chosen backend and turn it into one JSON-ready document."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+
+from grandbargain import __version__
+from grandbargain.uncertainty._montecarlo import Progress, Samples, Simulation, run_in_process
+from grandbargain.uncertainty._noise import base_inputs
+from grandbargain.uncertainty._protocol import batch_path
+from grandbargain.uncertainty._summary import (
+    ENSEMBLE,
+    check_weights,
+    distribution_summary,
+    ensemble,
+)
+
+
+def run_simulation(sim: Simulation, workers: int | None = None, scheduler: str | None = None,
+                   progress: Progress | None = None) -> Samples:
+    """In-process by default; `workers` local Dask processes; or the Dask `scheduler` given."""
+    if workers is None and scheduler is None:
+        return run_in_process(sim, progress)
+    from grandbargain.uncertainty._dask import run_on_dask
+
+    return run_on_dask(sim, workers, scheduler, progress)
+
+
+def point_forecasts(sim: Simulation) -> dict[str, np.ndarray]:
+    """Each model's forecast on the scenario as stated: name -> (issues,), NaN for none."""
+    out = {}
+    for spec in sim.models:
+        result = spec.build().forecast(sim.scenario)
+        out[spec.cls.name] = np.array([np.nan if v is None else v
+                                       for v in result.values().values()], dtype=float)
+    return out
+
+
+def uncertainty_document(sim: Simulation, samples: Samples,
+                         weights: Mapping[str, float] | None = None,
+                         lang: str = "en") -> dict[str, Any]:
+    """Per issue and model: the point forecast and the draws' summary; plus the ensemble."""
+    scenario = sim.scenario
+    weights = check_weights(sim.model_names, weights)
+    points = point_forecasts(sim)
+    values = dict(samples.values)
+    values[ENSEMBLE] = ensemble(samples.values, weights)
+    points[ENSEMBLE] = ensemble(points, weights)
+    models = [spec.build() for spec in sim.models]
+    base = base_inputs(scenario, sim.noise)
+    issues = []
+    for d, issue in enumerate(scenario.issues):
+        forecasts = {}
+        for name, array in values.items():
+            point = points[name][d]
+            forecasts[name] = {"point": float(point) if np.isfinite(point) else None,
+                               **distribution_summary(issue, array[:, d], lang)}
+        issues.append({"id": issue.id, "name": issue.text(lang), "unit": issue.unit,
+                       "scale": [issue.low, issue.high], "status_quo": issue.status_quo,
+                       "forecasts": forecasts})
+    return {
+        "grandbargain_version": __version__,
+        "scenario": {"id": scenario.id, "title": scenario.text(lang),
+                     "as_of": scenario.as_of.isoformat() if scenario.as_of else None,
+                     "source": scenario.source},
+        "simulation": {"draws": sim.draws, "seed": sim.seed, "chunk_size": sim.chunk_size,
+                       "noise": sim.noise.as_dict(),
+                       "stance_ranges_used": int(base.has_range.sum()),
+                       "uncertain_inputs": bool(base.uncertain or sim.noise.salience > 0
+                                                or sim.noise.capability > 0)},
+        "models": [{"name": m.name, "label": m.label, "params": dict(m.get_params()),
+                    "path": batch_path(m) if sim.batched else "loop"} for m in models],
+        "ensemble": {"weights": weights},
+        "issues": issues,
+    }

@@ -1,0 +1,101 @@
+"""`grandbargain simulate` and `forecast --draws` as a user meets them."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import sys
+
+from typer.testing import CliRunner
+
+from grandbargain.cli import app
+from grandbargain.models import MODELS, CompromiseModel
+from grandbargain.scenario import load_scenario
+
+runner = CliRunner()
+NOISE = ["--noise", "position=10,salience=15"]
+
+
+def run(*args: str) -> str:
+    result = runner.invoke(app, list(args))
+    assert result.exit_code == 0, result.output
+    return result.stdout
+
+
+def error(*args: str) -> str:
+    result = runner.invoke(app, list(args))
+    assert result.exit_code == 2, result.output
+    return result.output
+
+
+def test_simulate_json_has_every_issue_model_and_the_ensemble():
+    doc = json.loads(run("simulate", "-n", "200", "--seed", "5", *NOISE, "-f", "json"))
+    assert doc["simulation"]["draws"] == 200 and doc["simulation"]["seed"] == 5
+    assert doc["simulation"]["noise"]["position"] == 10
+    assert [m["name"] for m in doc["models"]] == list(MODELS)
+    assert len(doc["issues"]) == 11
+    point = CompromiseModel().forecast(load_scenario()).values()
+    for issue in doc["issues"]:
+        assert set(issue["forecasts"]) == {*MODELS, "ensemble"}
+        assert issue["forecasts"]["compromise"]["point"] == point[issue["id"]]
+        assert issue["forecasts"]["compromise"]["sd"] > 0
+
+
+def test_simulate_is_reproducible_and_the_seed_matters():
+    first = run("simulate", "-n", "100", "--seed", "1", *NOISE, "-f", "json")
+    assert run("simulate", "-n", "100", "--seed", "1", *NOISE, "-f", "json") == first
+    assert run("simulate", "-n", "100", "--seed", "2", *NOISE, "-f", "json") != first
+
+
+def test_simulate_csv_and_table():
+    rows = list(csv.DictReader(io.StringIO(
+        run("simulate", "-n", "200", *NOISE, "-m", "compromise", "-f", "csv"))))
+    assert len(rows) == 11 * 2  # compromise and the ensemble
+    assert {"issue", "model", "q05", "q95", "most_likely_anchor", "band_probabilities"} <= \
+        set(rows[0])
+    table = run("simulate", "-n", "200", *NOISE, "--weights", "compromise=1,median=3")
+    assert "ensemble" in table and "Most likely anchor" in table and "[" in table
+    assert "median 3" in " ".join(table.split())
+
+
+def test_simulate_without_noise_says_so():
+    result = runner.invoke(app, ["simulate", "-n", "50", "-f", "json"])
+    assert result.exit_code == 0
+    assert "no input uncertainty" in result.stderr
+    doc = json.loads(result.stdout)
+    f = doc["issues"][0]["forecasts"]["median"]
+    assert f["q05"] == f["q95"] == f["point"]
+
+
+def test_simulate_bad_options_are_clean_errors():
+    assert "--noise" in error("simulate", "-n", "10", "--noise", "position=lots")
+    assert "--weights" in error("simulate", "-n", "10", "--weights", "nash=1", "-m",
+                                "compromise")
+    assert "--weights" in error("simulate", "-n", "10", "--weights", "compromise")
+    assert "not both" in error("simulate", "-n", "10", "--workers", "2", "--scheduler",
+                               "tcp://127.0.0.1:1")
+    assert "--model" in error("simulate", "-n", "10", "-m", "astrology")
+
+
+def test_missing_dask_gives_the_install_hint(monkeypatch):
+    monkeypatch.setitem(sys.modules, "distributed", None)  # import distributed fails
+    out = error("simulate", "-n", "10", "--workers", "2", *NOISE)
+    assert "pip install 'grandbargain[dask]'" in out
+    assert "Traceback" not in out
+
+
+def test_forecast_with_draws_adds_intervals_and_keeps_the_point_forecasts():
+    plain = json.loads(run("forecast", "-f", "json"))
+    doc = json.loads(run("forecast", "--draws", "200", *NOISE, "-f", "json"))
+    for before, after in zip(plain["issues"], doc["issues"], strict=True):
+        assert after["forecasts"] == before["forecasts"]
+        for name in MODELS:
+            spread = after["intervals"][name]
+            assert spread["q05"] <= spread["median"] <= spread["q95"]
+    assert doc["simulation"]["draws"] == 200
+    header = next(csv.reader(io.StringIO(run("forecast", "--draws", "50", *NOISE, "-f",
+                                             "csv"))))
+    assert "compromise_q05" in header and "median_q95" in header
+    table = run("forecast", "--draws", "50", *NOISE, "-m", "compromise")
+    assert "5%–95%" in table

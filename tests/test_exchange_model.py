@@ -99,6 +99,12 @@ def test_ties_are_broken_by_the_seed_and_reproducibly():
     ordered = run_exchange_model(s, rounds=3, tie_break="ordered")
     assert ordered.rounds[0].exchanges[0].first.actor == "X1"
     assert ordered.seed is None
+    # the seeded choice does not depend on how the actors are listed
+    listed = dataclasses.replace(s, actors=tuple(reversed(s.actors)))
+    for seed in range(6):
+        one = run_exchange_model(s, rounds=3, seed=seed).rounds[0].exchanges[0]
+        two = run_exchange_model(listed, rounds=3, seed=seed).rounds[0].exchanges[0]
+        assert one == two
 
 
 def test_rescaling_an_issue_rescales_the_forecast():
@@ -154,11 +160,29 @@ def test_model_interface():
     assert f.detail["start"] == pytest.approx(run.initial[f.issue])
 
 
+def test_one_issue_has_nothing_to_link():
+    s = scenario({"X": {"a": (100, 90)}, "Y": {"a": (0, 40)}})
+    result = ExchangeModel().forecast(s)
+    assert result.value("a") == pytest.approx(90 / 1.3)  # the weighted mean (EX-15)
+    assert not any(r.exchanges for r in result.detail["run"].rounds)
+
+
 @pytest.mark.parametrize("options", [{"rounds": 0}, {"rounds": 2.5}, {"seed": -1},
                                      {"tie_break": "coin"}, {"variant": "maybe"}])
 def test_bad_options_are_clear_errors(options):
     with pytest.raises(ValueError, match=next(iter(options))):
         run_exchange_model(_clones(), **options)
+
+
+def test_too_many_candidate_exchanges_is_a_clear_error():
+    from grandbargain.models import _exchange_core as core
+
+    rng = np.random.default_rng(3)
+    x = rng.uniform(0, 100, (12, 40))
+    s = rng.uniform(0.1, 1, x.shape)
+    with pytest.raises(ValueError, match=r"would weigh [\d,]+ candidate exchanges.*40 issues"):
+        core.run_rounds(x, s, np.ones_like(x), 1, None, max_candidates=1000)
+    assert core.count_candidates(x, s) == core.build_candidates(core.new_board(x, s), s).size
 
 
 def _check_exchange(s, e, x_before):

@@ -28,6 +28,7 @@ FLOOR = 1e-10  # a gain or move this small or smaller does not count (models.md)
 TIE_RTOL = 1e-12  # gains within this relative distance of the best tie (EX-02)
 SCALE_TOL = 1e-9  # a voting position may touch a scale end up to rounding (EX-02)
 OUTCOME_TOL = 1e-9  # an outcome this close to a demander's position is at it (EX-04)
+MAX_CANDIDATES = 300_000  # a few hundred MB of working arrays at most (EX-14)
 FIXED_WEIGHT = 0.1  # start-position update: x + (0.1 + 0.4 (1 - s)) (y - x)
 SALIENCE_WEIGHT = 0.4
 
@@ -60,6 +61,7 @@ class Candidates:
     pi: np.ndarray
     qi: np.ndarray
     facts: np.ndarray  # (k, 13): the columns of FACTS, fixed during the round
+    canon: np.ndarray  # order for the seeded tie choice: actor ranks, then issues (EX-01)
     hist_sum_i: np.ndarray  # i's earlier moves in this candidate: their sum and common sign
     hist_sign_i: np.ndarray
     hist_sum_j: np.ndarray
@@ -89,15 +91,29 @@ def new_board(x: np.ndarray, w: np.ndarray) -> Board:
                  record=np.full((n, m, n), np.nan), shift=np.zeros((n, m)))
 
 
-def build_candidates(b: Board, s: np.ndarray, decide: bool = False) -> Candidates:
+def count_candidates(x: np.ndarray, w: np.ndarray) -> int:
+    """How many candidate exchanges a round from positions x has (cheap: no candidates built)."""
+    outcome = expected_outcomes(x, w)
+    active = np.isfinite(x) & (w > 0)
+    below = (active & (x <= outcome + OUTCOME_TOL)).astype(float)
+    above = (active & ~(x <= outcome + OUTCOME_TOL)).astype(float)
+    both_above, both_below = above.T @ above, below.T @ below
+    below_above = below.T @ above  # [p, q]: below on p and above on q
+    pairs = both_above * both_below + below_above * below_above.T
+    return int(np.triu(pairs, k=1).sum())
+
+
+def build_candidates(b: Board, s: np.ndarray, decide: bool = False,
+                     actor_rank: np.ndarray | None = None) -> Candidates:
     """Every eligible (actor pair, issue pair) of a round, in Decide's creation order (EX-07):
     issue pairs (p < q) in scenario order; for each, the actors above O on both issues paired
     with those at or below O on both, then above-on-p/below-on-q with below-on-p/above-on-q.
-    An actor exactly at O counts as below (EX-08); zero weight takes no part (EX-09)."""
+    An actor at O (within 1e-9) counts as below (EX-08); zero weight takes no part (EX-09).
+    `actor_rank` orders the actors for the seeded choice between ties (EX-01)."""
     x = b.x0
     m = x.shape[1]
     active = np.isfinite(x) & (b.w > 0)
-    below = (np.where(active, x <= b.O, False)).astype(np.int8)
+    below = (np.where(active, x <= b.O + OUTCOME_TOL, False)).astype(np.int8)
     first, second, ps, qs = [], [], [], []
     for p in range(m - 1):
         for q in range(p + 1, m):
@@ -124,7 +140,9 @@ def build_candidates(b: Board, s: np.ndarray, decide: bool = False) -> Candidate
     facts = np.column_stack([
         s_ip, s_iq, s_jp, s_jq, b.w[ai, q], b.w[aj, p], b.W[p], b.W[q], x[ai, p], x[aj, q],
         x[ai, q], x[aj, p], (s_ip + s_jp) / (s_iq + s_jq)]) if k else np.zeros((0, len(FACTS)))
-    c = Candidates(ai=ai, aj=aj, pi=p, qi=q, facts=facts,
+    rank = np.arange(x.shape[0]) if actor_rank is None else actor_rank
+    canon = ((rank[ai].astype(np.int64) * x.shape[0] + rank[aj]) * m + p) * m + q
+    c = Candidates(ai=ai, aj=aj, pi=p, qi=q, facts=facts, canon=canon,
                    hist_sum_i=np.zeros(k), hist_sign_i=np.zeros(k),
                    hist_sum_j=np.zeros(k), hist_sign_j=np.zeros(k),
                    move_i=np.zeros(k), move_j=np.zeros(k), y_i=np.zeros(k), y_j=np.zeros(k),
@@ -294,8 +312,9 @@ def apply_realised(c: Candidates, b: Board, index: Index, r: int,
 def pick_best(c: Candidates, score: np.ndarray, rng: np.random.Generator | None
               ) -> tuple[int, int]:
     """The live candidate with the highest gain (score = gain, -inf when not live), and how many
-    tied with it. Ties go to a seeded random choice, or to the earliest-created candidate when
-    rng is None (EX-01)."""
+    tied with it. Ties go to the earliest-created candidate when rng is None, else to a seeded
+    random choice among them in the canonical order, which does not depend on how the actors
+    are listed (EX-01)."""
     best = int(np.argmax(score))
     top = score[best]
     tied = np.flatnonzero(score >= top - TIE_RTOL * abs(top))
@@ -303,6 +322,7 @@ def pick_best(c: Candidates, score: np.ndarray, rng: np.random.Generator | None
         return best, 1
     if rng is None:
         return int(tied[0]), int(tied.size)
+    tied = tied[np.argsort(c.canon[tied], kind="stable")]
     return int(tied[rng.integers(tied.size)]), int(tied.size)
 
 
@@ -335,11 +355,11 @@ class RoundRows:
 
 
 def run_round(x: np.ndarray, s: np.ndarray, w: np.ndarray, rng: np.random.Generator | None,
-              decide: bool = False) -> RoundRows:
+              decide: bool = False, actor_rank: np.ndarray | None = None) -> RoundRows:
     """One round: candidates, highest gain first with recomputation, the round's outcome over
     the voting positions, and the next starting positions x + (0.1 + 0.4 (1 - s)) (y - x)."""
     b = new_board(x, w)
-    c = build_candidates(b, s, decide)
+    c = build_candidates(b, s, decide, actor_rank)
     index = Index(c, x.size, x.shape[1])
     alive = c.valid.copy()
     score = np.where(alive, c.gain, -np.inf)
@@ -362,14 +382,22 @@ def run_round(x: np.ndarray, s: np.ndarray, w: np.ndarray, rng: np.random.Genera
 
 
 def run_rounds(x: np.ndarray, s: np.ndarray, c: np.ndarray, rounds: int,
-               rng: np.random.Generator | None, decide: bool = False
+               rng: np.random.Generator | None, decide: bool = False,
+               max_candidates: int = MAX_CANDIDATES, actor_rank: np.ndarray | None = None
                ) -> list[RoundRows]:
-    """`rounds` rounds from starting positions x (0-100 scale), saliences s and powers c."""
+    """`rounds` rounds from starting positions x (0-100 scale), saliences s and powers c.
+    `actor_rank`: the actors' places in a canonical order (default: as listed)."""
     w = np.where(np.isfinite(x), c * s, 0.0)
     s = np.where(np.isfinite(x), s, 0.0)
     out = []
     for _ in range(rounds):
-        result = run_round(x, s, w, rng, decide)
+        size = count_candidates(x, w)
+        if size > max_candidates:
+            raise ValueError(
+                f"the exchange model would weigh {size:,} candidate exchanges in a round "
+                f"({x.shape[1]} issues, {x.shape[0]} actors; at most {max_candidates:,}): "
+                "run it on the issues that are bargained together (EX-14)")
+        result = run_round(x, s, w, rng, decide, actor_rank)
         out.append(result)
         x = result.next_positions
     return out

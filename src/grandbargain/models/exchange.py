@@ -133,17 +133,20 @@ def run_exchange_model(scenario: Scenario, rounds: int = 10, seed: int | None = 
     _check_options(rounds, seed, tie_break, variant)
     x, s, c, low, width = normalised_inputs(scenario)
     rng = np.random.default_rng(seed) if tie_break == "random" else None
-    raw = core.run_rounds(x, s, c, rounds, rng, decide=variant == "decide")
     issues = [i.id for i in scenario.issues]
     actors = [a.id for a in scenario.actors]
+    rank = np.empty(len(actors), dtype=np.int64)
+    rank[np.argsort(np.array(actors, dtype=object), kind="stable")] = np.arange(len(actors))
+    raw = core.run_rounds(x, s, c, rounds, rng, decide=variant == "decide", actor_rank=rank)
 
     def units(value: float, d: int) -> float:
         return float(low[d] + value * width[d] / 100.0)
 
     def outcome(values: np.ndarray) -> Mapping[str, float | None]:
-        return MappingProxyType({issue: (units(v, d) if np.isfinite(v) else None)
-                                 for d, (issue, v) in enumerate(zip(issues, values,
-                                                                    strict=True))})
+        # clipped to the scale: sum(w x) / sum(w) can land an ulp outside it
+        return MappingProxyType({
+            issue: (min(max(units(v, d), low[d]), low[d] + width[d]) if np.isfinite(v) else None)
+            for d, (issue, v) in enumerate(zip(issues, values, strict=True))})
 
     out = []
     for number, rr in enumerate(raw, start=1):

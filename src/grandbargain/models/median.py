@@ -14,7 +14,9 @@ from grandbargain.models._base import IssueForecast, PerIssueModel
 
 def weighted_median(positions: np.ndarray, weights: np.ndarray) -> float:
     """Weighted median of 1-d positions; the midpoint where the half-weight falls on a gap."""
-    order = np.argsort(positions, kind="stable")
+    # Sorting on (position, weight) makes the cumulative sums, and so the result, independent of
+    # the order in which actors are listed, down to the last bit.
+    order = np.lexsort((weights, positions))
     x, w = positions[order], weights[order]
     keep = w > 0
     x, w = x[keep], w[keep]

@@ -102,8 +102,9 @@ def _per_model(v: LibraryValidation) -> list[str]:
 
 
 def _same_forecasts(v: LibraryValidation) -> list[str]:
-    """How often the position-picking models (all but compromise and the ensemble) agree."""
-    pickers = [m.name for m in v.models if m.name not in ("compromise", "ensemble")]
+    """How often the position-picking models (all but the weighted means: compromise, exchange,
+    and the ensemble) agree."""
+    pickers = [m.name for m in v.models if m.name not in ("compromise", "exchange", "ensemble")]
     if len(pickers) < 2 or not v.runs:
         return []
     agree = 0

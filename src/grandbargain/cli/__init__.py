@@ -14,6 +14,7 @@ from grandbargain.cli import (
     deals,
     exchanges,
     forecast,
+    report,
     rounds,
     scenarios,
     simulate,
@@ -37,6 +38,7 @@ for _group in (
     validate,
     simulate,
     scenarios,
+    report,
 ):
     _group.register(app)
 

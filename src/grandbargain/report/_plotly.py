@@ -1,0 +1,188 @@
+"""Draw a `Chart` with plotly (for the HTML report). plotly is imported only here, lazily."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from grandbargain.report._chart_spec import (
+    ANCHOR_COLOUR,
+    HEAT_SCALE,
+    STATUS_QUO_COLOUR,
+    Chart,
+    Marks,
+)
+from grandbargain.report._text import wrap
+
+FONT = ('system-ui, -apple-system, "Segoe UI", "Noto Sans CJK TC", "Noto Sans TC", '
+        '"Microsoft JhengHei", "PingFang TC", sans-serif')
+TOP_PX = 30  # room above the plot for the guides' value labels
+SYMBOLS = {"circle": "circle", "diamond": "diamond", "square": "square", "cross": "x",
+           "star": "star", "triangle": "triangle-up"}
+
+
+def require_plotly():
+    try:
+        import plotly.graph_objects as go
+    except ImportError as exc:  # pragma: no cover - depends on the environment
+        raise RuntimeError("the HTML report needs plotly: pip install 'grandbargain[report]'"
+                           ) from exc
+    return go
+
+
+def plotly_js() -> str:
+    """The plotly.js bundle shipped inside the installed plotly package (no network)."""
+    require_plotly()
+    from plotly.offline import get_plotlyjs
+
+    return get_plotlyjs()
+
+
+def _br(text: str, width: int, lines: int = 3) -> str:
+    return "<br>".join(wrap(text, width, lines))
+
+
+def _scatter(go, marks: Marks):
+    mode = "markers" if marks.kind == "bubbles" else marks.kind
+    marker: dict[str, Any] = {"color": marks.colour, "symbol": SYMBOLS.get(marks.symbol)}
+    if marks.size:
+        marker.update(size=list(marks.size), sizemode="diameter")
+    if marks.kind == "bubbles":
+        marker.update(opacity=0.75, line={"width": 1, "color": "white"})
+    trace: dict[str, Any] = {
+        "x": list(marks.x), "y": list(marks.y), "name": marks.name, "mode": mode,
+        "marker": marker, "showlegend": marks.show_legend, "cliponaxis": False,
+    }
+    if "lines" in mode:
+        trace["line"] = {"color": marks.colour, "width": marks.width,
+                         "dash": "dash" if marks.dash else "solid"}
+    if marks.hover:
+        trace.update(hovertext=list(marks.hover), hoverinfo="text")
+    if marks.opacity < 1:
+        trace["opacity"] = marks.opacity
+    return go.Scatter(**trace)
+
+
+def _labels(marks: Marks) -> list[dict[str, Any]]:
+    if not marks.labels:
+        return []
+    offsets = marks.label_offsets or ((0.0, 0.0),) * len(marks.labels)
+    return [{"x": x, "y": y, "xref": "x", "yref": "y", "text": text, "showarrow": False,
+             "xshift": dx, "yshift": dy, "font": {"size": 11, "color": "#222"},
+             "bgcolor": "rgba(255,255,255,0.6)", "borderpad": 0}
+            for x, y, text, (dx, dy) in zip(marks.x, marks.y, marks.labels, offsets,
+                                            strict=True)]
+
+
+def _guides(chart: Chart) -> tuple[list[dict], list[dict]]:
+    shapes, notes = [], []
+    for g in chart.guides:
+        sq = g.kind == "status_quo"
+        colour = STATUS_QUO_COLOUR if sq else ANCHOR_COLOUR
+        line = {"color": colour, "width": 2 if sq else 1, "dash": "dash" if sq else "dot"}
+        font = {"size": 10, "color": colour}
+        hover = g.hover or g.label
+        if g.axis == "x":
+            shapes.append({"type": "line", "xref": "x", "yref": "paper", "x0": g.value,
+                           "x1": g.value, "y0": 0, "y1": 1, "line": line, "layer": "below"})
+            where = ({"y": 1.0, "yanchor": "top", "xanchor": "left", "xshift": 2} if sq
+                     else {"y": 1.0, "yanchor": "bottom", "xanchor": "center"})
+            notes.append({"x": g.value, "xref": "x", "yref": "paper", "text": g.label,
+                          "showarrow": False, "font": font, "hovertext": hover, **where})
+        else:
+            shapes.append({"type": "line", "xref": "paper", "yref": "y", "y0": g.value,
+                           "y1": g.value, "x0": 0, "x1": 1, "line": line, "layer": "below"})
+            where = ({"x": 0.0, "xanchor": "left", "yanchor": "bottom"} if sq
+                     else {"x": 1.0, "xanchor": "left", "yanchor": "middle", "xshift": 3})
+            notes.append({"y": g.value, "yref": "y", "xref": "paper", "text": g.label,
+                          "showarrow": False, "font": font, "hovertext": hover, **where})
+    for r in chart.regions:
+        path = "M " + " L ".join(f"{x!r},{y!r}" for x, y in r.points) + " Z"
+        shapes.append({"type": "path", "xref": "x", "yref": "y", "path": path,
+                       "fillcolor": r.colour, "opacity": 0.12, "line": {"width": 0},
+                       "layer": "below"})
+        notes.append({"x": r.label_at[0], "y": r.label_at[1], "xref": "x", "yref": "y",
+                      "xanchor": "left", "yanchor": "bottom", "xshift": 4, "yshift": 4,
+                      "text": r.label, "showarrow": False,
+                      "font": {"size": 11, "color": r.colour}})
+    return shapes, notes
+
+
+def _key(chart: Chart) -> list[dict[str, Any]]:
+    if not chart.key:
+        return []
+    below = chart.axis_px + chart.legend_px
+    return [{"xref": "paper", "yref": "paper", "x": 0.0, "xshift": 8 - chart.margin_left,
+             "y": -below / chart.plot_height, "xanchor": "left", "yanchor": "top",
+             "align": "left", "showarrow": False, "text": "<br>".join(chart.key),
+             "font": {"size": 11, "color": "#333"}}]
+
+
+def figure(chart: Chart) -> dict[str, Any]:
+    """The plotly figure as a JSON-ready dict ({"data": [...], "layout": {...}})."""
+    go = require_plotly()
+    traces = []
+    if chart.heat is not None:
+        h = chart.heat
+        traces.append(go.Heatmap(
+            z=[list(r) for r in h.z], x=[_br(c, 13, 4) for c in h.cols],
+            y=list(h.rows), text=[list(r) for r in h.text], texttemplate="%{text}",
+            textfont={"color": "#1d232a", "size": 12},
+            hovertext=[list(r) for r in h.hover], hoverinfo="text",
+            colorscale=[list(stop) for stop in HEAT_SCALE], zmin=h.zmin, zmax=h.zmax,
+            hoverongaps=False, xgap=1, ygap=1,
+            colorbar={"title": {"text": _br(h.colour_label, 22, 4), "side": "right"}}))
+    traces += [_scatter(go, m) for m in chart.marks]
+    shapes, notes = _guides(chart)
+    for m in chart.marks:
+        notes += _labels(m)
+    notes += _key(chart)
+    left, right, _, bottom = chart.margins
+    top = TOP_PX if chart.guides else 16
+    # The title is the HTML heading above the chart (it wraps with the page); the figure keeps
+    # it as `meta` for tools that read the figure alone.
+    layout: dict[str, Any] = {
+        "meta": {"title": chart.title, "id": chart.id},
+        "height": top + chart.plot_height + bottom, "font": {"family": FONT, "size": 12},
+        "margin": {"l": left, "r": right, "t": top, "b": bottom},
+        "shapes": shapes, "annotations": notes,
+        "xaxis": {"title": {"text": chart.x_label, "standoff": 6}, "zeroline": False},
+        "yaxis": {"title": {"text": chart.y_label}, "zeroline": False},
+        "showlegend": chart.legend,
+        "legend": {"orientation": "h", "y": -(chart.axis_px - 4) / chart.plot_height, "x": 0,
+                   "yanchor": "top", "font": {"size": 11},
+                   "entrywidth": 1.0 / chart.legend_columns, "entrywidthmode": "fraction"},
+        "plot_bgcolor": "white", "paper_bgcolor": "white", "hovermode": "closest",
+    }
+    for axis in ("xaxis", "yaxis"):
+        layout[axis].update(showgrid=True, gridcolor="#eeeeee", linecolor="#444",
+                            showline=True, ticks="outside")
+    if chart.x_range:
+        layout["xaxis"]["range"] = list(chart.x_range)
+    if chart.y_range:
+        layout["yaxis"]["range"] = list(chart.y_range)
+    if chart.x_whole:
+        layout["xaxis"].update(tickformat="d", dtick=1 if (chart.x_range or (0, 10))[1] <= 16
+                               else None)
+    if chart.y_categories:
+        layout["yaxis"].update(type="category", categoryorder="array",
+                               categoryarray=list(reversed(chart.y_categories)),
+                               range=[-0.6, len(chart.y_categories) - 0.4])
+    if chart.heat is not None:
+        layout["yaxis"].update(autorange="reversed", showgrid=False, ticks="")
+        layout["xaxis"].update(showgrid=False, tickangle=0, ticks="", tickfont={"size": 11})
+    fig = go.Figure(data=traces, layout=layout)
+    return _clean(fig.to_plotly_json())
+
+
+def _clean(value: Any) -> Any:
+    """numpy values and NaN into plain JSON (None for missing)."""
+    if isinstance(value, dict):
+        return {k: _clean(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_clean(v) for v in value]
+    if hasattr(value, "tolist"):
+        return _clean(value.tolist())
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value

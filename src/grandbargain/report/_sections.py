@@ -1,0 +1,124 @@
+"""The report's optional sections, one builder each, and whether their module is in this build.
+
+A section is `{"status": "ok" | "unavailable" | "not_run", "note": str, ...}`. "unavailable"
+only when the module that computes it cannot be imported; "not_run" when it can but this run
+did not include it (the note says how to include it).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import math
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+from grandbargain.models import ModelResult
+from grandbargain.scenario import Scenario
+
+
+def module_available(name: str) -> bool:
+    try:
+        return importlib.util.find_spec(name) is not None
+    except ModuleNotFoundError:
+        return False
+
+
+def _unavailable(module: str) -> dict[str, Any]:
+    return {"status": "unavailable", "note": f"needs {module}"}
+
+
+def _num(value: Any) -> float | None:
+    if value is None:
+        return None
+    value = float(value)
+    return value if math.isfinite(value) else None
+
+
+# --- expected-utility trajectories ----------------------------------------------------------
+
+def _runs(result: ModelResult) -> Mapping[str, Any] | None:
+    runs = result.detail.get("runs") if result.detail else None
+    return runs if isinstance(runs, Mapping) else None
+
+
+def trajectories(scenario: Scenario, results: Sequence[ModelResult], lang: str,
+                 extras: Mapping[str, Any]) -> dict[str, Any]:
+    """Per issue and expected-utility model: the document `grandbargain rounds --format json`
+    prints (positions, risk, accepted offers, median and mean for the start and every round)."""
+    from grandbargain.report._rounds_table import rounds_document
+
+    with_runs = [r for r in results if _runs(r) is not None]
+    if not with_runs:
+        return {"status": "not_run",
+                "note": "no expected-utility model in this run (add --model eu)"}
+    issues = [{"id": issue.id,
+               "runs": {r.model: rounds_document(scenario, r, issue.id, lang)
+                        for r in with_runs if issue.id in _runs(r)}}
+              for issue in scenario.issues]
+    return {"status": "ok", "note": "",
+            "models": [{"name": r.model, "label": r.label} for r in with_runs],
+            "issues": issues}
+
+
+# --- exchanges --------------------------------------------------------------------------------
+
+def exchanges(scenario: Scenario, results: Sequence[ModelResult], lang: str,
+              extras: Mapping[str, Any]) -> dict[str, Any]:
+    """The document `grandbargain exchanges --format json` prints, from the exchange model's
+    result in this run (every round's expected outcome and every realised exchange)."""
+    from grandbargain.report._exchanges_table import exchanges_document
+
+    result = next((r for r in results if r.model == "exchange" and "run" in r.detail), None)
+    if result is None:
+        return {"status": "not_run",
+                "note": "the exchange model is not in this run (add --model exchange)"}
+    return {"status": "ok", "note": "",
+            "document": exchanges_document(scenario, result.detail["run"], dict(result.params),
+                                           lang)}
+
+
+# --- package deals ----------------------------------------------------------------------------
+
+def deals(scenario: Scenario, results: Sequence[ModelResult], lang: str,
+          extras: Mapping[str, Any]) -> dict[str, Any]:
+    """The document `grandbargain deals --format json` prints (frontier points, ZOPA, the four
+    bargaining solutions with who concedes what, logrolls), for the scenario's principals."""
+    from grandbargain.deals import FrontierTooLarge, analyse, deal_space
+    from grandbargain.report._deals_table import deals_document
+    from grandbargain.scenario import ScenarioError
+
+    if not scenario.principals:
+        return {"status": "not_run",
+                "note": "the scenario names no principals (the parties to a deal)"}
+    try:
+        analysis = analyse(deal_space(scenario), top=5)
+    except (FrontierTooLarge, ScenarioError) as exc:
+        return {"status": "not_run", "note": str(exc)}
+    return {"status": "ok", "note": "",
+            "document": deals_document(analysis, lang, frontier_points=True)}
+
+
+# --- the registry ---------------------------------------------------------------------------
+
+Builder = Callable[[Scenario, Sequence[ModelResult], str, Mapping[str, Any]], dict[str, Any]]
+
+#: section name -> (module that computes it, builder or None while the report cannot show it)
+SECTIONS: dict[str, tuple[str, Builder | None]] = {
+    "trajectories": ("grandbargain.models.expected_utility", trajectories),
+    "exchanges": ("grandbargain.models.exchange", exchanges),
+    "deals": ("grandbargain.deals._analysis", deals),
+}
+
+
+def optional_sections(scenario: Scenario, results: Sequence[ModelResult], lang: str,
+                      extras: Mapping[str, Any]) -> dict[str, Any]:
+    out = {}
+    for name, (module, build) in SECTIONS.items():
+        if not module_available(module):
+            out[name] = _unavailable(module)
+        elif build is None:
+            out[name] = {"status": "unavailable",
+                         "note": f"{module} is present but this report cannot show it yet"}
+        else:
+            out[name] = build(scenario, results, lang, extras)
+    return out

@@ -1,0 +1,76 @@
+"""The self-contained HTML report: one file, both languages, plotly.js inlined, no network.
+
+The page embeds two data islands: `gb-data` (the report documents, one per language, whose
+`forecast` part is what `grandbargain forecast --format json` prints) and `gb-charts` (the plotly
+figures built from those documents). A small script draws the figures of the language shown.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import Any
+
+from grandbargain.report._charts import Chart, build_charts
+from grandbargain.report._plotly import figure, plotly_js
+from grandbargain.report._render import _plain
+from grandbargain.report._report_words import LANGS, word
+
+ISLAND_DATA = "gb-data"
+ISLAND_CHARTS = "gb-charts"
+
+
+def script_json(value: Any) -> str:
+    """JSON safe inside <script>: every '<' escaped, so no '</script>' or '<!--' can appear."""
+    text = json.dumps(_plain(value), ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+    return text.replace("<", "\\u003c")
+
+
+def _environment():
+    try:
+        import jinja2
+    except ImportError as exc:  # pragma: no cover - depends on the environment
+        raise RuntimeError("the HTML report needs jinja2: pip install 'grandbargain[report]'"
+                           ) from exc
+    return jinja2.Environment(
+        loader=jinja2.PackageLoader("grandbargain.report", "templates"),
+        autoescape=jinja2.select_autoescape(["html", "j2"]), trim_blocks=True,
+        lstrip_blocks=True, keep_trailing_newline=True, undefined=jinja2.StrictUndefined)
+
+
+def _by_id(charts: list[Chart]) -> dict[str, Chart]:
+    return {c.id: c for c in charts}
+
+
+def render_html(documents: Mapping[str, dict[str, Any]], lang: str = "en") -> str:
+    """The report page for documents {"en": ..., "zh": ...}, opening in `lang`."""
+    langs = [lg for lg in LANGS if lg in documents]
+    charts = {lg: build_charts(documents[lg]) for lg in langs}
+    figures = {lg: {c.id: figure(c) for c in charts[lg]} for lg in langs}
+    js = plotly_js()
+    if "</script" in js.lower():  # pragma: no cover - a guard on the bundled file
+        raise RuntimeError("the bundled plotly.js cannot be inlined safely")
+    template = _environment().get_template("report.html.j2")
+    return template.render(
+        langs=langs, start_lang=lang if lang in langs else langs[0], docs=documents,
+        charts={lg: _by_id(charts[lg]) for lg in langs}, word=word,
+        heights={lg: {k: f["layout"]["height"] for k, f in figures[lg].items()} for lg in langs},
+        fmt=_fmt, data_json=script_json(documents), charts_json=script_json(figures),
+        island_data=ISLAND_DATA, island_charts=ISLAND_CHARTS, plotly_js=js,
+        titles={lg: documents[lg]["forecast"]["scenario"]["title"] for lg in langs})
+
+
+def _fmt(value: Any, digits: int = 1) -> str:
+    if value is None:
+        return "–"
+    if isinstance(value, float):
+        return f"{value:.{digits}f}"
+    return str(value)
+
+
+def extract_island(html: str, island: str = ISLAND_DATA) -> Any:
+    """Read a data island back out of a report page (for tests and other tools)."""
+    start_tag = f'<script type="application/json" id="{island}">'
+    start = html.index(start_tag) + len(start_tag)
+    end = html.index("</script>", start)
+    return json.loads(html[start:end])

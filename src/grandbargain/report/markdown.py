@@ -1,0 +1,101 @@
+"""A short text brief for pasting into a memo: the key table and what the run covered."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from grandbargain.report._report_words import word
+
+
+def _cell(value: Any, digits: int = 1) -> str:
+    if value is None:
+        return "–"
+    text = f"{value:.{digits}f}" if isinstance(value, float) else str(value)
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def _forecast(issue: dict[str, Any], model: str) -> str:
+    """'36.5', or '36.5 [30.1–42.0]' with the 90% interval when draws were run."""
+    text = _cell(issue["forecasts"][model])
+    spread = issue.get("intervals", {}).get(model, {})
+    if spread.get("q05") is not None and spread.get("q95") is not None:
+        text += f" [{spread['q05']:.1f}–{spread['q95']:.1f}]"
+    return text
+
+
+def _exchange_lines(doc: dict[str, Any]) -> list[str]:
+    """How many exchanges the exchange model found, and the largest of round 1."""
+    section = doc["sections"].get("exchanges", {})
+    if section.get("status") != "ok":
+        return []
+    rounds = section["document"]["rounds"]
+    total = sum(len(r["exchanges"]) for r in rounds)
+    lang = doc["lang"]
+    out = [f"{word('exchanges', lang)}: "
+           f"{word('exchanges_count', lang).format(n=total, r=len(rounds))}."]
+    if rounds and rounds[0]["exchanges"]:
+        out.append(f"{word('top_exchange', lang)}: {rounds[0]['exchanges'][0]['text']}")
+    return out
+
+
+def _deal_lines(doc: dict[str, Any]) -> list[str]:
+    """The Nash package's gains over no deal and its top logroll, when deals were computed."""
+    section = doc["sections"].get("deals", {})
+    if section.get("status") != "ok":
+        return []
+    lang = doc["lang"]
+    deal = section["document"]
+    nash = deal["solutions"].get("nash")
+    if nash is None:
+        return [word("zopa_empty", lang)]
+    gains = ", ".join(f"{p['name']} {nash['gains'][p['id']]:+.3f}" for p in deal["parties"])
+    out = [f"{word('deals', lang)} ({nash['name']}): {gains} "
+           f"({word('gain_over_no_deal', lang)})."]
+    if nash["logrolls"]:
+        out.append(f"{word('logrolls', lang)}: {nash['logrolls'][0]['text']}")
+    return out
+
+
+def markdown_brief(doc: dict[str, Any]) -> str:
+    """The brief for one report document (one language)."""
+    lang = doc["lang"]
+    fc = doc["forecast"]
+    models = [m["name"] for m in fc["models"]]
+    first = models[0] if models else None
+    head = fc["scenario"]
+    lines = [f"# {head['title']}", ""]
+    meta = f"{word('scenario', lang)} `{head['id']}`"
+    if head.get("as_of"):
+        meta += f" · {word('as_of', lang)} {head['as_of']}"
+    lines += [f"*{meta} · grandbargain {doc['grandbargain_version']}*", ""]
+    header = [word("issue", lang), word("status_quo", lang), *models]
+    if first:
+        header.append(f"{word('nearest_anchor', lang)} ({first})")
+    lines.append("| " + " | ".join(header) + " |")
+    lines.append("|" + "|".join(["---", *(["---:"] * (1 + len(models)))]
+                                + (["---"] if first else [])) + "|")
+    for issue in fc["issues"]:
+        unit = f"{issue['unit']}, " if issue["unit"] else ""
+        row = [f"{issue['name']} ({unit}{issue['scale'][0]:g}–{issue['scale'][1]:g})",
+               issue["status_quo"], *(_forecast(issue, m) for m in models)]
+        if first:
+            row.append(issue["nearest_anchor"][first])
+        lines.append("| " + " | ".join(_cell(c) for c in row) + " |")
+    lines.append("")
+    if "simulation" in fc:
+        lines.append(f"{word('intervals_note', lang)}: {fc['simulation']['draws']} draws, "
+                     f"seed {fc['simulation']['seed']}.")
+    lines.append(f"{word('models_used', lang)}: " + "; ".join(
+        f"`{m['name']}` = {m['label']}" for m in fc["models"]) + ".")
+    lines += _exchange_lines(doc)
+    lines += _deal_lines(doc)
+    for name, section in doc["sections"].items():
+        if section["status"] != "ok":
+            title = {"trajectories": word("trajectory_title", lang),
+                     "exchanges": word("exchanges", lang), "deals": word("deals", lang)}.get(
+                name, name)
+            status = word("unavailable", lang) if section["status"] == "unavailable" else \
+                word("not_run", lang)
+            lines.append(f"{title}: {status.lower() if lang == 'en' else status}.")
+    lines += ["", word("brief_note", lang), ""]
+    return "\n".join(lines)

@@ -1,0 +1,102 @@
+"""PNG figures: axis labels on every chart, and Chinese drawn with a real CJK font (no boxes).
+
+The glyph check renders text and compares pixels: with the CJK font two different characters
+must look different and differ from the same text in a font known to lack them (which draws
+every one as the same empty box, and makes matplotlib warn "Glyph ... missing from font")."""
+
+from __future__ import annotations
+
+import warnings
+
+import pytest
+from typer.testing import CliRunner
+
+from grandbargain.cli import app
+from grandbargain.models import MODELS
+from grandbargain.report import build_charts, report_document
+from grandbargain.scenario import load_scenario
+
+pytest.importorskip("matplotlib", reason="the report extra (matplotlib) is not installed")
+
+from grandbargain.report._mpl import BASE_FONT, cjk_font, draw
+
+runner = CliRunner()
+
+
+@pytest.fixture(scope="module")
+def cjk() -> str:
+    family = cjk_font()
+    if family is None:
+        pytest.skip("no CJK font installed (Debian: fonts-noto-cjk; .ci/run installs it)")
+    return family
+
+
+def _pixels(text: str, families: list[str]):
+    """Render `text` alone and return its RGB pixels, and the warnings matplotlib gave."""
+    import numpy as np
+    from matplotlib import rc_context
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    with warnings.catch_warnings(record=True) as caught, rc_context({"font.family": families}):
+        warnings.simplefilter("always")
+        fig = Figure(figsize=(3, 0.6), dpi=100)
+        fig.text(0.02, 0.5, text, fontsize=20, va="center")
+        canvas = FigureCanvasAgg(fig)
+        canvas.draw()
+        image = np.asarray(canvas.buffer_rgba())[..., :3].copy()
+    return image, [str(w.message) for w in caught]
+
+
+def _glyph_warnings(messages: list[str]) -> list[str]:
+    return [m for m in messages if "Glyph" in m and "missing" in m]
+
+
+def test_chinese_title_renders_with_the_cjk_font_not_boxes(cjk):
+    title = report_document(load_scenario(), [], "zh")["forecast"]["scenario"]["title"]
+    assert title == "中美科技大交易（2025年7月）"
+    with_cjk, messages = _pixels(title, [BASE_FONT, cjk])
+    assert _glyph_warnings(messages) == []
+    boxes, missing = _pixels(title, [BASE_FONT])
+    assert _glyph_warnings(missing), "the known-missing font should have warned"
+    assert (with_cjk != boxes).any()
+    # Tofu looks the same for every character; real glyphs do not.
+    first, _ = _pixels("議", [BASE_FONT, cjk])
+    second, _ = _pixels("題", [BASE_FONT, cjk])
+    assert (first != second).any()
+    first_box, _ = _pixels("議", [BASE_FONT])
+    second_box, _ = _pixels("題", [BASE_FONT])
+    assert (first_box == second_box).all()
+
+
+@pytest.mark.slow
+def test_chinese_pngs_have_axis_labels_and_no_missing_glyphs(cjk, tmp_path, monkeypatch):
+    from PIL import Image
+
+    monkeypatch.chdir(tmp_path)
+    figs = tmp_path / "figs"
+    scenario = load_scenario()
+    results = [cls().forecast(scenario) for cls in MODELS.values()]
+    doc = report_document(scenario, results, "zh")
+    charts = build_charts(doc)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        result = runner.invoke(app, ["report", "--png", str(figs), "--lang", "zh"])
+        assert result.exit_code == 0, result.output
+        figures = [draw(chart, "zh") for chart in charts]
+    assert _glyph_warnings([str(w.message) for w in caught]) == []
+    assert not (tmp_path / "report.html").exists()  # only the PNGs were asked for
+    written = sorted(p.name for p in figs.glob("*.png"))
+    assert written == sorted(f"{c.id}.png" for c in charts)
+    for path in figs.glob("*.png"):
+        with Image.open(path) as image:
+            assert image.format == "PNG" and image.width >= 800
+    for chart, fig in zip(charts, figures, strict=True):
+        ax = fig.axes[0]
+        assert ax.get_xlabel() == chart.x_label and ax.get_ylabel() == chart.y_label
+        assert any(chart.title.split("：")[0] in t.get_text() for t in fig.texts)
+        if chart.key:
+            assert any(chart.key[0] in t.get_text() for t in fig.texts)
+        # Chinese axis titles really are Chinese (the labels were translated).
+        assert any("\u4e00" <= ch <= "\u9fff" for ch in chart.x_label + chart.y_label)
+

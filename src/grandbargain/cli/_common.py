@@ -98,7 +98,7 @@ def print_rich(renderable, out: Path | None = None) -> None:
     if out is None:
         console = Console(highlight=False)
         if not console.is_terminal:
-            console = Console(highlight=False, width=160)
+            console = Console(highlight=False, width=200)
         console.print(renderable)
         return
     console = Console(record=True, width=160, file=open("/dev/null", "w"))  # noqa: SIM115

@@ -52,6 +52,9 @@ class Model:
 
     name: ClassVar[str]
     label: ClassVar[str]
+    #: True for models of issue linkage (trades across issues): on a one-issue case they have
+    #: nothing to trade and add no information of their own.
+    links_issues: ClassVar[bool] = False
 
     def get_params(self) -> dict[str, Any]:
         names = [p for p in inspect.signature(type(self).__init__).parameters if p != "self"]

@@ -61,7 +61,9 @@ def probabilities_scholz(margins: np.ndarray) -> np.ndarray:
 
 
 def _utility(base: np.ndarray, r_rows: np.ndarray) -> np.ndarray:
-    return 2.0 - 4.0 * base ** r_rows
+    # Scaled distances are in [0, 1] by construction; rounding can push one an ulp past 1 when
+    # the width is the positions' own range, and a negative base to a fractional power is NaN.
+    return 2.0 - 4.0 * np.maximum(base, 0.0) ** r_rows
 
 
 def success_failure(distance: np.ndarray, r_rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -169,6 +169,7 @@ class ExchangeModel(Model):
 
     name = "exchange"
     label = "Exchange (Stokman equal gain)"
+    links_issues = True
 
     def __init__(self, rounds: int = 10, seed: int | None = 0, tie_break: str = "random",
                  variant: str = "spec") -> None:

@@ -78,14 +78,17 @@ def wants_fallback_ensemble(names: Sequence[str] | None = None) -> bool:
 def run_models(scenario: Scenario, models: Sequence[Model], ensemble: bool
                ) -> tuple[list[ModelResult], list[str]]:
     """Every model's result on the scenario; a model that rejects the input is reported."""
-    results, failures = [], []
+    results, failures, members = [], [], []
     for model in models:
         try:
             results.append(model.forecast(scenario))
         except ValueError as exc:
             failures.append(f"{model.name} on {scenario.id}: {exc}")
-    if ensemble and results:
-        results.append(equal_weight_ensemble(results))
+            continue
+        if not (model.links_issues and len(scenario.issues) == 1):
+            members.append(results[-1])
+    if ensemble and members:
+        results.append(equal_weight_ensemble(members))
     return results, failures
 
 

@@ -34,7 +34,7 @@ def weighted_median_draws(positions: np.ndarray, weights: np.ndarray) -> np.ndar
     Row by row the same arithmetic as `weighted_median` (zero weights add nothing to the
     cumulative sums), so each value equals the one-draw result exactly.
     """
-    order = np.argsort(positions, axis=-1, kind="stable")
+    order = np.lexsort((weights, positions), axis=-1)  # the canonical order of weighted_median
     x = np.take_along_axis(positions, order, axis=-1)
     w = np.take_along_axis(weights, order, axis=-1)
     w = np.where(w > 0, w, 0.0)

@@ -8,8 +8,8 @@
 Times are medians of repeated runs (NegMAS: one run); peak memory is measured in a separate
 run of each under tracemalloc (Python allocations, numpy arrays included).
 
-NegMAS is a test-only reference: run this with an interpreter that has it (here
-/work/venvs/negmas/bin/python); without it, (a) reports our side and the numpy baseline only.
+NegMAS is a test-only reference, installed by `pip install -e .[dev]`; without it, (a) reports
+our side and the numpy baseline only.
 """
 
 from __future__ import annotations
@@ -190,13 +190,8 @@ def main() -> None:
             "Disagreement point: (a) each party's worst package, as NegMAS's `nash_points` "
             "assumes; (b, c) a random status-quo package. (b, c) include the ZOPA with its "
             "share of the package space estimated from 200,000 seeded random packages.\n"
-            "- NegMAS 0.16.0 needs setuptools>=83 (which drops `pkg_resources`) and "
-            "cloudpickle>=3.1; installed into the shared Python it would replace setuptools 65, "
-            "so here it lives in a venv that sees the shared packages "
-            "(`python -m venv --system-site-packages /work/venvs/negmas`, then "
-            "`pip install negmas==0.16.0`), and this benchmark and the NegMAS comparison test run "
-            "with `/work/venvs/negmas/bin/python`. On a fresh machine `pip install -e .[dev]` "
-            "installs it directly.")
+            "- NegMAS 0.16.0 comes with the dev extra (`pip install -e .[dev]`) and runs in the "
+            "same interpreter as grandbargain.")
     print(body)
     from _record import record
 

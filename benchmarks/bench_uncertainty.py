@@ -123,8 +123,8 @@ def main() -> None:
 
     lines = [
         f"Default scenario, {DRAWS:,} draws, noise position=10, salience=15, capability=20 "
-        "(truncated normal), chunks of 1,000 draws. The machine's 2 cores are shared with "
-        "other helpers working in parallel, so read the ratios rather than the seconds.",
+        "(truncated normal), chunks of 1,000 draws. Absolute times depend on what else the "
+        "machine runs; the ratios, measured in the same run, are the figures to quote.",
         "",
         "Batched: best of 3 runs; loop over draws: one run (it takes minutes), so under a "
         "varying load the ratio is if anything understated.",
@@ -138,9 +138,8 @@ def main() -> None:
         *(f"| {label} | {seconds:.2f} | {best['in process'] / seconds:.2f}x |"
           for label, seconds in best.items()),
         "",
-        f"Machine: {os.cpu_count()} cores, shared with other helpers' test runs while this "
-        f"ran (load average {os.getloadavg()[0]:.1f} at the end), so the local cluster cannot "
-        "get both cores to itself. Best of "
+        f"Machine: {os.cpu_count()} cores (load average {os.getloadavg()[0]:.1f} at the end); "
+        "the local cluster's workers share them with the scheduler and this process. Best of "
         f"{REPEATS} alternating runs each; clusters started and warmed before the clock. "
         f"Draws on the clusters equal the in-process ones bit for bit: {same}. The "
         "1-worker row is the cost of a worker process itself (task hand-off, and Dask's "

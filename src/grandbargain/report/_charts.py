@@ -327,7 +327,7 @@ def frontier_chart(doc: dict[str, Any]) -> Chart | None:
     blocked = []
     if inside:
         # The ZOPA: feasible packages both prefer to no deal, i.e. the area between the
-        # no-deal point and the frontier (issue5's `Zopa.area` measures the same region).
+        # no-deal point and the frontier (`deals.Zopa.area` measures the same region).
         outline = [(d[a], d[b]), (d[a], inside[0]["utilities"][b]),
                    *((p["utilities"][a], p["utilities"][b]) for p in inside),
                    (inside[-1]["utilities"][a], d[b])]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import sys
 from enum import StrEnum
 from pathlib import Path
@@ -101,6 +102,6 @@ def print_rich(renderable, out: Path | None = None) -> None:
             console = Console(highlight=False, width=200)
         console.print(renderable)
         return
-    console = Console(record=True, width=160, file=open("/dev/null", "w"))  # noqa: SIM115
+    console = Console(record=True, width=160, file=io.StringIO())
     console.print(renderable)
     emit(console.export_text(), out)

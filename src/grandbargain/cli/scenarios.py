@@ -93,10 +93,13 @@ def check(files: Annotated[list[str], typer.Argument(help="Scenario files or shi
           capabilities: CapabilitiesOpt = None,
           capability_column: CapabilityColumnOpt = None) -> None:
     """Check scenario files; list every problem (file:line:column [field]: what) or say OK."""
+    try:
+        options = load_options(scale, capabilities, capability_column)
+    except ScenarioError as exc:
+        fail(exc)
     failures = []
     for name in files:
         try:
-            options = load_options(scale, capabilities, capability_column)
             s = load_scenario(name, format=input_format, **options)
             typer.echo(f"{name}: OK ({len(s.issues)} issues, {len(s.actors)} actors, "
                        f"{len(s.stances)} stances)")

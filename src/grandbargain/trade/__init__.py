@@ -1,2 +1,43 @@
-"""Trade facts that feed the scenarios: the 2024 US goods-trade figures and the April 2025
-"reciprocal tariff" formula."""
+"""Trade facts that feed the scenarios: the 2024 US goods-trade figures, the 2 April 2025
+"reciprocal tariff" formula and its what-ifs, and the tariff stack (layers by legal basis, read
+from a dated events file) that gives the tariff on a good for a date.
+
+Pure functions over small frozen dataclasses; reading files (with located errors) lives in
+`_partners` and `_events`.
+"""
+
+from grandbargain.trade._formula import (
+    CRITICS_PHI,
+    PUBLISHED_EPSILON,
+    PUBLISHED_FLOOR,
+    PUBLISHED_PHI,
+    FormulaParams,
+    FormulaResult,
+    Partner,
+    PartnerResult,
+    Rates,
+    apply_formula,
+    formula_tariff,
+    partner_rates,
+    rates,
+)
+from grandbargain.trade._partners import parse_partners, read_partners, shipped_partners
+
+__all__ = [
+    "CRITICS_PHI",
+    "PUBLISHED_EPSILON",
+    "PUBLISHED_FLOOR",
+    "PUBLISHED_PHI",
+    "FormulaParams",
+    "FormulaResult",
+    "Partner",
+    "PartnerResult",
+    "Rates",
+    "apply_formula",
+    "formula_tariff",
+    "parse_partners",
+    "partner_rates",
+    "rates",
+    "read_partners",
+    "shipped_partners",
+]

@@ -75,7 +75,7 @@ def _show(title: str, bottom_line: str, header: list[str], rows: list[list],
 
     numeric = [all(isinstance(r[k], int | float) or r[k] is None for r in rows) and
                any(isinstance(r[k], int | float) for r in rows) for k in range(len(header))]
-    cells = [[("–" if v is None else f"{v:g}") if isinstance(v, float) or v is None else v
+    cells = [[("–" if v is None else f"{v:.10g}") if isinstance(v, float) or v is None else v
               for v in row] for row in rows]
     table = rich_table(title, header, cells, numeric=numeric, caption=caption)
     print_rich(Group(Text(bottom_line, style="bold"), Text(""), table), out)
@@ -125,7 +125,8 @@ def formula(
         from grandbargain.cli._common import emit
         from grandbargain.report._render import to_csv
 
-        emit(to_csv(header, rows), out)
+        emit(to_csv(header, [[f"{v:.10g}" if isinstance(v, float) else v for v in row]
+                             for row in rows]), out)
         return
     document = formula_document(result, lg)
     caption = ("Formula: (m - x) / (epsilon phi m); reciprocal = max(floor, half). Chart "

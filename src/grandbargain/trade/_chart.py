@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from pathlib import Path
 
+from grandbargain.trade._documents import PARTY_EN, PARTY_ZH
 from grandbargain.trade._events import TariffEvents
 from grandbargain.trade._stack import stack_series
 
@@ -50,10 +51,11 @@ def draw_stack_png(events: TariffEvents, product: str, start: date, end: date, p
                 bottom = top
             ax.stairs(bottom, xs, color="black", linewidth=1.0)
             peak = max(bottom) if bottom else 0
-            title = (f"{imposer} on {events.layer(ids[0]).target if ids else ''} goods "
-                     f"({product}): additional tariff, %" if lang == "en" else
-                     f"{imposer}對{events.layer(ids[0]).target if ids else ''}商品（{product}）"
-                     "額外關稅，%")
+            names = PARTY_ZH if lang == "zh" else PARTY_EN
+            who = names.get(imposer, imposer)
+            whose = names.get(events.layer(ids[0]).target, "") if ids else ""
+            title = (f"{who} additional tariffs on {whose} goods ({product}), %" if lang == "en"
+                     else f"{who}對{whose}商品（{product}）加徵的關稅，%")
             ax.set_title(title, loc="left")
             ax.set_ylim(0, peak * 1.12 + 1)
             ax.grid(axis="y", alpha=0.3)

@@ -101,8 +101,8 @@ def formula_document(result: FormulaResult, lang: str = "en") -> dict:
             entry |= {"services_imports_busd": p.services_imports,
                       "services_exports_busd": p.services_exports}
         entry |= {"published_method": row.published_method.as_dict(),
-                  "chart": {"charged": p.published_charged,
-                            "reciprocal": p.published_reciprocal}}
+                  "chart": {"charged": _opt(p.published_charged),
+                            "reciprocal": _opt(p.published_reciprocal)}}
         if not result.params.is_published:
             entry["what_if"] = row.what_if.as_dict() if row.what_if else None
         entry["differs_from_chart"] = exceptions.get(p.name, "")

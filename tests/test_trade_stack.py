@@ -66,6 +66,14 @@ def test_layers_stack_by_product_group_on_17_july(product, total):
     assert stack(EVENTS, D("2025-07-17"), "US", product).total == total
 
 
+def test_an_exemption_names_its_own_event_and_date():
+    s = stack(EVENTS, D("2025-04-10"), "US", "electronics")
+    reciprocal = next(la for la in s.layers if la.layer.id == "us_ieepa_reciprocal")
+    assert (reciprocal.status, reciprocal.rate, reciprocal.nominal) == ("exempt", 0, 125)
+    assert reciprocal.since == D("2025-04-05") and reciprocal.event.date == D("2025-04-11")
+    assert s.total == 20
+
+
 def test_chinas_product_lists_stack_on_the_general_counter_tariff():
     assert counter("2025-07-17", "soy_pork_beef_etc") == 20
     assert counter("2025-04-12", "coal_lng") == 140
@@ -152,6 +160,23 @@ def test_an_until_before_the_effective_date_is_refused():
     with pytest.raises(ScenarioError, match=r"ev.yaml:12:\d+ \[events.0.changes.0.until\]: "
                                             r"'until' 2025-02-01 must come after"):
         parse_events(bad, "ev.yaml")
+
+
+def test_an_exemption_outside_the_layer_and_a_bad_issue_link_are_refused():
+    bad = GOOD.replace("  - {id: general, imposer: US, name: goods}\n",
+                       "  - {id: general, imposer: US, name: goods}\n"
+                       "  - {id: toys, imposer: US, name: toys}\n")
+    bad = bad.replace("family: ieepa, name: L1", "family: ieepa, products: [general], name: L1")
+    bad = bad.replace("      - {layer: l1, rate: 10, effective: 2025-02-04}\n",
+                      "      - {layer: l1, rate: 10, effective: 2025-02-04}\n"
+                      "      - {layer: l1, exempt: [toys]}\n")
+    bad += "issues:\n  us_tariffs: {imposer: US, product: shoes}\n"
+    with pytest.raises(ScenarioError) as info:
+        parse_events(bad, "ev.yaml")
+    text = str(info.value)
+    assert "ev.yaml:14:30 [events.0.changes.1.exempt.0]: layer 'l1' does not cover product " \
+           "group 'toys'" in text
+    assert "[issues.us_tariffs.product]: unknown product group 'shoes' for US" in text
 
 
 def test_missing_events_file_is_named(tmp_path):

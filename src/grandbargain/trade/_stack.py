@@ -23,9 +23,9 @@ class LayerRate:
     rate: float  # the rate that applies on the date
     nominal: float  # the legal rate before any suspension
     suspended: float  # points suspended on the date
-    since: date | None  # effective date of the change that set the rate
+    since: date | None  # effective date of the change that set the rate (or the exemption)
     until: date | None  # when the suspension (or the rate) lapses, if scheduled
-    event: Event | None  # the event that set the rate
+    event: Event | None  # the event that set the rate (or the exemption)
 
 
 @dataclass(frozen=True)
@@ -53,7 +53,7 @@ def _ordered_changes(events: TariffEvents) -> list[tuple[Change, Event]]:
 def layer_rate(events: TariffEvents, layer: Layer, product: str, on: date) -> LayerRate:
     """One layer's rate for a product group on a date."""
     nominal, since, rate_until, setter = 0.0, None, None, None
-    suspended, suspended_until, exempt = 0.0, None, False
+    suspended, suspended_until, exemption = 0.0, None, None
     for change, event in _ordered_changes(events):
         if change.layer != layer.id or change.effective > on or not change.touches(product):
             continue
@@ -62,16 +62,16 @@ def layer_rate(events: TariffEvents, layer: Layer, product: str, on: date) -> La
             suspended, suspended_until = 0.0, None
         elif change.kind == "suspend":
             suspended, suspended_until = change.value, change.until
-        elif change.kind == "exempt":
-            exempt = True
+        elif change.kind == "exempt" and exemption is None:
+            exemption = (change.effective, event)
     if setter is None:
         return LayerRate(layer, "not yet in force", 0.0, 0.0, 0.0, None, None, None)
     if rate_until is not None and on >= rate_until:
         return LayerRate(layer, "lapsed", 0.0, nominal, 0.0, since, rate_until, setter)
     if suspended_until is not None and on >= suspended_until:
         suspended = 0.0
-    if exempt:
-        return LayerRate(layer, "exempt", 0.0, nominal, 0.0, since, None, setter)
+    if exemption is not None:  # since / event: the exemption's, not the rate's
+        return LayerRate(layer, "exempt", 0.0, nominal, 0.0, exemption[0], None, exemption[1])
     applied = max(nominal - suspended, 0.0)
     status = "suspended in part" if suspended else "in force"
     return LayerRate(layer, status, applied, nominal, suspended, since,

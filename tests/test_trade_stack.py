@@ -15,6 +15,7 @@ from grandbargain.trade import (
     shipped_events,
     stack,
     stack_series,
+    with_stack_status_quos,
 )
 
 EVENTS = shipped_events()
@@ -84,6 +85,17 @@ def test_default_scenario_status_quos_equal_the_stack_on_17_july():
     from_stack = issue_status_quos(EVENTS, D("2025-07-17"))
     assert from_stack["us_tariffs"] == scenario.issue("us_tariffs").status_quo == 30
     assert from_stack["china_tariffs"] == scenario.issue("china_tariffs").status_quo == 10
+
+
+def test_a_replay_takes_the_status_quos_from_the_stack():
+    scenario = load_scenario()
+    peak = with_stack_status_quos(scenario, EVENTS, D("2025-04-12"))
+    assert peak.issue("us_tariffs").status_quo == 145
+    assert peak.issue("china_tariffs").status_quo == 125
+    assert peak.issue("ai_chip_exports") == scenario.issue("ai_chip_exports")
+    from grandbargain.models import MODELS
+
+    assert MODELS["median"]().forecast(peak).values()  # the replaced scenario still runs
 
 
 def test_nothing_after_17_july_2025_ships():

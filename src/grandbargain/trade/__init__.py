@@ -42,6 +42,7 @@ from grandbargain.trade._stack import (
     layer_rate,
     stack,
     stack_series,
+    with_stack_status_quos,
 )
 
 __all__ = [
@@ -78,4 +79,5 @@ __all__ = [
     "shipped_partners",
     "stack",
     "stack_series",
+    "with_stack_status_quos",
 ]

@@ -10,8 +10,9 @@ A date after the file's as_of gives the stack as scheduled on as_of (later event
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
+from typing import Any
 
 from grandbargain.trade._events import Change, Event, Layer, TariffEvents
 
@@ -111,3 +112,20 @@ def issue_status_quos(events: TariffEvents, on: date) -> dict[str, float]:
             if (link.families is None or la.layer.family in link.families)
             and (link.layers is None or la.layer.id in link.layers))
     return out
+
+
+def with_stack_status_quos(scenario: Any, events: TariffEvents, on: date) -> Any:
+    """The scenario with its linked issues' status quos taken from the stack on a date (what a
+    timeline replay needs); raises ValueError when a value falls outside an issue's scale."""
+    values = issue_status_quos(events, on)
+    issues = []
+    for issue in scenario.issues:
+        if issue.id in values:
+            value = values[issue.id]
+            if not issue.low <= value <= issue.high:
+                raise ValueError(f"issue {issue.id}: the stack gives {value:g} on {on}, outside "
+                                 f"its scale {issue.low:g}..{issue.high:g}")
+            issue = replace(issue, status_quo=value,
+                            status_quo_note=f"from the tariff stack on {on} ({events.id})")
+        issues.append(issue)
+    return replace(scenario, issues=tuple(issues))

@@ -46,6 +46,17 @@ STATUS_ZH = {"in force": "生效", "suspended in part": "部分暫停", "exempt"
              "lapsed": "已失效", "not yet in force": "尚未生效"}
 PARTY_ZH = {"US": "美國", "CN": "中國"}
 PARTY_EN = {"US": "US", "CN": "Chinese"}
+PARTNER_ZH = {
+    "China": "中國", "European Union": "歐盟", "Vietnam": "越南", "Taiwan": "台灣",
+    "Japan": "日本", "India": "印度", "South Korea": "南韓", "Switzerland": "瑞士",
+    "Israel": "以色列", "Indonesia": "印尼", "Cambodia": "柬埔寨", "South Africa": "南非",
+    "Lesotho": "萊索托", "Saint Pierre and Miquelon": "聖皮埃與密克隆", "United Kingdom": "英國",
+    "Mexico": "墨西哥", "Canada": "加拿大", "Germany": "德國",
+}
+
+
+def partner_name(name: str, lang: str) -> str:
+    return PARTNER_ZH.get(name, name) if lang == "zh" else name
 
 
 def _pct(value: float) -> str:
@@ -70,12 +81,14 @@ def formula_bottom_line(result: FormulaResult, lang: str = "en") -> str:
         if charged or recip:
             lines.append(f"公式重現圖表「對美關稅」{exact}/{len(charged)}個夥伴（完全一致），"
                          f"對等關稅{within}/{len(recip)}個相差不超過1個百分點"
-                         + (f"（相差1點：{'、'.join(off)}）" if off else "") + "。")
-        lines.append(f"{focus.partner.name}：公佈方法得出對等關稅{base}%。")
+                         + (f"（相差1點：{'、'.join(partner_name(n, lang) for n in off)}）"
+                            if off else "") + "。")
+        who = partner_name(focus.partner.name, lang)
+        lines.append(f"{who}：公佈方法得出對等關稅{base}%。")
         if not result.params.is_published:
             wi = focus.what_if
             tail = f"{wi.reciprocal}%（公佈方法{base}%）。" if wi else "沒有服務貿易數據。"
-            lines.append(f"假設情境（{result.params.label()}）：{focus.partner.name} {tail}")
+            lines.append(f"假設情境（{result.params.label()}）：{who} {tail}")
         return "\n".join(lines)
     if charged or recip:
         lines.append(f"The published method reproduces the chart's 'tariffs charged' exactly for "
@@ -91,8 +104,30 @@ def formula_bottom_line(result: FormulaResult, lang: str = "en") -> str:
     return "\n".join(lines)
 
 
+def _differences(result: FormulaResult, lang: str) -> dict[str, str]:
+    """`FormulaResult.exceptions()` in the asked language."""
+    if lang != "zh":
+        return result.exceptions()
+    out: dict[str, str] = {}
+    for row in result.rows:
+        p, reasons = row.partner, []
+        if p.published_charged is None:
+            reasons.append("圖表沒有「對美關稅」數字")
+        elif not row.charged_matches:
+            reasons.append(f"對美關稅 {row.published_method.charged}，圖表 "
+                           f"{_opt(p.published_charged)}")
+        if p.published_reciprocal is None:
+            reasons.append("圖表沒有對等關稅")
+        elif row.reciprocal_gap:
+            reasons.append(f"對等關稅 {row.published_method.reciprocal}，圖表 "
+                           f"{_opt(p.published_reciprocal)}")
+        if reasons:
+            out[p.name] = "；".join(reasons)
+    return out
+
+
 def formula_document(result: FormulaResult, lang: str = "en") -> dict:
-    exceptions = result.exceptions()
+    exceptions = _differences(result, lang)
     partners = []
     for row in result.rows:
         p = row.partner
@@ -136,11 +171,11 @@ def formula_rows(result: FormulaResult, lang: str = "en") -> tuple[list[str], li
     if what_if:
         header += [w["wi_charged"], w["wi_reciprocal"]]
     header.append(w["exception"])
-    exceptions = result.exceptions()
+    exceptions = _differences(result, lang)
     rows = []
     for row in result.rows:
         p = row.partner
-        cells: list = [p.name, p.imports, p.exports]
+        cells: list = [partner_name(p.name, lang), p.imports, p.exports]
         if services:
             cells += [p.services_imports, p.services_exports]
         cells += [row.published_method.charged, _opt(p.published_charged),

@@ -77,6 +77,8 @@ def test_formula_with_services_from_a_user_csv(tmp_path):
     assert doc["what_if"]["services"] is True
     assert doc["partners"][0]["published_method"]["charged"] == 50
     assert doc["partners"][0]["what_if"]["charged"] == 10  # balanced with services: the floor
+    header = next(csv.reader(io.StringIO(run("formula", str(path), "-f", "csv"))))
+    assert "charged (chart)" not in header and "what-if charged" in header  # no chart columns
 
 
 def test_bad_csv_exits_2_with_the_location(tmp_path):

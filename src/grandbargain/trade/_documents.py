@@ -166,11 +166,15 @@ def formula_rows(result: FormulaResult, lang: str = "en") -> tuple[list[str], li
     header = [w["partner"], w["imports"], w["exports"]]
     if services:
         header += [w["s_imports"], w["s_exports"]]
-    header += [w["charged"], w["chart_charged"], w["reciprocal"], w["chart_reciprocal"]]
+    chart = any(r.partner.published_charged is not None
+                or r.partner.published_reciprocal is not None for r in result.rows)
+    header += ([w["charged"], w["chart_charged"], w["reciprocal"], w["chart_reciprocal"]]
+               if chart else [w["charged"], w["reciprocal"]])
     what_if = not result.params.is_published
     if what_if:
         header += [w["wi_charged"], w["wi_reciprocal"]]
-    header.append(w["exception"])
+    if chart:
+        header.append(w["exception"])
     exceptions = _differences(result, lang)
     rows = []
     for row in result.rows:
@@ -178,12 +182,16 @@ def formula_rows(result: FormulaResult, lang: str = "en") -> tuple[list[str], li
         cells: list = [partner_name(p.name, lang), p.imports, p.exports]
         if services:
             cells += [p.services_imports, p.services_exports]
-        cells += [row.published_method.charged, _opt(p.published_charged),
-                  row.published_method.reciprocal, _opt(p.published_reciprocal)]
+        if chart:
+            cells += [row.published_method.charged, _opt(p.published_charged),
+                      row.published_method.reciprocal, _opt(p.published_reciprocal)]
+        else:
+            cells += [row.published_method.charged, row.published_method.reciprocal]
         if what_if:
             wi: Rates | None = row.what_if
             cells += [wi.charged if wi else None, wi.reciprocal if wi else None]
-        cells.append(exceptions.get(p.name, ""))
+        if chart:
+            cells.append(exceptions.get(p.name, ""))
         rows.append(cells)
     return header, rows
 

@@ -41,6 +41,7 @@ for _group in (
     report,
 ):
     _group.register(app)
+__import__("grandbargain.cli.tariffs", fromlist=["register"]).register(app)
 
 
 def main() -> None:

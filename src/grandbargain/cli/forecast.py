@@ -28,7 +28,7 @@ from grandbargain.cli._draws import (
     NoiseOpt,
     SeedOpt,
 )
-from grandbargain.models import MODELS
+from grandbargain.models import MODEL_ALIASES, MODELS
 from grandbargain.report import (
     forecast_document,
     forecast_rows,
@@ -45,9 +45,25 @@ ModelOpt = Annotated[list[str] | None, typer.Option(
     + ", ".join(MODELS) + ".")]
 
 
+def model_names(names: list[str] | None) -> list[str] | None:
+    """The names with old aliases replaced (saying so on stderr): `nash` is now `nash-issue`."""
+    if not names:
+        return names
+    out = []
+    for name in names:
+        if name in MODEL_ALIASES:
+            typer.echo(f"note: model '{name}' is now called '{MODEL_ALIASES[name]}' (the "
+                       "single-issue Nash bargaining model; the package deals are the deal-* "
+                       "columns)", err=True)
+            name = MODEL_ALIASES[name]
+        out.append(name)
+    return out
+
+
 def pick_models(names: list[str] | None) -> list:
     if not names:
         return [cls() for cls in MODELS.values()]
+    names = model_names(names)
     unknown = [n for n in names if n not in MODELS]
     if unknown:
         fail(ScenarioError.single("--model", f"unknown model(s) {', '.join(unknown)} "

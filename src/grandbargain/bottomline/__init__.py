@@ -20,6 +20,7 @@ from grandbargain.bottomline._judgments import (
     Judgments,
     bottom_line_document,
     judge,
+    package_analysis,
 )
 from grandbargain.bottomline._packages import PACKAGE_COLUMNS, package_forecasts
 from grandbargain.bottomline._signposts import Signpost, nash_package_for, signposts, with_position
@@ -34,6 +35,7 @@ __all__ = [
     "bottom_line_document",
     "judge",
     "nash_package_for",
+    "package_analysis",
     "package_forecasts",
     "signposts",
     "with_position",

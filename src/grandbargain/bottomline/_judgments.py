@@ -47,22 +47,28 @@ class Judgments:
         return self.analysis.solutions.get(HEADLINE)
 
 
+def package_analysis(scenario: Scenario, options: DealOptions | None = None
+                     ) -> tuple[DealAnalysis | None, str | None]:
+    """The deals analysis of the scenario's principals, or None and why not ("no_principals",
+    or the error's message, e.g. a frontier too large)."""
+    if not scenario.principals:
+        return None, "no_principals"
+    try:
+        return analyse((options or deal_options()).space(scenario)), None
+    except (ScenarioError, FrontierTooLarge) as exc:
+        return None, str(exc)
+
+
 def judge(scenario: Scenario, results: Sequence[ModelResult], *,
-          analysis: DealAnalysis | None = None, options: DealOptions | None = None,
+          analysis: DealAnalysis | None = None, note: str | None = None,
+          options: DealOptions | None = None,
           draws: int = DEFAULT_DRAWS, seed: int = 0, noise: Noise = DEFAULT_NOISE,
           top_signposts: int = 5) -> Judgments:
     """The key judgments for a scenario and its single-issue model results."""
     single = tuple(r for r in results if not r.detail.get("deal"))
-    note = None
-    if not scenario.principals:
-        note = "no_principals"
-    elif analysis is None:
-        options = options or deal_options()
-        try:
-            analysis = analyse(options.space(scenario))
-        except (ScenarioError, FrontierTooLarge) as exc:
-            note = str(exc)
     options = options or deal_options()
+    if analysis is None and note is None:
+        analysis, note = package_analysis(scenario, options)
     nash_draws, posts = None, ()
     if analysis is not None and analysis.solutions.get(HEADLINE) is not None:
         if draws > 0:

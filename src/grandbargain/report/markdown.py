@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from grandbargain.report._bottom_line import bottom_line_lines
 from grandbargain.report._report_words import word
 
 
@@ -68,6 +69,15 @@ def markdown_brief(doc: dict[str, Any]) -> str:
     if head.get("as_of"):
         meta += f" · {word('as_of', lang)} {head['as_of']}"
     lines += [f"*{meta} · grandbargain {doc['grandbargain_version']}*", ""]
+    if fc.get("bottom_line"):
+        said = bottom_line_lines(fc["bottom_line"], lang)
+        lines += [f"## {said[0]}", ""]
+        for k, line in enumerate(said[1:], 1):
+            lines.append(line)
+            following = said[k + 1] if k + 1 < len(said) else ""
+            if not (line.startswith("- ") and following.startswith("- ")):
+                lines.append("")
+        lines += [f"## {word('forecast_title', lang)}", ""]
     header = [word("issue", lang), word("status_quo", lang), *models]
     if first:
         header.append(f"{word('nearest_anchor', lang)} ({first})")

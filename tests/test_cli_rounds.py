@@ -65,7 +65,9 @@ def test_forecast_shows_the_chosen_models_side_by_side():
     out = run("forecast", "--model", "nash-issue", "--model", "eu", "--model", "eu-scholz")
     assert "nash-issue" in out and "eu-scholz" in out and "compromise" not in out
     doc = json.loads(run("forecast", "-m", "nash-issue", "-m", "eu-scholz", "-f", "json"))
-    assert [m["name"] for m in doc["models"]] == ["nash-issue", "eu-scholz"]
+    assert [m["name"] for m in doc["models"]] == [  # the package deals come with principals
+        "nash-issue", "eu-scholz", "deal-nash", "deal-ks", "deal-egalitarian",
+        "deal-utilitarian"]
 
 
 def test_old_model_name_nash_is_an_alias_that_says_its_new_name():

@@ -41,19 +41,21 @@ def forecast_cell(issue: dict[str, Any], model: str) -> tuple[Any, str]:
 
 
 def unsettled_note(document: dict[str, Any], lang: str = "en") -> str:
-    """'~ did not settle: last rounds ranged LOW-HIGH (eu-scholz on x: rounds 8-10 30-55)'."""
+    """'~ did not settle: last rounds ranged eu-scholz on x 30.0-55.0 (rounds 8-10)'."""
     parts = []
     for issue in document["issues"]:
         for model, span in issue.get("last_rounds", {}).items():
-            parts.append(f"{model} {issue['id']}: "
-                         + (f"rounds {span['from_round']}-{span['to_round']} "
-                            if lang == "en" else f"第 {span['from_round']}-{span['to_round']} 輪 ")
-                         + f"{span['low']:.1f}-{span['high']:.1f}")
+            if lang == "zh":
+                parts.append(f"{model} 於 {issue['id']}：{span['low']:.1f}-{span['high']:.1f}"
+                             f"（第 {span['from_round']}-{span['to_round']} 輪）")
+            else:
+                parts.append(f"{model} on {issue['id']} {span['low']:.1f}-{span['high']:.1f} "
+                             f"(rounds {span['from_round']}-{span['to_round']})")
     if not parts:
         return ""
-    head = "~ did not settle: last rounds ranged LOW-HIGH" if lang == "en" else \
-        "~ 未收斂：最後幾輪的範圍 LOW-HIGH"
-    return f"{head} ({'; '.join(parts)})"
+    if lang == "zh":
+        return "~ 未收斂：最後幾輪的範圍 " + "；".join(parts) + "。"
+    return "~ did not settle: last rounds ranged " + "; ".join(parts) + "."
 
 
 def forecast_document(scenario: Scenario, results: Sequence[ModelResult],

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from grandbargain.report._bottom_line import bottom_line_lines
+from grandbargain.report._forecast_table import unsettled_note
 from grandbargain.report._report_words import word
 
 
@@ -18,6 +19,8 @@ def _cell(value: Any, digits: int = 1) -> str:
 def _forecast(issue: dict[str, Any], model: str) -> str:
     """'36.5', or '36.5 [30.1–42.0]' with the 90% interval when draws were run."""
     text = _cell(issue["forecasts"][model])
+    if issue.get("settled", {}).get(model) is False:
+        text += "~"
     spread = issue.get("intervals", {}).get(model, {})
     if spread.get("q05") is not None and spread.get("q95") is not None:
         text += f" [{spread['q05']:.1f}–{spread['q95']:.1f}]"
@@ -95,6 +98,8 @@ def markdown_brief(doc: dict[str, Any]) -> str:
     if "simulation" in fc:
         lines.append(f"{word('intervals_note', lang)}: {fc['simulation']['draws']} draws, "
                      f"seed {fc['simulation']['seed']}.")
+    if unsettled_note(fc, lang):
+        lines.append(unsettled_note(fc, lang))
     lines.append(f"{word('models_used', lang)}: " + "; ".join(
         f"`{m['name']}` = {m['label']}" for m in fc["models"]) + ".")
     lines += _exchange_lines(doc)

@@ -120,6 +120,7 @@ def bottom_line_document(j: Judgments, lang: str = "en") -> dict[str, Any]:
             anchor = issue.nearest_anchor(mean) if mean is not None else None
             issues.append({"issue": issue.id, "name": issue.text(lang), "value": mean,
                            "status_quo": issue.status_quo, "models": len(values),
+                           "digits": 2 if issue.width <= 20 else 1,
                            "anchor": None if anchor is None else
                            f"{anchor.value:g}: {anchor.text(lang)}"})
         doc["ensemble"] = {"weights": "equal", "issues": issues}

@@ -56,8 +56,9 @@ _W = {
     "ensemble_failed": ("No package bottom line ({why}): the bottom line is the ensemble, the "
                         "equal-weight mean of {n} models ({models}).",
                         "無法計算整體方案（{why}）：重點判斷為 {n} 個模型（{models}）的等權平均。"),
-    "ensemble_item": ("{name}: {value:.1f} (near {anchor}; status quo {sq})",
-                      "{name}：{value:.1f}（接近 {anchor}；現狀 {sq}）"),
+    "ensemble_item": ("{name}: {value}", "{name}：{value}"),
+    "near": ("near {anchor}", "接近 {anchor}"),
+    "status_quo": ("status quo {sq}", "現狀 {sq}"),
 }
 
 
@@ -104,9 +105,16 @@ def bottom_line_lines(doc: dict[str, Any], lang: str = "en") -> list[str]:
         for item in ensemble["issues"]:
             if item["value"] is None:
                 continue
-            out.append("- " + _w("ensemble_item", lang).format(
-                name=item["name"], value=item["value"], anchor=item["anchor"] or "–",
-                sq=_num(item["status_quo"])))
+            notes = []
+            if item["anchor"]:
+                notes.append(_w("near", lang).format(anchor=item["anchor"]))
+            if item["status_quo"] is not None:
+                notes.append(_w("status_quo", lang).format(sq=_num(item["status_quo"])))
+            value = f"{item['value']:.{item.get('digits', 1)}f}"
+            if notes:
+                value += (f" ({'; '.join(notes)})" if lang == "en"
+                          else f"（{'；'.join(notes)}）")
+            out.append("- " + _w("ensemble_item", lang).format(name=item["name"], value=value))
         out += _disagree_lines(doc, lang)
         return out
     parties = _w("and", lang).join(p["name"] for p in doc["parties"])

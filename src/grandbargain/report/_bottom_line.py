@@ -16,10 +16,11 @@ _W = {
                  "雙方平分相對無協議之得益時共同簽署的整體方案，即情境所描述的交易{same}。"),
     "same": ("; the {names} package is the same", "；{names} 方案與之相同"),
     "robust": ("Under input uncertainty ({n} draws, seed {seed}; noise sd position {pos:g}% "
-               "of the scale, salience {sal:g}): the whole package is the Nash solution in "
+               "of the scale, salience {sal:g}, {shape}): the whole package is the Nash "
+               "solution in "
                "{same:.0%} of draws; a deal exists in {zopa:.0%}.",
                "輸入不確定性下（{n} 次抽樣，種子 {seed}；雜訊標準差：立場為尺度的 {pos:g}%，"
-               "重視程度 {sal:g}）：整個方案在 {same:.0%} 的抽樣中仍是納什解；"
+               "重視程度 {sal:g}，{shape}）：整個方案在 {same:.0%} 的抽樣中仍是納什解；"
                "{zopa:.0%} 的抽樣中存在協議。"),
     "issue_line": ("{name}: {option}{change}{share}", "{name}：{option}{change}{share}"),
     "change": (" (no deal: {old:g})", "（無協議：{old:g}）"),
@@ -132,6 +133,7 @@ def bottom_line_lines(doc: dict[str, Any], lang: str = "en") -> list[str]:
         out.append(_w("robust", lang).format(
             n=draws["n"], seed=draws["seed"], pos=draws["noise"]["position"],
             sal=draws["noise"]["salience"], same=draws["same_package"],
+            shape=_shape(draws["noise"]["distribution"], lang),
             zopa=draws["zopa_nonempty"]))
     for item in doc["issues"]:
         change = _w("change", lang).format(old=item["no_deal_value"]) if item["moved"] else \
@@ -156,6 +158,15 @@ def bottom_line_lines(doc: dict[str, Any], lang: str = "en") -> list[str]:
     else:
         out.append(_w("no_signposts", lang))
     return out
+
+
+_SHAPES = {"normal": ("normal", "常態分佈"), "triangular": ("triangular", "三角分佈"),
+           "uniform": ("uniform", "均勻分佈")}
+
+
+def _shape(name: str, lang: str) -> str:
+    en, zh = _SHAPES.get(name, (name, name))
+    return zh if lang == "zh" else en
 
 
 def _disagree_lines(doc: dict[str, Any], lang: str) -> list[str]:

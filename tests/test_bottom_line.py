@@ -210,3 +210,17 @@ def test_report_table_and_brief_mark_unsettled_cells():
     page = render_html(docs, "en")
     assert "42.0~" in page and "~ did not settle: last rounds ranged eu-scholz" in page
     assert "~ 未收斂" in page
+
+
+def test_shares_are_what_deals_draws_prints_with_the_same_noise(printed):
+    drawn = json.loads(run("deals", "--draws", "100", "--noise", "position=10,salience=15",
+                           "--distribution", "triangular", "--format", "json",
+                           "--no-bottom-line"))
+    shares = {(m["issue"], o["value"]): o["p"]
+              for m in drawn["uncertainty"]["nash_option_by_issue"] for o in m["options"]}
+    bottom = printed["bottom_line"]
+    assert bottom["draws"]["noise"]["distribution"] == "triangular"
+    for item in bottom["issues"]:
+        assert item["p_in_nash"] == pytest.approx(shares[(item["issue"], item["value"])])
+    assert bottom["draws"]["zopa_nonempty"] == pytest.approx(
+        drawn["uncertainty"]["zopa_nonempty"])

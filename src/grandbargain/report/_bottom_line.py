@@ -39,11 +39,11 @@ _W = {
                       "尺度的 {spread:.0%}）"),
     "signposts": ("Signposts (one stance at a time; the smallest move that changes the "
                   "package):", "觀察指標（一次改變一個立場；足以改變方案的最小變動）："),
-    "signpost": ("{actor}'s position on {issue} from {old:g} to {new:g} ({delta:+g}) "
+    "signpost": ("{actor}, position on {issue}: from {old:g} to {new:g} ({delta:+g}) "
                  "changes {flips}",
                  "若{actor}在「{issue}」上的立場由 {old:g} 改為 {new:g}（{delta:+g}）："
                  "{flips}"),
-    "flip": ("{name} {old:g} -> {new}", "「{name}」{old:g} → {new}"),
+    "flip": ("{name}: {old:g} -> {new}", "「{name}」{old:g} → {new}"),
     "no_deal_word": ("no deal", "無協議"),
     "no_signposts": ("Signposts: no single stance, moved anywhere on its scale, changes the "
                      "package.", "觀察指標：任何單一立場在其尺度內的改變都不會改變方案。"),

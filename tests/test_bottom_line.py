@@ -224,3 +224,39 @@ def test_shares_are_what_deals_draws_prints_with_the_same_noise(printed):
         assert item["p_in_nash"] == pytest.approx(shares[(item["issue"], item["value"])])
     assert bottom["draws"]["zopa_nonempty"] == pytest.approx(
         drawn["uncertainty"]["zopa_nonempty"])
+
+
+@pytest.mark.parametrize("scenario_id", ["us-china-2025-07", "small-yard-high-fence"])
+def test_restricted_frontier_gives_the_full_machinery_nash_package(scenario_id):
+    """The signposts' fast evaluation (frontier of the other issues x the moved issue's
+    options) picks the same Nash package as deal_space + pareto_frontier + solve."""
+    import numpy as np
+
+    from grandbargain.bottomline._signposts import _IssueProbe
+    from grandbargain.deals import pareto_frontier, principal_ideals
+    from grandbargain.deals._principals import issue_value, principal_weights
+    from grandbargain.deals._solutions import tolerance
+
+    s = load_scenario(scenario_id)
+    options = deal_options()
+    space = options.space(s)
+    tol = tolerance(pareto_frontier(space))
+    rng = np.random.default_rng(7)
+    principal = s.principals[0]
+    party = space.party_index(principal.id)
+    for _ in range(6):
+        actor = principal.actors[int(rng.integers(len(principal.actors)))]
+        i = s.actor_index[actor]
+        d = int(rng.choice(np.flatnonzero(s.takes_part[i])))
+        issue = s.issues[d]
+        value = float(rng.uniform(issue.low, issue.high))
+        moved = with_position(s, actor, issue.id, value)
+        full = nash_package_for(moved, options)
+        column = options.space(moved).values[d][:, party]  # what the full machinery builds
+        weight = principal_weights(moved, principal)[d]
+        points = np.array([o.value for o in space.issues[d].options])
+        expected = weight * issue_value(points, principal_ideals(moved, principal)[d], issue,
+                                        principal.value_functions.get(issue.id))
+        np.testing.assert_allclose(column, expected, atol=1e-12)
+        fast = _IssueProbe(space, d, tol).packages(column[None, :], party)[0]
+        assert tuple(int(o) for o in fast) == full

@@ -62,7 +62,17 @@ def test_rounds_textbook_on_the_default_scenario():
 
 
 def test_forecast_shows_the_chosen_models_side_by_side():
-    out = run("forecast", "--model", "nash", "--model", "eu", "--model", "eu-scholz")
-    assert "nash" in out and "eu-scholz" in out and "compromise" not in out
-    doc = json.loads(run("forecast", "-m", "nash", "-m", "eu-scholz", "-f", "json"))
-    assert [m["name"] for m in doc["models"]] == ["nash", "eu-scholz"]
+    out = run("forecast", "--model", "nash-issue", "--model", "eu", "--model", "eu-scholz")
+    assert "nash-issue" in out and "eu-scholz" in out and "compromise" not in out
+    doc = json.loads(run("forecast", "-m", "nash-issue", "-m", "eu-scholz", "-f", "json"))
+    assert [m["name"] for m in doc["models"]] == [  # the package deals come with principals
+        "nash-issue", "eu-scholz", "deal-nash", "deal-ks", "deal-egalitarian",
+        "deal-utilitarian"]
+
+
+def test_old_model_name_nash_is_an_alias_that_says_its_new_name():
+    result = CliRunner().invoke(app, ["forecast", "-m", "nash", "-f", "csv"])
+    assert result.exit_code == 0, result.output
+    assert "now called 'nash-issue'" in result.output
+    header = next(line for line in result.output.splitlines() if line.startswith("issue,"))
+    assert "nash-issue" in header.split(",")

@@ -82,7 +82,7 @@ def test_models_without_a_fast_path_are_drawn_only_when_named():
 
 def test_simulate_bad_options_are_clean_errors():
     assert "--noise" in error("simulate", "-n", "10", "--noise", "position=lots")
-    assert "--weights" in error("simulate", "-n", "10", "--weights", "nash=1", "-m",
+    assert "--weights" in error("simulate", "-n", "10", "--weights", "nash-issue=1", "-m",
                                 "compromise")
     assert "--weights" in error("simulate", "-n", "10", "--weights", "compromise")
     assert "not both" in error("simulate", "-n", "10", "--workers", "2", "--scheduler",

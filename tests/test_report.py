@@ -38,8 +38,14 @@ def scenario():
 
 @pytest.fixture(scope="module")
 def docs(scenario):
-    results = [cls().forecast(scenario) for cls in MODELS.values()]
-    return {lg: report_document(scenario, results, lg) for lg in LANGS}
+    """The report documents as `grandbargain report` builds them: the forecast part with the
+    package columns and the bottom line."""
+    from grandbargain.cli.report import forecast_documents
+
+    models = [cls() for cls in MODELS.values()]
+    results = [m.forecast(scenario) for m in models]
+    forecasts = forecast_documents(scenario, models, results, None, 0, None, "normal")
+    return {lg: report_document(scenario, results, lg, forecast=forecasts[lg]) for lg in LANGS}
 
 
 @pytest.fixture(scope="module")
@@ -251,6 +257,8 @@ def test_deals_are_what_the_deals_command_prints(page, lang):
         return
     assert section["status"] == "ok"
     printed = json.loads(run("deals", "--format", "json", "--lang", lang))
+    # The bottom line `deals` opens with is the one the report opens with (its first section).
+    assert printed.pop("bottom_line") == extract_island(page)[lang]["forecast"]["bottom_line"]
     assert section["document"] == printed
     figure = extract_island(page, ISLAND_CHARTS)[lang]["deals-frontier"]
     us, china = (p["id"] for p in printed["parties"])

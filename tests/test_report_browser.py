@@ -63,6 +63,7 @@ def test_report_renders_offline_in_both_languages(tmp_path):
         assert charts >= 23
         english = browser.evaluate(VISIBLE_TEXT % "en")
         assert "Who stands where" in english and "Methods and sources" in english
+        assert english.index("Bottom line") < english.index("Who stands where")
         assert browser.evaluate(VISIBLE_TEXT % "zh") == ""
         assert "Weight: capability × salience" in browser.evaluate(SVG_TEXT % "en")
         shot_en = browser.screenshot(tmp_path / "report-en.png")
@@ -71,6 +72,7 @@ def test_report_renders_offline_in_both_languages(tmp_path):
         assert browser.wait_until(DRAWN % "zh") == charts
         chinese = browser.evaluate(VISIBLE_TEXT % "zh")
         assert "各方立場" in chinese and "方法與來源" in chinese
+        assert chinese.index("重點判斷") < chinese.index("各方立場")
         assert browser.evaluate(VISIBLE_TEXT % "en") == ""
         assert "權重" in browser.evaluate(SVG_TEXT % "zh")
         assert browser.evaluate("document.documentElement.lang") == "zh-Hant"

@@ -23,6 +23,7 @@ from grandbargain.cli._common import (
     print_rich,
 )
 from grandbargain.cli._draws import Distribution, DistributionOpt, NoiseOpt, SeedOpt
+from grandbargain.cli.forecast import BottomLineDrawsOpt, BottomLineOpt
 from grandbargain.scenario import RedLine, Scenario, ScenarioError
 
 RedLineOpt = Annotated[list[str] | None, typer.Option(
@@ -191,7 +192,9 @@ def deals(scenario: ScenarioArg = None, red_line: RedLineOpt = None,
           draws: DealDrawsOpt = None, seed: SeedOpt = 0, noise: NoiseOpt = None,
           distribution: DistributionOpt = Distribution.normal,
           input_format: InputFormatOpt = None, fmt: FormatOpt = OutputFormat.table,
-          out: OutOpt = None, lang: LangOpt = Lang.en) -> None:
+          out: OutOpt = None, lang: LangOpt = Lang.en,
+          bottom_line: BottomLineOpt = True, bottom_line_draws: BottomLineDrawsOpt = 100
+          ) -> None:
     """Package deals between the scenario's principals: the Pareto frontier, the ZOPA, the
     Nash, Kalai-Smorodinsky, egalitarian and utilitarian packages, who concedes what, and the
     top logrolls. SCENARIO may also be a folder holding a Genius or GeniusWeb domain."""
@@ -200,6 +203,11 @@ def deals(scenario: ScenarioArg = None, red_line: RedLineOpt = None,
 
     analysis = _analysis(scenario, input_format, red_line, disagreement, top)
     document = deals_document(analysis, lang.value, frontier_points=fmt is OutputFormat.json)
+    scenario_file = scenario is None or not Path(scenario).is_dir()
+    if bottom_line and scenario_file and fmt is not OutputFormat.csv:
+        document = {"bottom_line": _bottom_line(scenario, input_format, red_line, disagreement,
+                                                analysis, bottom_line_draws, seed, noise,
+                                                distribution, lang.value), **document}
     if draws is not None:
         document["uncertainty"] = _deals_under_uncertainty(
             scenario, input_format, red_line, disagreement, draws, seed, noise, distribution,
@@ -213,11 +221,39 @@ def deals(scenario: ScenarioArg = None, red_line: RedLineOpt = None,
         emit(to_csv(header, rows), out)
     else:
         view = render(document, lang.value)
+        if "bottom_line" in document:
+            from rich.console import Group
+
+            from grandbargain.cli.forecast import bottom_line_view
+
+            view = Group(bottom_line_view(document["bottom_line"], lang.value), view)
         if draws is not None:
             from rich.console import Group
 
             view = Group(view, render_uncertainty(document["uncertainty"], lang.value))
         print_rich(view, out)
+
+
+def _bottom_line(scenario, input_format, red_line, disagreement, analysis, draws, seed, noise,
+                 distribution, lang) -> dict:
+    """The bottom line for this deal space (the same red lines and disagreement point), with
+    every single-issue model's forecast for where they disagree."""
+    from grandbargain.bottomline import DEFAULT_NOISE, bottom_line_document, judge
+    from grandbargain.models import MODELS
+    from grandbargain.uncertainty import deal_options, parse_noise
+
+    s = load(scenario, input_format)
+    try:
+        lines, keep = parse_red_lines(red_line)
+        options = deal_options(parse_disagreement(disagreement, s), lines, keep)
+        spread = parse_noise(noise, distribution.value) if noise else DEFAULT_NOISE
+    except ScenarioError as exc:
+        fail(exc)
+        raise
+    results = [cls().forecast(s) for cls in MODELS.values()]
+    judgments = judge(s, results, analysis=analysis, options=options, draws=draws, seed=seed,
+                      noise=spread)
+    return bottom_line_document(judgments, lang)
 
 
 def _deals_under_uncertainty(scenario, input_format, red_line, disagreement, draws, seed,

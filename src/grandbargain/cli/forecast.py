@@ -28,8 +28,9 @@ from grandbargain.cli._draws import (
     NoiseOpt,
     SeedOpt,
 )
-from grandbargain.models import MODELS
+from grandbargain.models import MODEL_ALIASES, MODELS
 from grandbargain.report import (
+    fmt_number,
     forecast_document,
     forecast_rows,
     interval_text,
@@ -37,6 +38,7 @@ from grandbargain.report import (
     to_csv,
     to_json,
 )
+from grandbargain.report._forecast_table import forecast_cell, unsettled_note
 from grandbargain.report._i18n import word
 from grandbargain.scenario import ScenarioError
 
@@ -45,9 +47,25 @@ ModelOpt = Annotated[list[str] | None, typer.Option(
     + ", ".join(MODELS) + ".")]
 
 
+def model_names(names: list[str] | None) -> list[str] | None:
+    """The names with old aliases replaced (saying so on stderr): `nash` is now `nash-issue`."""
+    if not names:
+        return names
+    out = []
+    for name in names:
+        if name in MODEL_ALIASES:
+            typer.echo(f"note: model '{name}' is now called '{MODEL_ALIASES[name]}' (the "
+                       "single-issue Nash bargaining model; the package deals are the deal-* "
+                       "columns)", err=True)
+            name = MODEL_ALIASES[name]
+        out.append(name)
+    return out
+
+
 def pick_models(names: list[str] | None) -> list:
     if not names:
         return [cls() for cls in MODELS.values()]
+    names = model_names(names)
     unknown = [n for n in names if n not in MODELS]
     if unknown:
         fail(ScenarioError.single("--model", f"unknown model(s) {', '.join(unknown)} "
@@ -60,18 +78,77 @@ DrawsIntervalOpt = Annotated[int | None, typer.Option(
     "--noise; `grandbargain simulate` gives the full distributions).", min=1)]
 
 
+BottomLineOpt = Annotated[bool, typer.Option(
+    "--bottom-line/--no-bottom-line", help="Open with the bottom line (key judgments: the "
+    "likely package, how sure, who gives what, signposts). Costs a few hundred ms.")]
+BottomLineDrawsOpt = Annotated[int, typer.Option(
+    "--bottom-line-draws", min=0, help="Draws of the inputs for the bottom line's shares "
+    "(noise: --noise, else position=10,salience=15; 0: none).")]
+
+
+def with_bottom_line(s, results: list, lang: str, enabled: bool = True,
+                     draws: int | None = None, seed: int = 0, noise: str | None = None,
+                     distribution: str = "normal") -> tuple[list, dict | None]:
+    """The results with the package solutions added as forecasters (where the scenario has
+    principals), and the bottom line document (None when disabled)."""
+    from grandbargain.bottomline import (
+        DEFAULT_DRAWS,
+        DEFAULT_NOISE,
+        bottom_line_document,
+        judge,
+        package_analysis,
+        package_forecasts,
+    )
+    from grandbargain.uncertainty import parse_noise
+
+    analysis, note = package_analysis(s)
+    packages = package_forecasts(analysis) if analysis is not None else []
+    if not enabled:
+        return [*results, *packages], None
+    try:
+        spread = parse_noise(noise, distribution) if noise else DEFAULT_NOISE
+    except ScenarioError as exc:
+        fail(exc)
+        raise
+    judgments = judge(s, results, analysis=analysis, note=note,
+                      draws=DEFAULT_DRAWS if draws is None else draws, seed=seed, noise=spread)
+    return [*results, *packages], {lg: bottom_line_document(judgments, lg)
+                                   for lg in dict.fromkeys((lang, "en", "zh"))}
+
+
+def bottom_line_view(document: dict, lang: str):
+    """The bottom line for the terminal: a bold title, then its lines."""
+    from rich.console import Group
+    from rich.text import Text
+
+    from grandbargain.report._bottom_line import bottom_line_lines
+
+    lines = bottom_line_lines(document, lang)
+    return Group(Text(lines[0], style="bold underline"),
+                 *(Text(line, style="bold" if k == 0 else "") for k, line in
+                   enumerate(lines[1:])), Text(""))
+
+
 def forecast(scenario: ScenarioArg = None, model: ModelOpt = None,
              draws: DrawsIntervalOpt = None, seed: SeedOpt = 0, noise: NoiseOpt = None,
              distribution: DistributionOpt = Distribution.normal,
              input_format: InputFormatOpt = None, scale: ScaleOpt = None,
              capabilities: CapabilitiesOpt = None, capability_column: CapabilityColumnOpt = None,
              fmt: FormatOpt = OutputFormat.table, out: OutOpt = None,
-             lang: LangOpt = Lang.en) -> None:
-    """Forecast every issue with each model (default scenario: the US-China case)."""
+             lang: LangOpt = Lang.en, bottom_line: BottomLineOpt = True,
+             bottom_line_draws: BottomLineDrawsOpt = 100) -> None:
+    """Forecast every issue with each model (default scenario: the US-China case), opening
+    with the bottom line; where the scenario has principals, the package deals (deal-nash,
+    deal-ks, deal-egalitarian, deal-utilitarian) are columns too."""
     s = load(scenario, input_format, scale, capabilities, capability_column)
     models = pick_models(model)
-    results = [m.forecast(s) for m in models]
-    document = forecast_document(s, results, lang.value)
+    single = [m.forecast(s) for m in models]
+    lg = lang.value
+    results, lines = with_bottom_line(s, single, lg, bottom_line and fmt is not OutputFormat.csv,
+                                      bottom_line_draws, seed, noise, distribution.value)
+    document = forecast_document(s, results, lg)
+    if lines is not None:
+        document = {"bottom_line": lines[lg], **document}
     if draws is not None:
         from grandbargain.cli._draws import (
             interval_summary,
@@ -82,7 +159,7 @@ def forecast(scenario: ScenarioArg = None, model: ModelOpt = None,
 
         sim = make_simulation(s, models_for_draws(models, bool(model)), draws, seed, noise,
                               distribution)
-        document = interval_summary(document, sim, run_draws(sim), lang.value)
+        document = interval_summary(document, sim, run_draws(sim), lg)
     if fmt is OutputFormat.json:
         emit(to_json(document), out)
         return
@@ -91,24 +168,61 @@ def forecast(scenario: ScenarioArg = None, model: ModelOpt = None,
         emit(to_csv(header, rows), out)
         return
     if draws is not None:
-        print_rich(_interval_table(document, s, results, lang.value), out)
-        return
-    lg = lang.value
-    n = len(results)
-    # Terminal: the anchor nearest to the first model's forecast keeps the table readable.
-    table_header = [word("issue", lg), word("status_quo", lg), *(r.model for r in results),
-                    word("nearest_anchor", lg)]
-    table_rows = [[row[0], row[2], *row[3:3 + n], row[3 + n]] for row in rows]
+        table = _interval_table(document, s, results, lg)
+    else:
+        table = _point_table(document, s, results, lg)
+    if lines is not None:
+        from rich.console import Group
+
+        table = Group(bottom_line_view(lines[lg], lg), table)
+    print_rich(table, out)
+
+
+def _caption(results, lg: str, document: dict, first: str) -> str:
+    singles = "; ".join(f"{r.model} = {r.label}" for r in results if not r.detail.get("deal"))
+    deals = [r for r in results if r.detail.get("deal")]
+    settle = unsettled_note(document, lg)
+    if lg == "en":
+        text = f"Single-issue models: {singles}."
+        if deals:
+            text += (" Package deals of the principals (one package across all issues, from "
+                     "`grandbargain deals`): " + ", ".join(
+                         f"{r.model} = {r.params['solution'].replace('_', '-')}"
+                         for r in deals) + (" (no deal: the no-deal values)"
+                                            if deals[0].detail.get("no_deal") else "") + ".")
+        text += f" Nearest anchor: to the {first} forecast (--format json|csv gives every one's)."
+    else:
+        text = f"單一議題模型：{singles}。"
+        if deals:
+            text += ("談判主體的整體方案（所有議題一併談定，取自 `grandbargain deals`）："
+                     + "、".join(f"{r.model} = {r.params['solution'].replace('_', '-')}"
+                                for r in deals)
+                     + ("（無協議：無協議時的水平）" if deals[0].detail.get("no_deal") else "")
+                     + "。")
+        text += f"「最接近的刻度」依 {first} 的預測。"
+    return text + (f" {settle}" if settle else "")
+
+
+def _point_table(document: dict, s, results, lg: str):
+    names = [r.model for r in results]
+    first = names[0]
+    header = [word("issue", lg), word("status_quo", lg), *names, word("nearest_anchor", lg)]
+    rows = []
+    for issue in document["issues"]:
+        cells = []
+        for name in names:
+            value, mark = forecast_cell(issue, name)
+            cells.append(value if not mark else f"{fmt_number(value, _digits(s))}{mark}")
+        rows.append([issue["id"], issue["status_quo"], *cells, issue["nearest_anchor"][first]])
     title = f"{s.text(lg)}"
     if s.as_of:
         title += f" ({word('as_of', lg)} {s.as_of.isoformat()})"
-    models = "; ".join(f"{r.model} = {r.label}" for r in results)
-    caption = (f"{models}. Nearest anchor: to the {results[0].model} forecast "
-               "(--format json|csv gives every model's).") if lg == "en" else \
-        f"{models}。「最接近的刻度」依 {results[0].model} 的預測。"
-    narrow = min(i.width for i in s.issues) <= 20
-    print_rich(rich_table(title, table_header, table_rows, [False, True, *([True] * n), False],
-                          caption=caption, digits=2 if narrow else 1), out)
+    return rich_table(title, header, rows, [False, True, *([True] * len(names)), False],
+                      caption=_caption(results, lg, document, first), digits=_digits(s))
+
+
+def _digits(s) -> int:
+    return 2 if min(i.width for i in s.issues) <= 20 else 1
 
 
 def _interval_table(document: dict, s, results, lg: str):

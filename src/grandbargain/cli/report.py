@@ -46,9 +46,13 @@ def forecast_documents(s, models: list, results: list, draws: int | None, seed: 
                        noise: str | None, distribution: str) -> dict[str, dict]:
     """The forecast document per language, with the draws' intervals when --draws is given
     (built exactly as `forecast --draws --format json` builds it)."""
+    from grandbargain.cli.forecast import with_bottom_line
     from grandbargain.report import LANGS, forecast_document
 
-    documents = {lg: forecast_document(s, results, lg) for lg in LANGS}
+    everything, lines = with_bottom_line(s, results, "en", True, None, seed, noise,
+                                         distribution)
+    documents = {lg: {"bottom_line": lines[lg], **forecast_document(s, everything, lg)}
+                 for lg in LANGS}
     if draws is None:
         return documents
     try:

@@ -73,6 +73,9 @@ def validate(
 
     if markdown:
         fmt = ValidateFormat.markdown
+    from grandbargain.cli.forecast import model_names
+
+    model = model_names(model)
     known = [*MODELS, "ensemble"]
     unknown = [m for m in model or [] if m not in known]
     if unknown:

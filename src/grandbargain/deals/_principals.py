@@ -72,14 +72,18 @@ def principal_ideals(scenario: Scenario, principal: Principal) -> np.ndarray:
 
 def issue_value(values: np.ndarray, ideal: float, issue: Issue,
                 vf: ValueFunction | None) -> np.ndarray:
-    """v(x) in [0, 1] for scale values x, given the ideal point and the value function."""
+    """v(x) in [0, 1] for scale values x, given the ideal point and the value function.
+
+    `ideal` may also be an array that broadcasts against `values` (e.g. (G, 1) ideals against
+    (k,) options give (G, k) values)."""
     x = np.asarray(values, dtype=float)
     kind = vf.kind if vf is not None else "linear"
     if kind == "step":
         assert vf is not None and vf.threshold is not None
-        good = x >= vf.threshold if ideal >= vf.threshold else x <= vf.threshold
+        good = np.where(np.asarray(ideal) >= vf.threshold, x >= vf.threshold,
+                        x <= vf.threshold)
         return good.astype(float)
-    reach = max(ideal - issue.low, issue.high - ideal)
+    reach = np.maximum(ideal - issue.low, issue.high - ideal)
     loss = np.abs(x - ideal) / reach
     if kind == "concave":
         exponent = vf.exponent if vf is not None and vf.exponent else DEFAULT_CONCAVE_EXPONENT

@@ -25,8 +25,12 @@ MODELS: dict[str, type[Model]] = {
     ExchangeModel.name: ExchangeModel,
 }
 
+#: Old model names still accepted on the command line, with the name they now have.
+MODEL_ALIASES: dict[str, str] = {"nash": NashModel.name}
+
 __all__ = [
     "MODELS",
+    "MODEL_ALIASES",
     "AcceptedOffer",
     "CompromiseModel",
     "ExchangeModel",

@@ -80,8 +80,8 @@ class NashModel(PerIssueModel):
                      "mean" (the capability-and-salience weighted mean), "skip" (no forecast)
     """
 
-    name = "nash"
-    label = "Nash bargaining solution"
+    name = "nash-issue"
+    label = "Nash bargaining, issue by issue (status quo as disagreement)"
 
     def __init__(self, loss: str = "linear", weights: str = "asymmetric",
                  no_status_quo: str = "worst") -> None:

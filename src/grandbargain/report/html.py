@@ -11,7 +11,9 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
+from grandbargain.report._bottom_line import bottom_line_lines
 from grandbargain.report._charts import Chart, build_charts
+from grandbargain.report._forecast_table import unsettled_note
 from grandbargain.report._plotly import figure, plotly_js
 from grandbargain.report._render import _plain
 from grandbargain.report._report_words import LANGS, word
@@ -57,7 +59,10 @@ def render_html(documents: Mapping[str, dict[str, Any]], lang: str = "en") -> st
         heights={lg: {k: f["layout"]["height"] for k, f in figures[lg].items()} for lg in langs},
         fmt=_fmt, data_json=script_json(documents), charts_json=script_json(figures),
         island_data=ISLAND_DATA, island_charts=ISLAND_CHARTS, plotly_js=js,
-        titles={lg: documents[lg]["forecast"]["scenario"]["title"] for lg in langs})
+        titles={lg: documents[lg]["forecast"]["scenario"]["title"] for lg in langs},
+        unsettled={lg: unsettled_note(documents[lg]["forecast"], lg) for lg in langs},
+        bottom_lines={lg: bottom_line_lines(documents[lg]["forecast"]["bottom_line"], lg)
+                      if documents[lg]["forecast"].get("bottom_line") else [] for lg in langs})
 
 
 def _fmt(value: Any, digits: int = 1) -> str:

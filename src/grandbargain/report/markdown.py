@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from grandbargain.report._bottom_line import bottom_line_lines
+from grandbargain.report._forecast_table import unsettled_note
 from grandbargain.report._report_words import word
 
 
@@ -17,6 +19,8 @@ def _cell(value: Any, digits: int = 1) -> str:
 def _forecast(issue: dict[str, Any], model: str) -> str:
     """'36.5', or '36.5 [30.1–42.0]' with the 90% interval when draws were run."""
     text = _cell(issue["forecasts"][model])
+    if issue.get("settled", {}).get(model) is False:
+        text += "~"
     spread = issue.get("intervals", {}).get(model, {})
     if spread.get("q05") is not None and spread.get("q95") is not None:
         text += f" [{spread['q05']:.1f}–{spread['q95']:.1f}]"
@@ -68,6 +72,15 @@ def markdown_brief(doc: dict[str, Any]) -> str:
     if head.get("as_of"):
         meta += f" · {word('as_of', lang)} {head['as_of']}"
     lines += [f"*{meta} · grandbargain {doc['grandbargain_version']}*", ""]
+    if fc.get("bottom_line"):
+        said = bottom_line_lines(fc["bottom_line"], lang)
+        lines += [f"## {said[0]}", ""]
+        for k, line in enumerate(said[1:], 1):
+            lines.append(line)
+            following = said[k + 1] if k + 1 < len(said) else ""
+            if not (line.startswith("- ") and following.startswith("- ")):
+                lines.append("")
+        lines += [f"## {word('forecast_title', lang)}", ""]
     header = [word("issue", lang), word("status_quo", lang), *models]
     if first:
         header.append(f"{word('nearest_anchor', lang)} ({first})")
@@ -85,6 +98,8 @@ def markdown_brief(doc: dict[str, Any]) -> str:
     if "simulation" in fc:
         lines.append(f"{word('intervals_note', lang)}: {fc['simulation']['draws']} draws, "
                      f"seed {fc['simulation']['seed']}.")
+    if unsettled_note(fc, lang):
+        lines.append(unsettled_note(fc, lang))
     lines.append(f"{word('models_used', lang)}: " + "; ".join(
         f"`{m['name']}` = {m['label']}" for m in fc["models"]) + ".")
     lines += _exchange_lines(doc)

@@ -1,7 +1,8 @@
 """The scenario file format as pydantic models: what a file may say, checked at the edge.
 
 `validate_document` turns a plain dict (from YAML or any reader) into a frozen `Scenario`, or
-raises `ScenarioError` listing every problem with its file, line, column and field.
+raises `ScenarioError` listing every problem with its file, line, column and field. pydantic is
+imported with this module: `_load` imports it only when a file is validated.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from grandbargain.scenario._errors import Location, Problem, ScenarioError
+from grandbargain.scenario._errors import Location, Problem, ScenarioError, locate
 from grandbargain.scenario._model import (
     Actor,
     Anchor,
@@ -138,15 +139,6 @@ class ScenarioDoc(_Doc):
     principals: list[PrincipalDoc] = []
     disagreement: dict[str, Number] = Field(
         {}, description="Deal disagreement point per issue where it is not the status quo.")
-
-
-def locate(locator: Locator, path: Path, default_file: str) -> Location:
-    """The location of the longest prefix of `path` that the locator knows."""
-    for end in range(len(path), -1, -1):
-        loc = locator.get(tuple(path[:end]))
-        if loc is not None:
-            return loc
-    return Location(default_file)
 
 
 def _field_name(path: Path) -> str:

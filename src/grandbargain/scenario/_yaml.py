@@ -28,8 +28,35 @@ _STR = "tag:yaml.org,2002:str"
 _MERGE = "tag:yaml.org,2002:merge"
 _TIMESTAMP = "tag:yaml.org,2002:timestamp"
 
-LOADER: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-"""The loader that composes nodes: libyaml's where PyYAML was built with it."""
+_BASE_LOADER: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _Loader(_BASE_LOADER):  # type: ignore[misc,valid-type]
+    """The safe loader (libyaml's where PyYAML was built with it), resolving each distinct
+    plain scalar once: a large scenario repeats the same keys and numbers many times."""
+
+    def __init__(self, stream: str):
+        super().__init__(stream)
+        self._resolved: dict[tuple, str] = {}
+
+    def resolve(self, kind: type, value: str, implicit: tuple[bool, bool]) -> str:
+        if kind is ScalarNode:
+            key = (value, implicit)
+            tag = self._resolved.get(key)
+            if tag is None:
+                tag = self._resolved[key] = super().resolve(kind, value, implicit)
+            return tag
+        return super().resolve(kind, value, implicit)
+
+    # No path resolvers are registered for the safe loader: skip the per-node bookkeeping.
+    def descend_resolver(self, current_node: Any, current_index: Any) -> None:
+        pass
+
+    def ascend_resolver(self) -> None:
+        pass
+
+
+LOADER: type = _Loader
 
 
 @contextmanager
@@ -60,6 +87,7 @@ class _Walker:
         self.sizes: dict[int, int] = {}
         self.alias_uses = 0
         self.alias_values = 0
+        self.constructed: dict[tuple[str, str], Any] = {}
 
     def _loc(self, node: yaml.Node) -> Location:
         return Location(self.file, node.start_mark.line + 1, node.start_mark.column + 1)
@@ -102,15 +130,21 @@ class _Walker:
         tag = node.tag
         if tag == _STR:
             return node.value
+        key = (tag, node.value)
+        if key in self.constructed:  # numbers, booleans and nulls: immutable, built once
+            return self.constructed[key]
         constructor = self.constructors.get(tag) or self.constructors[None]
         try:
-            return constructor(self.loader, node)
+            value = constructor(self.loader, node)
         except (ValueError, OverflowError) as exc:
             what = "date" if tag == _TIMESTAMP else "value"
             detail = str(exc).replace("day is out of range for month",
                                       "no such day in that month")
             raise self._fail(path, f"'{node.value}' is not a valid {what} ({detail})",
                              node) from None
+        if value is None or value.__class__ in (int, float, bool):
+            self.constructed[key] = value
+        return value
 
     def walk(self, node: yaml.Node, path: tuple) -> Any:
         if node.__class__ is ScalarNode:

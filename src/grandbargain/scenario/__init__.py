@@ -18,6 +18,7 @@ from grandbargain.scenario._load import (
     FORMATS,
     builtin_scenarios,
     load_scenario,
+    require_stances,
 )
 from grandbargain.scenario._model import (
     Actor,
@@ -56,6 +57,7 @@ __all__ = [
     "json_schema",
     "load_scenario",
     "read_capabilities",
+    "require_stances",
     "scenario_to_document",
     "write_scenario",
 ]

@@ -173,3 +173,13 @@ def load_scenario(source: str | os.PathLike[str] | None = None, *, format: str |
     with gc_paused():
         data, locator = _read_document(path, format, options)
         return validate_document(data, locator, str(path))
+
+
+def require_stances(scenario: Scenario, command: str = "this command") -> None:
+    """Refuse, with a located error, a scenario whose actors state no stance (a deals-only file
+    with principals loads, but there is nothing for a model to forecast)."""
+    if not scenario.stances:
+        raise ScenarioError.single(
+            scenario.source or scenario.id, f"no actor has a stance on any issue: {command} "
+            "has nothing to forecast (add `stances: {actor: {issue: {position: ..., "
+            "salience: ...}}}`)", field="stances")

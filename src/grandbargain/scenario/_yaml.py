@@ -28,35 +28,38 @@ _STR = "tag:yaml.org,2002:str"
 _MERGE = "tag:yaml.org,2002:merge"
 _TIMESTAMP = "tag:yaml.org,2002:timestamp"
 
-_BASE_LOADER: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+def _loader_on(base: type) -> type:
+    class Loader(base):  # type: ignore[misc,valid-type]
+        """The safe loader resolving each distinct plain scalar once: a large scenario repeats
+        the same keys and numbers many times."""
+
+        def __init__(self, stream: str):
+            super().__init__(stream)
+            self._resolved: dict[tuple, str] = {}
+
+        def resolve(self, kind: type, value: str, implicit: tuple[bool, bool]) -> str:
+            if kind is ScalarNode:
+                key = (value, implicit)
+                tag = self._resolved.get(key)
+                if tag is None:
+                    tag = self._resolved[key] = super().resolve(kind, value, implicit)
+                return tag
+            return super().resolve(kind, value, implicit)
+
+        # The safe loader registers no path resolvers: skip the per-node bookkeeping.
+        def descend_resolver(self, current_node: Any, current_index: Any) -> None:
+            pass
+
+        def ascend_resolver(self) -> None:
+            pass
+
+    return Loader
 
 
-class _Loader(_BASE_LOADER):  # type: ignore[misc,valid-type]
-    """The safe loader (libyaml's where PyYAML was built with it), resolving each distinct
-    plain scalar once: a large scenario repeats the same keys and numbers many times."""
-
-    def __init__(self, stream: str):
-        super().__init__(stream)
-        self._resolved: dict[tuple, str] = {}
-
-    def resolve(self, kind: type, value: str, implicit: tuple[bool, bool]) -> str:
-        if kind is ScalarNode:
-            key = (value, implicit)
-            tag = self._resolved.get(key)
-            if tag is None:
-                tag = self._resolved[key] = super().resolve(kind, value, implicit)
-            return tag
-        return super().resolve(kind, value, implicit)
-
-    # No path resolvers are registered for the safe loader: skip the per-node bookkeeping.
-    def descend_resolver(self, current_node: Any, current_index: Any) -> None:
-        pass
-
-    def ascend_resolver(self) -> None:
-        pass
-
-
-LOADER: type = _Loader
+PURE_LOADER: type = _loader_on(yaml.SafeLoader)
+LOADER: type = _loader_on(getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+"""The loader that composes nodes: libyaml's where PyYAML was built with it (`yaml.CSafeLoader`),
+else the pure-Python one; both give the same values and locations (tested)."""
 
 
 @contextmanager
@@ -182,13 +185,24 @@ class _Walker:
 
     def _mapping(self, node: MappingNode, path: tuple) -> dict:
         merges = [value for key, value in node.value if key.tag == _MERGE]
-        for value in merges:
-            self._count_alias(value, path)
+        pairs = node.value
         if merges:
-            self.loader.flatten_mapping(node)
+            for value in merges:
+                self._count_alias(value, path)
+            own = len(node.value) - len(merges)
+            self.loader.flatten_mapping(node)  # merged pairs first, then the mapping's own
+            split = len(node.value) - own
+            pairs = node.value[split:]
+            own_keys = {self.scalar(k, path) for k, _ in pairs if k.__class__ is ScalarNode}
+            merged: dict[Any, tuple] = {}
+            for key_node, value_node in node.value[:split]:  # later merged mappings win
+                key = self.scalar(key_node, path) if key_node.__class__ is ScalarNode else None
+                if key not in own_keys:
+                    merged[key] = (key_node, value_node)
+            pairs = [*merged.values(), *pairs]
         out: dict[Any, Any] = {}
         locator = self.locator
-        for key_node, value_node in node.value:
+        for key_node, value_node in pairs:
             key = (self.scalar(key_node, path) if key_node.__class__ is ScalarNode else None)
             if not isinstance(key, str | int | float | bool | date | datetime):
                 self.problems.append(Problem(self._loc(key_node), ".".join(map(str, path)),
@@ -205,12 +219,13 @@ class _Walker:
         return out
 
 
-def parse_yaml(text: str, file: str) -> tuple[Any, dict[tuple, Location]]:
+def parse_yaml(text: str, file: str, loader_class: type | None = None
+               ) -> tuple[Any, dict[tuple, Location]]:
     """Parse YAML text into plain data plus a map from each value's path to its location."""
     loader = None
     try:
         with gc_paused():
-            loader = LOADER(text)
+            loader = (loader_class or LOADER)(text)
             node = loader.get_single_node()
             if node is None:
                 raise ScenarioError.single(file, "the file holds no YAML document", line=1)

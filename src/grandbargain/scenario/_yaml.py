@@ -27,6 +27,7 @@ MAX_ALIAS_VALUES = 100_000
 _STR = "tag:yaml.org,2002:str"
 _MERGE = "tag:yaml.org,2002:merge"
 _TIMESTAMP = "tag:yaml.org,2002:timestamp"
+_KEY_TYPES = (str, int, float, bool, date, datetime)
 
 def _loader_on(base: type) -> type:
     class Loader(base):  # type: ignore[misc,valid-type]
@@ -36,6 +37,7 @@ def _loader_on(base: type) -> type:
         def __init__(self, stream: str):
             super().__init__(stream)
             self._resolved: dict[tuple, str] = {}
+            self.saw_merge = False
 
         def resolve(self, kind: type, value: str, implicit: tuple[bool, bool]) -> str:
             if kind is ScalarNode:
@@ -43,6 +45,7 @@ def _loader_on(base: type) -> type:
                 tag = self._resolved.get(key)
                 if tag is None:
                     tag = self._resolved[key] = super().resolve(kind, value, implicit)
+                    self.saw_merge = self.saw_merge or tag == _MERGE
                 return tag
             return super().resolve(kind, value, implicit)
 
@@ -184,7 +187,8 @@ class _Walker:
         return out
 
     def _mapping(self, node: MappingNode, path: tuple) -> dict:
-        merges = [value for key, value in node.value if key.tag == _MERGE]
+        merges = ([value for key, value in node.value if key.tag == _MERGE]
+                  if self.loader.saw_merge else ())
         pairs = node.value
         if merges:
             for value in merges:
@@ -201,21 +205,27 @@ class _Walker:
                     merged[key] = (key_node, value_node)
             pairs = [*merged.values(), *pairs]
         out: dict[Any, Any] = {}
-        locator = self.locator
+        locator, file, scalar = self.locator, self.file, self.scalar
         for key_node, value_node in pairs:
-            key = (self.scalar(key_node, path) if key_node.__class__ is ScalarNode else None)
-            if not isinstance(key, str | int | float | bool | date | datetime):
-                self.problems.append(Problem(self._loc(key_node), ".".join(map(str, path)),
-                                             "a key must be a plain word or number"))
-                continue
+            if key_node.tag == _STR:
+                key = key_node.value
+            else:
+                key = scalar(key_node, path) if key_node.__class__ is ScalarNode else None
+                if not isinstance(key, _KEY_TYPES):
+                    self.problems.append(Problem(self._loc(key_node), ".".join(map(str, path)),
+                                                 "a key must be a plain word or number"))
+                    continue
             child = (*path, key)
             if key in out:
                 self.problems.append(Problem(self._loc(key_node), ".".join(map(str, child)),
                                              f"duplicate key '{key}'"))
                 continue
             mark = key_node.start_mark
-            locator[child] = Location(self.file, mark.line + 1, mark.column + 1)
-            out[key] = self.walk(value_node, child)
+            locator[child] = Location(file, mark.line + 1, mark.column + 1)
+            if value_node.__class__ is ScalarNode:
+                out[key] = value_node.value if value_node.tag == _STR else scalar(value_node, child)
+            else:
+                out[key] = self.walk(value_node, child)
         return out
 
 

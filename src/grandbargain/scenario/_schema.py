@@ -276,10 +276,16 @@ def _semantic_problems(doc: ScenarioDoc) -> list[tuple[Path, str]]:
         if actor.id in actor_ids:
             out.append((("actors", k, "id"), f"duplicate actor id '{actor.id}'"))
         actor_ids.add(actor.id)
+    scale_of = {i.id: (i.scale.min, i.scale.max) for i in issues.values()
+                if i.scale.min < i.scale.max}
     for actor_id, row in doc.stances.items():
         if actor_id not in actor_ids:
             out.append((("stances", actor_id), f"unknown actor '{actor_id}' (not in actors)"))
         for issue_id, stance in row.items():
+            scale_ends = scale_of.get(issue_id)
+            if scale_ends is not None and stance.low is None and stance.high is None and \
+                    scale_ends[0] <= stance.position <= scale_ends[1]:
+                continue  # the common case, checked without building messages
             path = ("stances", actor_id, issue_id)
             issue = issues.get(issue_id)
             if issue is None:

@@ -360,3 +360,9 @@ def test_a_2000_actor_50_issue_file_loads(tmp_path):
     [problem] = info.value.problems
     assert problem.field == "stances.a0.i7.position"
     assert problem.location.line == 2 + m + 1 + n + 2 + 7 + 1
+
+
+def test_huge_capability_in_a_table_is_located_at_its_cell(tmp_path):
+    p = one(tmp_path, "Actor,Capability,Position,Salience\nA,1,4,50\nB,1e308,5,60\n", "t.csv")
+    assert (p.location.line, p.location.column, p.field) == (3, 2, "actors.1.capability")
+    assert "above 1e+12" in p.message

@@ -230,3 +230,18 @@ def test_anchor_labels_are_the_spec_s_words():
     for name in ("us-china-2025-07", "small-yard-high-fence", "escalation"):
         for issue in load_scenario(name).issues:
             assert [(a.value, a.label) for a in issue.anchors] == spec[issue.id], issue.id
+
+
+@pytest.mark.parametrize("name", builtin_scenarios())
+def test_shipped_scenarios_pass_full_validation_and_the_fast_path_builds_the_same(name):
+    from grandbargain.scenario._load import _read_document, builtin_path
+    from grandbargain.scenario._schema import validate_document
+
+    path = builtin_path(name)
+    data, locator = _read_document(path, "yaml", {})
+    validated = validate_document(data, locator, str(path))  # raises on any problem
+    fast = load_scenario(name)
+    assert fast == validated
+    for field in ("issues", "actors", "stances", "principals", "disagreement", "as_of"):
+        assert getattr(fast, field) == getattr(validated, field), field
+    assert [type(s.position) for s in fast.stances] == [float] * len(fast.stances)

@@ -366,3 +366,13 @@ def test_huge_capability_in_a_table_is_located_at_its_cell(tmp_path):
     p = one(tmp_path, "Actor,Capability,Position,Salience\nA,1,4,50\nB,1e308,5,60\n", "t.csv")
     assert (p.location.line, p.location.column, p.field) == (3, 2, "actors.1.capability")
     assert "above 1e+12" in p.message
+
+
+@pytest.mark.parametrize("command", ["check", "forecast"])
+def test_the_cli_refuses_a_file_without_stances(tmp_path, command):
+    bad = tmp_path / "empty.yaml"
+    bad.write_text(GOOD[: GOOD.index("stances:")] + "stances: {}\n")
+    done = subprocess.run([sys.executable, "-m", "grandbargain", command, str(bad)],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert f"{bad}:15:" in done.stderr and "nothing to forecast" in done.stderr

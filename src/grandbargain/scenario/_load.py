@@ -175,7 +175,14 @@ def load_scenario(source: str | os.PathLike[str] | None = None, *, format: str |
 
     with gc_paused():
         data, locator = _read_document(path, format, options)
-        return validate_document(data, locator, str(path))
+        scenario = validate_document(data, locator, str(path))
+    if not scenario.stances and not scenario.principals:  # D-009
+        where = locator.get(("stances",), Location(str(path), 1))
+        raise ScenarioError.single(
+            str(path), "no actor has a stance on any issue: there is nothing to forecast (add "
+            "`stances: {actor: {issue: {position: ..., salience: ...}}}`)", line=where.line,
+            column=where.column, field="stances")
+    return scenario
 
 
 @functools.lru_cache(maxsize=8)

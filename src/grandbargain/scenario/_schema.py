@@ -239,9 +239,6 @@ def _magnitude_problems(doc: ScenarioDoc) -> list[tuple[Path, str]]:
 
 def _semantic_problems(doc: ScenarioDoc) -> list[tuple[Path, str]]:
     out: list[tuple[Path, str]] = _magnitude_problems(doc)
-    if not any(doc.stances.values()) and not doc.principals:
-        out.append((("stances",), "no actor has a stance on any issue: there is nothing to "
-                    "forecast (add `stances: {actor: {issue: {position: ..., salience: ...}}}`)"))
     issues: dict[str, IssueDoc] = {}
     for k, issue in enumerate(doc.issues):
         if issue.id in issues:

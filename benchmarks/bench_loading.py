@@ -110,7 +110,17 @@ def main() -> None:
         "+ system time (median), peak MB its maximum resident set (Linux counts at least the "
         "benchmark's own ~30 MB there). On a machine shared with other jobs read the CPU "
         "column and the ratio, not the wall times.\n\n"
-        + head + "\n" + rule + "\n" + "\n".join(rows) + "\n")
+        "Where the time went and what changed (profiled on the large file): the pure-Python "
+        "YAML scanner and repeated full garbage-collector passes over the growing heap of "
+        "nodes, not pydantic (0.2 s CPU for 100,000 stances). Now: libyaml composes the nodes "
+        "(their marks keep every value's line and column), the collector is paused while a "
+        "file is read and validated, each distinct scalar is resolved once, and importing "
+        "`grandbargain.scenario` loads neither pydantic, YAML nor numpy (the shipped "
+        "scenarios are built without pydantic and validated in the tests). What remains for "
+        "the large file: about 1 s composing 620,000 nodes, 1 s building values and "
+        "locations, 0.7 s validation, 0.6 s of CLI imports; its peak memory is mostly "
+        "PyYAML's node tree (about 230 MB)."
+        "\n\n" + head + "\n" + rule + "\n" + "\n".join(rows) + "\n")
     if baseline:
         body += f"\nBaseline: the `src` folder at {baseline}.\n"
     record("loading", "Loading and checking", body)

@@ -376,3 +376,25 @@ def test_the_cli_refuses_a_file_without_stances(tmp_path, command):
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 2 and "Traceback" not in done.stderr
     assert f"{bad}:15:" in done.stderr and "nothing to forecast" in done.stderr
+
+
+@pytest.mark.parametrize("text", ["a: " + "[" * 100_000 + "]" * 100_000,
+                                  "a:\n" + "".join(" " * k + f"k{k}:\n" for k in range(1, 400))
+                                  + " " * 400 + "x\n"], ids=["flow", "block"])
+def test_very_deep_nesting_is_a_clean_error_not_a_crash(tmp_path, text):
+    # libyaml's composer recurses in C: such files go to PyYAML's parser, which stops cleanly.
+    bad = tmp_path / "deep.yaml"
+    bad.write_text(text)
+    done = subprocess.run([sys.executable, "-m", "grandbargain", "check", str(bad)],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert f"{bad}" in done.stderr and "deep" in done.stderr
+
+
+def test_the_nesting_guard_lets_ordinary_files_through_libyaml():
+    from grandbargain.scenario._load import builtin_path
+    from grandbargain.scenario._yaml import deeply_nested
+
+    assert not deeply_nested(builtin_path("us-china-2025-07").read_text(encoding="utf-8"))
+    assert not deeply_nested(GOOD + "x: " + "[" * 150 + "]" * 150 + "\n")
+    assert deeply_nested(GOOD + "x: " + "{a: " * 250 + "1" + "}" * 250 + "\n")

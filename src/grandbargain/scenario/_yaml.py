@@ -11,6 +11,7 @@ whose aliases would expand it by more than `MAX_ALIAS_VALUES` values, or that us
 from __future__ import annotations
 
 import gc
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
@@ -229,13 +230,39 @@ class _Walker:
         return out
 
 
+_SAFE_C_DEPTH = 200
+_BLOCK_PREFIX = " -?:"
+
+
+_DEEP_BLOCK = re.compile(rf"\n[ \t\-?:]{{{_SAFE_C_DEPTH}}}")
+_NOT_BRACKETS = bytes(b for b in range(256) if b not in b"[]{}")
+
+
+def deeply_nested(text: str) -> bool:
+    """Whether the YAML text may nest deeper than libyaml's composer can safely take (it
+    recurses in C, where a file nested 100,000 deep crashes the process): a line with 200
+    characters of leading indentation and block indicators, or flow brackets nested 200 deep
+    (innermost pairs are removed pass by pass; brackets inside quotes may make this say yes)."""
+    if _DEEP_BLOCK.search("\n" + text[:1000]) or _DEEP_BLOCK.search(text):
+        return True
+    brackets = text.encode("utf-8", "surrogatepass").translate(None, _NOT_BRACKETS)
+    for _ in range(_SAFE_C_DEPTH):
+        inner_removed = brackets.replace(b"[]", b"").replace(b"{}", b"")
+        if len(inner_removed) == len(brackets):
+            return brackets.count(b"[") + brackets.count(b"{") > _SAFE_C_DEPTH // 4
+        brackets = inner_removed
+    return True
+
+
 def parse_yaml(text: str, file: str, loader_class: type | None = None
                ) -> tuple[Any, dict[tuple, Location]]:
     """Parse YAML text into plain data plus a map from each value's path to its location."""
     loader = None
     try:
         with gc_paused():
-            loader = (loader_class or LOADER)(text)
+            if loader_class is None:  # deep files: PyYAML's parser stops them cleanly
+                loader_class = PURE_LOADER if deeply_nested(text) else LOADER
+            loader = loader_class(text)
             node = loader.get_single_node()
             if node is None:
                 raise ScenarioError.single(file, "the file holds no YAML document", line=1)

@@ -5,7 +5,9 @@ parser otherwise): composed nodes keep their start marks, so every value is stil
 line and column, and the plain data is built here from the nodes. Aliases are limited: a file
 whose aliases would expand it by more than `MAX_ALIAS_VALUES` values, or that uses more than
 `MAX_ALIAS_USES` aliases, is refused with the location of the alias that crossed the limit (an
-"alias bomb" would otherwise take minutes and gigabytes).
+"alias bomb" would otherwise take minutes and gigabytes). A file that may nest deeper than
+libyaml's recursive composer can safely take goes to the pure-Python parser, which stops it
+cleanly. Invalid dates (`2025-13-45`) are located errors, not tracebacks.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ _STR = "tag:yaml.org,2002:str"
 _MERGE = "tag:yaml.org,2002:merge"
 _TIMESTAMP = "tag:yaml.org,2002:timestamp"
 _KEY_TYPES = (str, int, float, bool, date, datetime)
+
 
 def _loader_on(base: type) -> type:
     class Loader(base):  # type: ignore[misc,valid-type]

@@ -98,6 +98,7 @@ class _Walker:
         self.alias_uses = 0
         self.alias_values = 0
         self.constructed: dict[tuple[str, str], Any] = {}
+        self.release = False  # free each collection's nodes once built (no aliases possible)
 
     def _loc(self, node: yaml.Node) -> Location:
         return Location(self.file, node.start_mark.line + 1, node.start_mark.column + 1)
@@ -188,6 +189,8 @@ class _Walker:
                 # An alias: its node stands where its anchor is; point at the list using it.
                 self.locator[(*path, k)] = self.locator[path]
             out.append(self.walk(item, (*path, k)))
+        if self.release:
+            node.value = []
         return out
 
     def _mapping(self, node: MappingNode, path: tuple) -> dict:
@@ -230,6 +233,8 @@ class _Walker:
                 out[key] = value_node.value if value_node.tag == _STR else scalar(value_node, child)
             else:
                 out[key] = self.walk(value_node, child)
+        if self.release:
+            node.value = []
         return out
 
 
@@ -270,6 +275,8 @@ def parse_yaml(text: str, file: str, loader_class: type | None = None
             if node is None:
                 raise ScenarioError.single(file, "the file holds no YAML document", line=1)
             walker = _Walker(loader, file)
+            walker.release = "&" not in text  # no anchor, so no node is used twice
+            loader.dispose()  # drops libyaml's buffers and its anchor table
             data = walker.walk(node, ())
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark

@@ -26,7 +26,7 @@ from grandbargain.scenario import Scenario
 VARIANTS = ("textbook", "scholz-2011")
 CHOICES = {
     "variant": VARIANTS,
-    "width": (None, "scale", "positions"),
+    "width": (None, "scale", "positions", "current"),
     "offer_choice": (None, "type-first", "least-move", "scholz-2011"),
     "risk": ("every-round", "first-round", "neutral"),
     "outcome": ("median", "mean"),
@@ -81,67 +81,55 @@ class Run:
     stopped: str  # why the run ended: "rounds", "tolerance", "fixed point", "unanimous"
 
 
-@dataclass(frozen=True)
-class _Settings:
-    variant: str
-    q: float
-    t: float | None
-    rule: str
-    risk: str
-
-
-def _challenges(x, s, w, r, width, settings: _Settings, median: float):
-    """(receiver_eu, proposer_eu) matrices for the offers, and E[i, j] for security."""
-    if settings.variant == "scholz-2011":
-        p = core.probabilities_scholz(core.vote_margins(x, w, r, width))
-        own, other = core.scholz_challenges(x, s, p, r, settings.q, width)
-        return own, other
-    p = core.probabilities_textbook(core.vote_margins(x, w, np.ones_like(x), width))
-    table = core.textbook_challenges(x, s, p, r, settings.q, settings.t, median, width)
-    return table, table.T
-
-
-def _risk(x, s, w, width, settings: _Settings, median: float) -> np.ndarray:
-    ones = np.ones_like(x)
-    if settings.risk == "neutral":
-        return ones
-    own, _ = _challenges(x, s, w, ones, width, settings, median)
-    return core.risk_exponents(core.security(own))
-
-
-def _median(x, w, width, variant: str) -> float:
-    if variant == "scholz-2011":
-        return core.walk_median(x, w, width)
+def _median(x, w, width, settings: core.Settings, rank):
+    if settings.scholz:
+        return core.walk_median(x, w, width, rank)
     return weighted_median(x, w)
 
 
 def simulate(x: np.ndarray, s: np.ndarray, c: np.ndarray, width: float, rounds: int,
-             settings: _Settings, tolerance: float | None = None):
-    """Run the model on arrays in a fixed (canonical) order; yields per-round tuples
-    (positions, risk, chosen proposer per actor, kinds, targets, eus, median, mean)."""
+             settings: core.Settings, tolerance: float | None = None,
+             rank: np.ndarray | None = None, current_width: bool = False):
+    """Run the model on arrays in a fixed (canonical) order; `rank` is each actor's place in
+    the input file (ties go to the first, EU-10). Yields per round
+    (positions, risk, accepted offers, median, mean); `current_width`: R is the range of the
+    current positions, recomputed every round (EU-02)."""
     w = c * s
-    median = _median(x, w, width, settings.variant)
+    rank = np.arange(x.size) if rank is None else rank
+    median = _median(x, w, width, settings, rank)
     risk = None
     for _ in range(rounds):
-        if risk is None or settings.risk == "every-round":
-            risk = _risk(x, s, w, width, settings, median)
-        receiver_eu, proposer_eu = _challenges(x, s, w, risk, width, settings, median)
-        kinds, targets = core.offer_matrices(x, receiver_eu, proposer_eu,
-                                             capitulation=settings.variant == "textbook")
-        chosen = core.choose_offers(x, kinds, targets, settings.rule, receiver_eu, proposer_eu)
+        if current_width:
+            width = float(x.max() - x.min()) or 1.0  # all equal: nobody moves, R is moot
+        keep = risk if risk is not None and settings.risk != "every-round" else None
+        risk, chosen, kinds, new_x, own, other = core.play_round(
+            x, s, w, width, settings, np.asarray(median), keep, rank)
         movers = np.flatnonzero(chosen >= 0)
-        new_x = x.copy()
-        new_x[movers] = targets[movers, chosen[movers]]
-        offers = [(int(i), int(chosen[i]), int(kinds[i, chosen[i]]), float(x[i]),
-                   float(new_x[i]), float(receiver_eu[i, chosen[i]]),
-                   float(proposer_eu[i, chosen[i]])) for i in movers]
-        new_median = _median(new_x, w, width, settings.variant)
+        offers = [(int(i), int(chosen[i]), int(kinds[i]), float(x[i]), float(new_x[i]),
+                   float(own[i]), float(other[i])) for i in movers]
+        new_median = _median(new_x, w, width, settings, rank)
         yield new_x, risk, offers, new_median, float(weighted_mean(new_x, w))
         moved = bool(np.any(new_x != x))
         converged = tolerance is not None and abs(new_median - median) < tolerance
         x, median = new_x, new_median
         if not moved or converged:
             return
+
+
+def settlement(run: Run, outcome: str, span: float) -> tuple[float, dict]:
+    """The forecast of a run and its `settled` detail (EU-17): when the last rounds keep
+    moving, the middle of their range, flagged, with the rounds and the range."""
+    if outcome == "median":
+        history = [run.start_median, *(r.median for r in run.rounds)]
+    else:
+        history = [run.start_mean, *(r.mean for r in run.rounds)]
+    stopped = run.stopped in ("fixed point", "tolerance", "unanimous")
+    value, settled, first, low, high = core.settle(np.asarray(history), np.asarray(stopped), span)
+    detail: dict = {"settled": bool(settled)}
+    if not settled:
+        detail["last_rounds"] = {"from_round": int(first), "to_round": len(history) - 1,
+                                 "low": float(low), "high": float(high)}
+    return float(value), detail
 
 
 class ExpectedUtilityModel(Model):
@@ -177,7 +165,7 @@ class ExpectedUtilityModel(Model):
         self.risk = risk
         self.outcome = outcome
 
-    def _settings(self) -> _Settings:
+    def _settings(self) -> core.Settings:
         check_choices(self, CHOICES)
         if not 0.0 <= self.q <= 1.0:
             raise ValueError(f"{type(self).__name__}: q={self.q!r} must be in [0, 1]")
@@ -191,11 +179,15 @@ class ExpectedUtilityModel(Model):
             raise ValueError(f"{type(self).__name__}: t applies to the textbook variant only "
                              "(scholz-2011 subtracts only the Q U_sq term)")
         rule = self.offer_choice or ("scholz-2011" if scholz else "type-first")
-        return _Settings(self.variant, float(self.q), self.t, rule, self.risk)
+        return core.Settings(self.variant, float(self.q), self.t, rule, self.risk)
+
+    def width_kind(self, x: np.ndarray, low: float, high: float) -> str:
+        """"scale", "positions" or "current" for this issue (EU-02)."""
+        return self.width or ("positions" if self.variant == "scholz-2011" else "scale")
 
     def _width(self, x: np.ndarray, low: float, high: float) -> float:
-        kind = self.width or ("positions" if self.variant == "scholz-2011" else "scale")
-        return float(x.max() - x.min()) if kind == "positions" else float(high - low)
+        kind = self.width_kind(x, low, high)
+        return float(x.max() - x.min()) if kind != "scale" else float(high - low)
 
     def run(self, x: np.ndarray, s: np.ndarray, c: np.ndarray, low: float, high: float,
             issue_id: str = "issue", actors: tuple[str, ...] | None = None) -> Run | None:
@@ -210,14 +202,16 @@ class ExpectedUtilityModel(Model):
         order = np.lexsort((c, s, x))
         xo, so, co = x[order], s[order], c[order]
         width = self._width(x, low, high)
-        start_median = _median(xo, co * so, width or 1.0, settings.variant)
+        rank = order  # each canonical actor's place in the input file
+        start_median = _median(xo, co * so, width or 1.0, settings, rank)
         start = (tuple(map(float, x)), start_median, float(weighted_mean(x, w)))
         if width <= 0 or np.all(x == x[0]):
             return Run(issue_id, actors, self.variant, width, *start, (), "unanimous")
         inverse = np.argsort(order)
         rounds: list[Round] = []
         for number, (pos, risk, offers, median, mean) in enumerate(
-                simulate(xo, so, co, width, self.rounds, settings, self.tolerance), start=1):
+                simulate(xo, so, co, width, self.rounds, settings, self.tolerance, rank,
+                         self.width_kind(x, low, high) == "current"), start=1):
             accepted = tuple(
                 AcceptedOffer(actors[order[i]], actors[order[j]], core.KIND_NAMES[kind],
                               start_x, end_x, eu_i, eu_j)
@@ -261,10 +255,11 @@ class ExpectedUtilityModel(Model):
             last = run.rounds[-1] if run.rounds else None
             median = last.median if last else run.start_median
             mean = last.mean if last else run.start_mean
-            value = median if self.outcome == "median" else mean
+            value, settled = settlement(run, self.outcome, issue.width)
             forecasts.append(IssueForecast(issue.id, value, {
                 "rounds": len(run.rounds), "stopped": run.stopped, "median": median,
-                "mean": mean, "start_median": run.start_median, "start_mean": run.start_mean}))
+                "mean": mean, "start_median": run.start_median, "start_mean": run.start_mean,
+                **settled}))
         return self._result(forecasts, runs=runs)
 
 

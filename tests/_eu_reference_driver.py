@@ -5,7 +5,9 @@ Prints {"median": [...], "mean": [...], "positions": [[...], ...] or null, "fail
 at full precision; where the reading divides by zero (every actor equally secure, which the
 model handles by EU-05) the positions of the rounds it finished and the reason.
 For `ref_eum` the positions of every round are read off its own median walk (it calls
-`dict.fromkeys(x)` on the current positions once per median), without touching its code.
+`dict.fromkeys(x)` on the current positions once per median); for `ref_eum_textbook` off its
+`max(x)` at the start of every round (so the positions after rounds 0..T-1). Neither reading's
+code is touched: only the names `dict` and `max` in its module are wrapped.
 """
 
 from __future__ import annotations
@@ -28,6 +30,17 @@ def main() -> None:
                 return dict.fromkeys(values, value)
 
         module.dict = _Recorder  # the module's global `dict`, used only by its median walk
+    else:  # ref_eum_textbook: each round opens with R = max(x) - min(x), then max(sec)
+        import builtins
+
+        calls: list[list[float]] = []
+
+        def _max(*args, **kwargs):
+            if len(args) == 1 and isinstance(args[0], list):
+                calls.append([float(v) for v in args[0]])
+            return builtins.max(*args, **kwargs)
+
+        module.max = _max
     try:
         out = module.run(module.load(path), rounds)
     except ZeroDivisionError:  # every actor equally secure: the reading divides by max - min
@@ -35,8 +48,10 @@ def main() -> None:
                           "failed": "every actor equally secure (division by zero) after "
                                     f"round {len(seen) - 1}"}))
         return
+    if name != "ref_eum":
+        seen = calls[0::2]  # positions at the start of rounds 1..T (after rounds 0..T-1)
     print(json.dumps({"median": [m for m, _ in out], "mean": [a for _, a in out],
-                      "positions": seen if name == "ref_eum" else None, "failed": None}))
+                      "positions": seen, "failed": None}))
 
 
 if __name__ == "__main__":

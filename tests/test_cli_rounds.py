@@ -66,3 +66,22 @@ def test_forecast_shows_the_chosen_models_side_by_side():
     assert "nash" in out and "eu-scholz" in out and "compromise" not in out
     doc = json.loads(run("forecast", "-m", "nash", "-m", "eu-scholz", "-f", "json"))
     assert [m["name"] for m in doc["models"]] == ["nash", "eu-scholz"]
+
+
+def test_rounds_says_when_the_model_does_not_settle():
+    # eu-scholz on the default scenario's US investment limits swings 30 <-> 55 (EU-17)
+    doc = json.loads(run("rounds", "-i", "us_investment_limits", "-f", "json"))
+    assert doc["settled"] is False
+    window = doc["last_rounds"]
+    assert (window["from_round"], window["to_round"]) == (6, 10)
+    last = [r["median"] for r in doc["rounds"][6:]]
+    assert (window["low"], window["high"]) == (min(last), max(last))
+    assert window["high"] - window["low"] > 20
+    assert doc["forecast"] == (window["low"] + window["high"]) / 2
+    rows = list(csv.DictReader(io.StringIO(run("rounds", "-i", "us_investment_limits",
+                                               "-f", "csv"))))
+    assert {r["settled"] for r in rows} == {"False"} and rows[0]["from_round"] == "6"
+    table = " ".join(run("rounds", "-i", "us_investment_limits").split())
+    assert "NOT SETTLED" in table and "rounds 6-10" in table
+    settled = json.loads(run("rounds", "-i", "tiktok", "-m", "eu", "-f", "json"))
+    assert settled["settled"] is True and settled["last_rounds"] is None

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from grandbargain.models import ScholzExpectedUtilityModel
+from grandbargain.models import ExpectedUtilityModel, ScholzExpectedUtilityModel
 from grandbargain.scenario import load_scenario
 
 from .conftest import SHARED
@@ -115,3 +115,47 @@ def test_scholz_variant_equals_the_reference_reading_round_by_round(shared_bench
         # every round, in file order (our run keeps the participants' order)
         for number, (a, b) in enumerate(zip(positions, ref["positions"], strict=True)):
             assert a == pytest.approx(b, abs=1e-9 * width), f"{issue.id} positions {number}"
+
+
+def _gap_midpoint(value: float, lower: float, positions: list[float]) -> bool:
+    """`value` is the midpoint of a half-weight gap whose lower end is `lower` (M-001), where
+    the reading reports the lowest Condorcet winner instead (EU-18)."""
+    return lower < value and not any(lower < p < value for p in positions)
+
+
+@pytest.mark.external
+@pytest.mark.parametrize("table", BDM)
+def test_textbook_variant_equals_the_textbook_reading(shared_benchmarks, reference_rounds,
+                                                      table):
+    # ties="first-listed" is the reading's rule for equally good offers; the default
+    # ("balanced") differs from it on purpose, and only where offers tie (EU-16).
+    scenario = load_scenario(shared_benchmarks / table)
+    issue = scenario.issues[0]
+    assert issue.attributes.get("scale") == "inferred"  # so R is the current positions' range
+    run = ExpectedUtilityModel(ties="first-listed", rounds=ROUNDS).forecast(
+        scenario).detail["runs"][issue.id]
+    ref = reference_rounds(table, scenario, issue.id, "ref_eum_textbook")
+    width = issue.width
+    assert_rounds(history(run, "mean"), ref["mean"], width, "mean")
+    positions = history(run, "positions")
+    for number, theirs in enumerate(ref["positions"]):
+        assert positions[number] == pytest.approx(theirs, abs=1e-9 * width), number
+    for number, (ours, theirs) in enumerate(zip(history(run, "median"), ref["median"],
+                                                strict=True)):
+        assert ours == pytest.approx(theirs, abs=1e-9 * width) or _gap_midpoint(
+            ours, theirs, positions[number]), number
+
+
+@pytest.mark.external
+def test_textbook_default_differs_from_the_reading_only_by_its_tie_rule(shared_benchmarks,
+                                                                        reference_rounds):
+    # BDM 1994, round 1: Belgium and Ireland (at 7) get equally long confrontations from 4
+    # and 10. The reading takes the first listed (4); the default stays put (EU-16).
+    table = BDM[0]
+    scenario = load_scenario(shared_benchmarks / table)
+    ref = reference_rounds(table, scenario, "issue", "ref_eum_textbook")
+    first = ExpectedUtilityModel(rounds=1).forecast(scenario).detail["runs"]["issue"].rounds[0]
+    ours = dict(zip(scenario.actor_index, first.positions, strict=True))
+    theirs = dict(zip(scenario.actor_index, ref["positions"][1], strict=True))
+    assert {a for a in ours if ours[a] != pytest.approx(theirs[a])} == {"Belgium", "Ireland"}
+    assert (ours["Belgium"], theirs["Belgium"]) == (7.0, 4.0)

@@ -181,6 +181,7 @@ class Settings:
     t: float | None
     rule: str     # "least-move", "type-first" or "scholz-2011"
     risk: str     # "every-round", "first-round" or "neutral"
+    ties: str = "balanced"  # or "first-listed" (EU-16)
 
     @property
     def scholz(self) -> bool:
@@ -327,8 +328,9 @@ def choose(x, rows: slice, receiver_eu, proposer_eu, settings: Settings, width, 
 
     - "least-move" (textbook default): the smallest move, then confrontation > compromise >
       capitulation; "type-first": the kind first, then the smallest move. Ties within
-      MOVE_TOL x R: offers pulling both ways cancel (the actor stays); on one side they are the
-      same move, reported as the first proposer in the input file.
+      MOVE_TOL x R, `ties="balanced"`: offers pulling both ways cancel (the actor stays); on
+      one side they are the same move, reported as the first proposer in the input file.
+      `ties="first-listed"`: the first proposer in the input file (the readings' rule).
     - "scholz-2011": the confrontation with the smallest move, else the compromise whose
       |EU|-weighted average (|b| x_i + |a| x_j) / (|a| + |b|) is smallest, exact comparisons;
       ties to the first proposer in the input file, as the replication.
@@ -365,7 +367,9 @@ def choose(x, rows: slice, receiver_eu, proposer_eu, settings: Settings, width, 
         up = (candidates & (targets > xi)).any(axis=-1)
         down = (candidates & (targets < xi)).any(axis=-1)
         chosen = np.where(candidates, file_rank, big).argmin(axis=-1)
-        stay = ~offered.any(axis=-1) | (up & down)
+        stay = ~offered.any(axis=-1)
+        if settings.ties == "balanced":
+            stay |= up & down
     pick = chosen[..., None]
     kind = np.take_along_axis(kinds, pick, -1)[..., 0]
     end = np.take_along_axis(targets, pick, -1)[..., 0]

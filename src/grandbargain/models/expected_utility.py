@@ -30,6 +30,7 @@ CHOICES = {
     "offer_choice": (None, "type-first", "least-move", "scholz-2011"),
     "risk": ("every-round", "first-round", "neutral"),
     "outcome": ("median", "mean"),
+    "ties": (None, "balanced", "first-listed"),
 }
 
 
@@ -116,6 +117,11 @@ def simulate(x: np.ndarray, s: np.ndarray, c: np.ndarray, width: float, rounds: 
             return
 
 
+def scale_inferred(issue) -> bool:
+    """The reader inferred the issue's scale from the positions (no declared scale)."""
+    return issue.attributes.get("scale") == "inferred"
+
+
 def settlement(run: Run, outcome: str, span: float) -> tuple[float, dict]:
     """The forecast of a run and its `settled` detail (EU-17): when the last rounds keep
     moving, the middle of their range, flagged, with the rounds and the range."""
@@ -135,17 +141,24 @@ def settlement(run: Run, outcome: str, span: float) -> tuple[float, dict]:
 class ExpectedUtilityModel(Model):
     """Bueno de Mesquita's expected-utility model; `variant="scholz-2011"` for the replication.
 
-    Options (None = the variant's default; docs/decisions.md EU-01 .. EU-12):
+    Options (None = the variant's default; docs/decisions.md EU-01 .. EU-18):
       q          probability that the status quo holds (1.0; 0.5 is the other published value)
       t          textbook only: probability that things get better without a challenge
                  (None: 1 if |x_i - mu| < |x_i - x_j| else 0)
       rounds     most rounds to run (10); stops early at a fixed point
       tolerance  stop when the median moves less than this (None: never)
-      width      "scale" (textbook default) or "positions" (range of the initial positions,
-                 scholz-2011 default): the R that distances are divided by
-      offer_choice  "type-first" (textbook default), "least-move", "scholz-2011"
+      width      the R that distances are divided by: "scale" (the issue's declared scale),
+                 "positions" (range of the initial positions, scholz-2011 default) or
+                 "current" (range of the current positions, each round); textbook default:
+                 "scale", or "current" where the scale was inferred from the positions
+      offer_choice  "least-move" (textbook default), "type-first", "scholz-2011"
       risk       "every-round" (default), "first-round" (computed once), "neutral" (all r = 1)
       outcome    "median" (BDM's forecast, default) or "mean" (weighted mean of the last round)
+      ties       equally good offers: "balanced" (textbook default: offers pulling both ways
+                 cancel) or "first-listed" (scholz-2011 default: the first proposer in the
+                 input file, as the replication)
+    The forecast is the last round's median (or mean) when the run has settled, else the
+    middle of the range of its last rounds, flagged in the detail (EU-17).
     """
 
     name = "eu"
@@ -154,7 +167,7 @@ class ExpectedUtilityModel(Model):
     def __init__(self, variant: str = "textbook", q: float = 1.0, t: float | None = None,
                  rounds: int = 10, tolerance: float | None = None, width: str | None = None,
                  offer_choice: str | None = None, risk: str = "every-round",
-                 outcome: str = "median") -> None:
+                 outcome: str = "median", ties: str | None = None) -> None:
         self.variant = variant
         self.q = q
         self.t = t
@@ -164,6 +177,7 @@ class ExpectedUtilityModel(Model):
         self.offer_choice = offer_choice
         self.risk = risk
         self.outcome = outcome
+        self.ties = ties
 
     def _settings(self) -> core.Settings:
         check_choices(self, CHOICES)
@@ -178,19 +192,26 @@ class ExpectedUtilityModel(Model):
         if scholz and self.t is not None:
             raise ValueError(f"{type(self).__name__}: t applies to the textbook variant only "
                              "(scholz-2011 subtracts only the Q U_sq term)")
-        rule = self.offer_choice or ("scholz-2011" if scholz else "type-first")
-        return core.Settings(self.variant, float(self.q), self.t, rule, self.risk)
+        rule = self.offer_choice or ("scholz-2011" if scholz else "least-move")
+        ties = self.ties or ("first-listed" if scholz else "balanced")
+        return core.Settings(self.variant, float(self.q), self.t, rule, self.risk, ties)
 
-    def width_kind(self, x: np.ndarray, low: float, high: float) -> str:
-        """"scale", "positions" or "current" for this issue (EU-02)."""
-        return self.width or ("positions" if self.variant == "scholz-2011" else "scale")
+    def width_kind(self, scale_inferred: bool = False) -> str:
+        """"scale", "positions" or "current" for an issue (EU-02): the textbook divides by
+        the declared scale, or by the current positions' range where the scale was only
+        inferred from the positions (a BDM table without --scale)."""
+        if self.width:
+            return self.width
+        if self.variant == "scholz-2011":
+            return "positions"
+        return "current" if scale_inferred else "scale"
 
-    def _width(self, x: np.ndarray, low: float, high: float) -> float:
-        kind = self.width_kind(x, low, high)
+    def _width(self, x: np.ndarray, low: float, high: float, kind: str) -> float:
         return float(x.max() - x.min()) if kind != "scale" else float(high - low)
 
     def run(self, x: np.ndarray, s: np.ndarray, c: np.ndarray, low: float, high: float,
-            issue_id: str = "issue", actors: tuple[str, ...] | None = None) -> Run | None:
+            issue_id: str = "issue", actors: tuple[str, ...] | None = None,
+            scale_inferred: bool = False) -> Run | None:
         """The full run on one issue; None where every participant has salience 0."""
         settings = self._settings()
         actors = actors or tuple(f"actor{k + 1}" for k in range(x.size))
@@ -201,7 +222,8 @@ class ExpectedUtilityModel(Model):
         # every tie-break independent of the order the actors were listed in (EU-10).
         order = np.lexsort((c, s, x))
         xo, so, co = x[order], s[order], c[order]
-        width = self._width(x, low, high)
+        kind = self.width_kind(scale_inferred)
+        width = self._width(x, low, high, kind)
         rank = order  # each canonical actor's place in the input file
         start_median = _median(xo, co * so, width or 1.0, settings, rank)
         start = (tuple(map(float, x)), start_median, float(weighted_mean(x, w)))
@@ -211,7 +233,7 @@ class ExpectedUtilityModel(Model):
         rounds: list[Round] = []
         for number, (pos, risk, offers, median, mean) in enumerate(
                 simulate(xo, so, co, width, self.rounds, settings, self.tolerance, rank,
-                         self.width_kind(x, low, high) == "current"), start=1):
+                         kind == "current"), start=1):
             accepted = tuple(
                 AcceptedOffer(actors[order[i]], actors[order[j]], core.KIND_NAMES[kind],
                               start_x, end_x, eu_i, eu_j)
@@ -238,6 +260,24 @@ class ExpectedUtilityModel(Model):
 
         return forecast_draws(self, positions, saliences, capabilities, low, high)
 
+    def forecast_draws(self, scenario: Scenario, positions: np.ndarray, saliences: np.ndarray,
+                       capabilities: np.ndarray) -> np.ndarray:
+        """`forecast` for many draws at once (arrays draws x actors x issues): the batched
+        path of grandbargain.uncertainty (U-06), per issue with the issue's own scale kind."""
+        from grandbargain.uncertainty._eu_batched import forecast_draws
+
+        out = np.full((positions.shape[0], len(scenario.issues)), np.nan)
+        for d, issue in enumerate(scenario.issues):
+            part = scenario.takes_part[:, d]
+            if not part.any():
+                continue
+            # C-contiguous rows: numpy then sums each row exactly as it sums a 1-d array.
+            x, s, c = (np.ascontiguousarray(a[:, part, d])
+                       for a in (positions, saliences, capabilities))
+            out[:, d] = forecast_draws(self, x, s, c, issue.low, issue.high,
+                                       scale_inferred(issue))
+        return out
+
     def forecast(self, scenario: Scenario) -> ModelResult:
         forecasts, runs = [], {}
         for issue in scenario.issues:
@@ -246,7 +286,8 @@ class ExpectedUtilityModel(Model):
                 forecasts.append(IssueForecast(issue.id, None, {"reason": "no actor takes part"}))
                 continue
             actors = tuple(a.id for a in scenario.participants(issue.id))
-            run = self.run(x, s, c, issue.low, issue.high, issue.id, actors)
+            run = self.run(x, s, c, issue.low, issue.high, issue.id, actors,
+                           scale_inferred(issue))
             if run is None:
                 forecasts.append(IssueForecast(issue.id, None,
                                                {"reason": "every participant has salience 0"}))
@@ -272,5 +313,6 @@ class ScholzExpectedUtilityModel(ExpectedUtilityModel):
     def __init__(self, variant: str = "scholz-2011", q: float = 1.0, t: float | None = None,
                  rounds: int = 10, tolerance: float | None = None, width: str | None = None,
                  offer_choice: str | None = None, risk: str = "every-round",
-                 outcome: str = "median") -> None:
-        super().__init__(variant, q, t, rounds, tolerance, width, offer_choice, risk, outcome)
+                 outcome: str = "median", ties: str | None = None) -> None:
+        super().__init__(variant, q, t, rounds, tolerance, width, offer_choice, risk, outcome,
+                         ties)

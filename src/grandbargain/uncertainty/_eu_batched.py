@@ -63,7 +63,7 @@ def run_draws(x, s, c, width, rounds: int, settings: core.Settings, tolerance, r
 
 
 def forecast_draws(model, positions, saliences, capabilities, low: float,
-                   high: float) -> np.ndarray:
+                   high: float, scale_inferred: bool = False) -> np.ndarray:
     """`ExpectedUtilityModel.forecast` on one issue for every draw (rows of the arrays);
     NaN where every participant has salience 0."""
     settings = model._settings()
@@ -73,7 +73,7 @@ def forecast_draws(model, positions, saliences, capabilities, low: float,
     # the same canonical actor order as ExpectedUtilityModel.run, draw by draw (EU-10)
     order = np.lexsort((c, s, x), axis=-1)
     xo, so, co = (np.take_along_axis(a, order, -1) for a in (x, s, c))
-    kind = model.width_kind(x, low, high)
+    kind = model.width_kind(scale_inferred)
     width = x.max(axis=-1) - x.min(axis=-1) if kind != "scale" else \
         np.full(size, float(high - low))
     start = _median(xo, co * so, np.where(width != 0, width, 1.0), settings, order)

@@ -263,3 +263,22 @@ def test_risk_options_and_offer_choice_run():
         if options.get("risk") == "first-round" and len(run.rounds) > 1:
             assert run.rounds[0].risk == run.rounds[1].risk
         assert all(10.0 <= v <= 90.0 for r in run.rounds for v in r.positions)
+
+
+def test_a_scenario_too_large_is_refused_with_the_reason(monkeypatch):
+    # EU-19: the model compares every pair in every round; past MAX_PAIR_ROUNDS it answers no
+    # forecast with the reason (and the batched path NaN), instead of running for minutes.
+    from grandbargain.models import expected_utility
+
+    monkeypatch.setattr(expected_utility, "MAX_PAIR_ROUNDS", 4 * 4 * 10 - 1)
+    s = three_actor_scenario(a=(10.0, 50.0, 1.0), b=(60.0, 80.0, 2.0), c=(90.0, 40.0, 1.0),
+                             d=(35.0, 70.0, 1.5))
+    for model in (ExpectedUtilityModel(), ScholzExpectedUtilityModel()):
+        forecast = model.forecast(s).forecasts[0]
+        assert forecast.value is None
+        assert "too large for the expected-utility model" in forecast.detail["reason"]
+        assert "160 pair-rounds" in forecast.detail["reason"]
+        x, sal, c = s.issue_arrays("i")
+        assert np.isnan(model.forecast_draws(s, x[None, :, None], sal[None, :, None],
+                                             c[None, :, None])).all()
+    assert ExpectedUtilityModel(rounds=9).forecast(s).value("i") is not None  # 144 pair-rounds

@@ -71,10 +71,6 @@ def expected_challenge(p, target_salience, u_success, u_failure, u_status_quo, q
     return resist + (1.0 - target_salience) * u_success - q * u_status_quo
 
 
-def _all_ones(r) -> bool:
-    return r is None or bool(np.all(r == 1.0))
-
-
 class Votes:
     """The pairwise votes of one round: N[i, j] = sum_k w_k max(0, d_kj - d_ki),
     d_km = (|x_k - x_m| / R)^r_k.
@@ -96,29 +92,28 @@ class Votes:
         self._tables: list = []
 
     def _table(self, r) -> np.ndarray:
-        """(..., 2 (n + 1), n): rows 0..n the prefix sums over the sorted voters (row m: the
-        first m), rows n+1..2n+1 the suffix sums (row n+1+m: voters m..n-1), per column j."""
-        ones = _all_ones(r)
+        """(..., n, 2 (n + 1)): per column j, entries 0..n the prefix sums over the sorted
+        voters (entry m: the first m), entries n+1..2n+1 the suffix sums (entry n+1+m: voters
+        m..n-1). Voters run along the last axis, where numpy's cumsum is fastest."""
         for key, table in self._tables:
-            if (ones and key is None) or (not ones and key is not None
-                                          and np.array_equal(key, r)):
+            if key is r:
                 return table
         n = self.n
-        table = np.empty((*self.batch, 2 * (n + 1), n))
-        table[..., 0, :] = 0.0
-        table[..., 2 * n + 1, :] = 0.0
-        rs = None if ones else _i(np.take_along_axis(r, self.order, -1))
+        table = np.empty((*self.batch, n, 2 * (n + 1)))
+        table[..., 0] = 0.0
+        table[..., 2 * n + 1] = 0.0
+        rs = None if r is None else _j(np.take_along_axis(r, self.order, -1))
         step = max(1, BLOCK_ELEMENTS // max(1, n * int(np.prod(self.batch, dtype=int))))
         for start in range(0, n, step):
             cols = slice(start, min(n, start + step))
-            weighted = np.abs(_i(self.xs) - _j(self.x[..., cols]))
+            weighted = np.abs(_j(self.xs) - _i(self.x[..., cols]))
             weighted /= _m(self.width)
             if rs is not None:
                 np.power(weighted, rs, out=weighted)
-            weighted *= _i(self.ws)
-            np.cumsum(weighted, axis=-2, out=table[..., 1:n + 1, cols])
-            np.cumsum(weighted[..., ::-1, :], axis=-2, out=table[..., 2 * n:n:-1, cols])
-        self._tables.append((None if ones else r.copy(), table))
+            weighted *= _j(self.ws)
+            np.cumsum(weighted, axis=-1, out=table[..., cols, 1:n + 1])
+            np.cumsum(weighted[..., ::-1], axis=-1, out=table[..., cols, 2 * n:n:-1])
+        self._tables.append((r, table))
         return table
 
     def _table_rows(self, rows: slice, cols: slice) -> np.ndarray:
@@ -133,17 +128,23 @@ class Votes:
         if not self.batch:
             below = np.searchsorted(self.xs, mid, side="left")   # voters strictly left of mid
             above = np.searchsorted(self.xs, mid, side="right")  # first voter right of it
-        elif self.n <= 32:  # per draw: how many sorted voters lie below / not above the mid
-            voters = self.xs[..., None, None, :]
-            below = (voters < mid[..., None]).sum(axis=-1, dtype=np.intp)
-            above = (voters <= mid[..., None]).sum(axis=-1, dtype=np.intp)
+        elif self.n <= 64 and len(self.batch) == 1:
+            # per draw, how many sorted voters lie below / not above the midpoint; with the
+            # draws on the last axis every comparison runs over a long contiguous row
+            mid_t = np.ascontiguousarray(np.moveaxis(mid, 0, -1))  # (rows, cols, B)
+            below_t = np.zeros(mid_t.shape, dtype=np.intp)
+            above_t = np.zeros(mid_t.shape, dtype=np.intp)
+            for voter in np.ascontiguousarray(self.xs.T):  # (B,) per sorted place k
+                below_t += voter < mid_t
+                above_t += voter <= mid_t
+            below, above = np.moveaxis(below_t, -1, 0), np.moveaxis(above_t, -1, 0)
         else:
             below = np.empty(mid.shape, dtype=np.intp)
             above = np.empty(mid.shape, dtype=np.intp)
             for b in np.ndindex(*self.batch):
                 below[b] = np.searchsorted(self.xs[b], mid[b], side="left")
                 above[b] = np.searchsorted(self.xs[b], mid[b], side="right")
-        index = np.where(lower, below, self.n + 1 + above) * self.n
+        index = np.where(lower, below, self.n + 1 + above)
         if self.batch:
             index += (np.arange(int(np.prod(self.batch, dtype=int))).reshape(self.batch)
                       * (2 * (self.n + 1) * self.n))[..., None, None]
@@ -155,7 +156,9 @@ class Votes:
         """N[rows, cols] for risk exponents r (None: all 1)."""
         flat = self._table(r).reshape(-1)
         index = self._table_rows(rows, cols)
-        n_rows, n_cols = _i(np.arange(self.n)[rows]), _j(np.arange(self.n)[cols])
+        stride = 2 * (self.n + 1)
+        n_rows = _i(np.arange(self.n)[rows] * stride)
+        n_cols = _j(np.arange(self.n)[cols] * stride)
         out = flat.take(index + n_cols) - flat.take(index + n_rows)
         return np.maximum(out, 0.0, out=out)  # rounding must not make a margin negative
 
@@ -189,50 +192,79 @@ class Settings:
 
 
 class _Round:
-    """Expected utilities of one round, block by block."""
+    """Expected utilities of one round, block by block. Risk vectors are passed as None when
+    every exponent is 1 (the power is skipped: d ** 1.0 == d exactly). When the whole matrix
+    fits in one block, the pieces shared by several uses (P, utilities, E) are kept."""
 
     def __init__(self, x, s, w, width, settings: Settings, median) -> None:
         self.x, self.s, self.w, self.width = x, s, w, width
         self.settings, self.median = settings, median
         self.votes = Votes(x, w, width)
         self.n = x.shape[-1]
-        self._totals: list = []
+        self.single = self.n * self.n * int(np.prod(x.shape[:-1], dtype=int)) <= BLOCK_ELEMENTS
+        self._cache: dict = {}
+        self._totals: dict = {}
+
+    def _kept(self, key, compute):
+        if not self.single:
+            return compute()
+        if key not in self._cache:
+            self._cache[key] = compute()
+        return self._cache[key]
 
     def _p(self, r, rows: slice, cols: slice) -> np.ndarray:
         """P[rows, cols] (EU-04)."""
+        scholz = self.settings.scholz
+        key = ("p", r is None or not scholz, rows.start, rows.stop, cols.start, cols.stop)
+        return self._kept(key, lambda: self._p_now(r if scholz else None, rows, cols))
+
+    def _margins(self, r, rows: slice, cols: slice) -> np.ndarray:
+        return self._kept(("n", r is None, rows.start, rows.stop, cols.start, cols.stop),
+                          lambda: self.votes.margins(r, rows, cols))
+
+    def _p_now(self, r, rows: slice, cols: slice) -> np.ndarray:
         if self.settings.scholz:
             total = self._total(r)
-            margins = self.votes.margins(r, rows, cols)
+            margins = self._margins(r, rows, cols)
             with np.errstate(invalid="ignore", divide="ignore"):
                 return np.where(_m(total) > 0, margins / _m(total), 0.0)
-        mine = self.votes.margins(None, rows, cols)
-        theirs = _t(self.votes.margins(None, cols, rows))
+        mine = self._margins(None, rows, cols)
+        theirs = _t(self._margins(None, cols, rows))
         both = mine + theirs
         with np.errstate(invalid="ignore", divide="ignore"):
             return np.where(both > 0, mine / both, 0.5)
 
     def _total(self, r):
-        for key, total in self._totals:
-            if (key is None and _all_ones(r)) or (key is not None and not _all_ones(r)
-                                                  and np.array_equal(key, r)):
-                return total
-        total = 2.0 * self.votes.total(None if _all_ones(r) else r)
-        self._totals.append((None if _all_ones(r) else r.copy(), total))
-        return total
+        key = r is None
+        if key not in self._totals:
+            if self.single:  # the one block is the margins P needs: sum it row by row
+                every = slice(0, self.n)
+                rows = self._margins(r, every, every).sum(axis=-1)
+                self._totals[key] = 2.0 * rows.sum(axis=-1)
+            else:
+                self._totals[key] = 2.0 * self.votes.total(r)
+        return self._totals[key]
 
-    def _gap(self, rows, cols):
-        return np.abs(_i(self.x[..., rows]) - _j(self.x[..., cols])) / _m(self.width)
+    def _utilities(self, r, rows: slice, cols: slice):
+        """(gap, U_s, U_f, U_sq, r of the rows) for block (rows, cols), the rows' exponents."""
+        def compute():
+            r_rows = None if r is None else _i(r[..., rows])
+            gap = np.abs(_i(self.x[..., rows]) - _j(self.x[..., cols])) / _m(self.width)
+            return (gap, _utility(0.5 - 0.5 * gap, r_rows), _utility(0.5 + 0.5 * gap, r_rows),
+                    status_quo_utility(r_rows), r_rows)
+        return self._kept(("u", r is None, rows.start, rows.stop, cols.start, cols.stop),
+                          compute)
 
     def challenges(self, r, rows: slice, cols: slice) -> np.ndarray:
         """E[rows, cols]: the row actor challenging the column actor, with the row's exponent
         (textbook: E_i(ij), r_i; scholz-2011: evaluated by i, P from votes with r)."""
+        return self._kept(("e", r is None, rows.start, rows.stop, cols.start, cols.stop),
+                          lambda: self._challenges_now(r, rows, cols))
+
+    def _challenges_now(self, r, rows: slice, cols: slice) -> np.ndarray:
         st = self.settings
-        r_rows = None if _all_ones(r) else _i(r[..., rows])
-        gap = self._gap(rows, cols)
-        u_s = _utility(0.5 - 0.5 * gap, r_rows)
-        u_f = _utility(0.5 + 0.5 * gap, r_rows)
-        u_sq = status_quo_utility(r_rows)
-        p = self._p(r if st.scholz else None, rows, cols)
+        gap, u_s, u_f, u_sq, r_rows = self._utilities(r, rows, cols)
+        p = self._p(r, rows, cols)
         out = expected_challenge(p, _j(self.s[..., cols]), u_s, u_f, u_sq, st.q)
         if not st.scholz and st.q != 1.0:
             to_median = _i(np.abs(self.x[..., rows] - self.median[..., None]))
@@ -247,13 +279,9 @@ class _Round:
     def scholz_other(self, r, rows: slice) -> np.ndarray:
         """E(j challenges i) from receiver i's side with r_i, for rows i (all columns j)."""
         every = slice(0, self.n)
-        r_rows = None if _all_ones(r) else _i(r[..., rows])
-        gap = self._gap(rows, every)
-        u_s = _utility(0.5 - 0.5 * gap, r_rows)
-        u_f = _utility(0.5 + 0.5 * gap, r_rows)
+        _, u_s, u_f, u_sq, _ = self._utilities(r, rows, every)
         p_t = _t(self._p(r, every, rows))
-        return expected_challenge(p_t, _i(self.s[..., rows]), u_s, u_f,
-                                  status_quo_utility(r_rows), self.settings.q)
+        return expected_challenge(p_t, _i(self.s[..., rows]), u_s, u_f, u_sq, self.settings.q)
 
     def security(self) -> np.ndarray:
         """Sec_j = sum_{i != j} E[i, j] with every r = 1, column block by column block."""
@@ -338,43 +366,42 @@ def choose(x, rows: slice, receiver_eu, proposer_eu, settings: Settings, width, 
     kinds, targets = offer_kinds(x, rows, receiver_eu, proposer_eu, settings)
     xi = _i(x[..., rows])
     offered = kinds != NONE
-    move = np.abs(targets - xi)
     big = np.iinfo(np.int64).max
-    kind_rank = np.where(offered, kinds, big)
-    file_rank = np.broadcast_to(_j(rank), offered.shape)
     if settings.rule == "scholz-2011":
         a, b = np.abs(proposer_eu), np.abs(receiver_eu)
         with np.errstate(invalid="ignore", divide="ignore"):
             average = (b * xi + a * _j(x)) / (a + b)
-        second = np.where(kinds == COMPROMISE, average, move)
-        best_kind = kind_rank.min(axis=-1, keepdims=True)
-        candidates = offered & (kind_rank == best_kind)
-        key = np.where(candidates, second, np.inf)
-        candidates &= key == key.min(axis=-1, keepdims=True)
-        chosen = np.where(candidates, file_rank, big).argmin(axis=-1)
+        second = np.where(kinds == COMPROMISE, average, np.abs(targets - xi))
+        kind_rank = np.where(offered, kinds, big)
+        candidates = kind_rank == kind_rank.min(axis=-1, keepdims=True)
+        key = np.where(candidates & offered, second, np.inf)
+        candidates = offered & (key == key.min(axis=-1, keepdims=True))
         stay = ~offered.any(axis=-1)
     else:
         tol = MOVE_TOL * _m(width)
-        move_key = np.where(offered, move, np.inf)
+        move_key = np.where(offered, np.abs(targets - xi), np.inf)
         if settings.rule == "least-move":
-            candidates = offered & (move_key <= move_key.min(axis=-1, keepdims=True) + tol)
+            candidates = move_key <= move_key.min(axis=-1, keepdims=True) + tol
             kind_key = np.where(candidates, kinds, big)
             candidates &= kind_key == kind_key.min(axis=-1, keepdims=True)
         else:  # type-first
-            candidates = offered & (kind_rank == kind_rank.min(axis=-1, keepdims=True))
-            move_key = np.where(candidates, move, np.inf)
-            candidates &= move_key <= move_key.min(axis=-1, keepdims=True) + tol
-        up = (candidates & (targets > xi)).any(axis=-1)
-        down = (candidates & (targets < xi)).any(axis=-1)
-        chosen = np.where(candidates, file_rank, big).argmin(axis=-1)
+            kind_rank = np.where(offered, kinds, big)
+            candidates = kind_rank == kind_rank.min(axis=-1, keepdims=True)
+            move_key = np.where(candidates, move_key, np.inf)
+            candidates = move_key <= move_key.min(axis=-1, keepdims=True) + tol
+        candidates &= offered
         stay = ~offered.any(axis=-1)
         if settings.ties == "balanced":
+            up = (candidates & (targets > xi)).any(axis=-1)
+            down = (candidates & (targets < xi)).any(axis=-1)
             stay |= up & down
-    pick = chosen[..., None]
-    kind = np.take_along_axis(kinds, pick, -1)[..., 0]
-    end = np.take_along_axis(targets, pick, -1)[..., 0]
-    own = np.take_along_axis(receiver_eu, pick, -1)[..., 0]
-    other = np.take_along_axis(proposer_eu, pick, -1)[..., 0]
+    chosen = np.where(candidates, _j(rank), big).argmin(axis=-1)
+    n = kinds.shape[-1]
+    flat = (np.arange(chosen.size).reshape(chosen.shape) * n + chosen).reshape(-1)
+    kind = kinds.reshape(-1)[flat].reshape(chosen.shape)
+    end = targets.reshape(-1)[flat].reshape(chosen.shape)
+    own = np.ascontiguousarray(receiver_eu).reshape(-1)[flat].reshape(chosen.shape)
+    other = np.ascontiguousarray(proposer_eu).reshape(-1)[flat].reshape(chosen.shape)
     return (np.where(stay, -1, chosen), np.where(stay, NONE, kind),
             np.where(stay, x[..., rows], end), own, other)
 
@@ -387,7 +414,10 @@ def play_round(x, s, w, width, settings: Settings, median, risk, rank):
     if risk is None:
         risk = (np.ones_like(x) if settings.risk == "neutral"
                 else risk_exponents(rnd.security()))
-    chosen, kinds, new_x, own, other = rnd.offers(risk, rank)
+    if settings.scholz and not rnd.single:  # the votes with r = 1 are done with: free them
+        rnd.votes._tables.clear()
+        rnd._cache.clear()
+    chosen, kinds, new_x, own, other = rnd.offers(None if np.all(risk == 1.0) else risk, rank)
     return risk, chosen, kinds, new_x, own, other
 
 

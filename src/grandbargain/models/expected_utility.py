@@ -117,6 +117,23 @@ def simulate(x: np.ndarray, s: np.ndarray, c: np.ndarray, width: float, rounds: 
             return
 
 
+# Most pair-rounds (sum over issues of participants^2 x rounds) one forecast takes on: about
+# 10 s of one core; a larger scenario is refused with the reason (EU-19).
+MAX_PAIR_ROUNDS = 20_000_000
+
+
+def too_large(sizes: list[int], rounds: int) -> str | None:
+    """The reason the model refuses a scenario with these participants per issue, or None."""
+    work = sum(n * n for n in sizes) * rounds
+    if work <= MAX_PAIR_ROUNDS:
+        return None
+    return (f"too large for the expected-utility model: it compares every pair of actors in "
+            f"every round, and this scenario needs {work:,} pair-rounds (sum over issues of "
+            f"participants squared x {rounds} rounds; largest issue {max(sizes):,} actors), "
+            f"above its limit of {MAX_PAIR_ROUNDS:,}. Use fewer rounds (--rounds), fewer "
+            "actors, or the median, compromise or Nash models")
+
+
 def scale_inferred(issue) -> bool:
     """The reader inferred the issue's scale from the positions (no declared scale)."""
     return issue.attributes.get("scale") == "inferred"
@@ -258,6 +275,8 @@ class ExpectedUtilityModel(Model):
         NaN for no forecast): the batched path of grandbargain.uncertainty (U-06)."""
         from grandbargain.uncertainty._eu_batched import forecast_draws
 
+        if too_large([positions.shape[1]], self.rounds):
+            return np.full(positions.shape[0], np.nan)
         return forecast_draws(self, positions, saliences, capabilities, low, high)
 
     def forecast_draws(self, scenario: Scenario, positions: np.ndarray, saliences: np.ndarray,
@@ -267,6 +286,9 @@ class ExpectedUtilityModel(Model):
         from grandbargain.uncertainty._eu_batched import forecast_draws
 
         out = np.full((positions.shape[0], len(scenario.issues)), np.nan)
+        if too_large([int(scenario.takes_part[:, d].sum())
+                      for d in range(len(scenario.issues))], self.rounds):
+            return out  # refused, as `forecast` does (EU-19)
         for d, issue in enumerate(scenario.issues):
             part = scenario.takes_part[:, d]
             if not part.any():
@@ -280,6 +302,11 @@ class ExpectedUtilityModel(Model):
 
     def forecast(self, scenario: Scenario) -> ModelResult:
         forecasts, runs = [], {}
+        refused = too_large([int(scenario.takes_part[:, d].sum())
+                             for d in range(len(scenario.issues))], self.rounds)
+        if refused:
+            return self._result([IssueForecast(issue.id, None, {"reason": refused})
+                                 for issue in scenario.issues], runs=runs)
         for issue in scenario.issues:
             x, s, c = scenario.issue_arrays(issue.id)
             if x.size == 0:

@@ -159,3 +159,26 @@ def test_textbook_default_differs_from_the_reading_only_by_its_tie_rule(shared_b
     theirs = dict(zip(scenario.actor_index, ref["positions"][1], strict=True))
     assert {a for a in ours if ours[a] != pytest.approx(theirs[a])} == {"Belgium", "Ireland"}
     assert (ours["Belgium"], theirs["Belgium"]) == (7.0, 4.0)
+
+
+@pytest.mark.external
+def test_rounds_command_on_soe_competitive_equals_the_reading(shared_benchmarks,
+                                                             reference_rounds):
+    # issue 11's "must show": `grandbargain rounds .../SOE-Competitive.csv -m eu-scholz`
+    from typer.testing import CliRunner
+
+    from grandbargain.cli import app
+
+    table = "ktab-smp/SOE-Competitive.csv"
+    path = shared_benchmarks / table
+    result = CliRunner().invoke(app, ["rounds", str(path), "-m", "eu-scholz", "-f", "json"])
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.output)
+    scenario = load_scenario(path)
+    ref = reference_rounds(table, scenario, "competitive", "ref_eum")
+    assert len(doc["rounds"]) == ROUNDS + 1
+    for number, step in enumerate(doc["rounds"]):
+        assert step["median"] == pytest.approx(ref["median"][number], abs=1e-9 * 100), number
+        assert step["mean"] == pytest.approx(ref["mean"][number], abs=1e-9 * 100), number
+        ours = [step["positions"][a.id] for a in scenario.participants("competitive")]
+        assert ours == pytest.approx(ref["positions"][number], abs=1e-9 * 100), number

@@ -381,20 +381,22 @@ def choose(x, rows: slice, receiver_eu, proposer_eu, settings: Settings, width, 
         tol = MOVE_TOL * _m(width)
         move_key = np.where(offered, np.abs(targets - xi), np.inf)
         if settings.rule == "least-move":
-            candidates = move_key <= move_key.min(axis=-1, keepdims=True) + tol
+            least = move_key.min(axis=-1, keepdims=True)
+            candidates = offered & (move_key <= least + tol)
             kind_key = np.where(candidates, kinds, big)
             candidates &= kind_key == kind_key.min(axis=-1, keepdims=True)
+            stay = np.isinf(least[..., 0])  # nothing offered
         else:  # type-first
             kind_rank = np.where(offered, kinds, big)
-            candidates = kind_rank == kind_rank.min(axis=-1, keepdims=True)
+            candidates = offered & (kind_rank == kind_rank.min(axis=-1, keepdims=True))
             move_key = np.where(candidates, move_key, np.inf)
-            candidates = move_key <= move_key.min(axis=-1, keepdims=True) + tol
-        candidates &= offered
-        stay = ~offered.any(axis=-1)
-        if settings.ties == "balanced":
-            up = (candidates & (targets > xi)).any(axis=-1)
-            down = (candidates & (targets < xi)).any(axis=-1)
-            stay |= up & down
+            least = move_key.min(axis=-1, keepdims=True)
+            candidates &= move_key <= least + tol
+            stay = np.isinf(least[..., 0])
+        if settings.ties == "balanced":  # 2: a tied offer pulls up, 1: down; 3: both ways
+            pulls = np.where(candidates & (targets != xi), np.where(targets > xi, 2, 1),
+                             0).astype(np.int8)
+            stay |= np.bitwise_or.reduce(pulls, axis=-1) == 3
     chosen = np.where(candidates, _j(rank), big).argmin(axis=-1)
     n = kinds.shape[-1]
     flat = (np.arange(chosen.size).reshape(chosen.shape) * n + chosen).reshape(-1)

@@ -66,9 +66,6 @@ def rounds(scenario: ScenarioArg = None, issue: IssueOpt = None,
         reason = result.forecasts[s.issue_index[issue_id]].detail.get("reason", "no run")
         fail(ScenarioError.single("--issue", f"no rounds for issue '{issue_id}': {reason}"))
     document = rounds_document(s, result, issue_id, lang.value)
-    detail = result.forecasts[s.issue_index[issue_id]].detail
-    document["settled"] = detail["settled"]
-    document["last_rounds"] = detail.get("last_rounds")
     if fmt is OutputFormat.json:
         emit(to_json(document), out)
         return

@@ -128,16 +128,14 @@ class Votes:
         if not self.batch:
             below = np.searchsorted(self.xs, mid, side="left")   # voters strictly left of mid
             above = np.searchsorted(self.xs, mid, side="right")  # first voter right of it
-        elif self.n <= 64 and len(self.batch) == 1:
-            # per draw, how many sorted voters lie below / not above the midpoint; with the
-            # draws on the last axis every comparison runs over a long contiguous row
-            mid_t = np.ascontiguousarray(np.moveaxis(mid, 0, -1))  # (rows, cols, B)
-            below_t = np.zeros(mid_t.shape, dtype=np.intp)
-            above_t = np.zeros(mid_t.shape, dtype=np.intp)
-            for voter in np.ascontiguousarray(self.xs.T):  # (B,) per sorted place k
-                below_t += voter < mid_t
-                above_t += voter <= mid_t
-            below, above = np.moveaxis(below_t, -1, 0), np.moveaxis(above_t, -1, 0)
+        elif self.n <= 64:  # per draw: how many sorted voters lie below / not above the mid
+            below = np.zeros(mid.shape, dtype=np.int8)  # counts up to 64: int8 is enough
+            above = np.zeros(mid.shape, dtype=np.int8)
+            for k in range(self.n):
+                voter = self.xs[..., k, None, None]
+                below += voter < mid
+                above += voter <= mid
+            below, above = below.astype(np.intp), above.astype(np.intp)
         else:
             below = np.empty(mid.shape, dtype=np.intp)
             above = np.empty(mid.shape, dtype=np.intp)
@@ -337,16 +335,22 @@ def offer_kinds(x, rows: slice, receiver_eu, proposer_eu, settings: Settings):
     """
     a, b = proposer_eu, receiver_eu
     xi, xj = _i(x[..., rows]), _j(x)
-    differ = xi != xj
-    tol = 0.0 if settings.scholz else EU_TOL
-    compromise = differ & (a > tol) & (b < -tol) & (a > -b + tol)
-    kinds = np.where(differ & (a > b + tol) & (b > tol), CONFRONTATION,
-                     np.where(compromise, COMPROMISE, NONE))
+    diff = xj - xi
+    differ = diff != 0.0
+    if settings.scholz:  # exact comparisons
+        gains, loses = differ & (a > 0.0), b < 0.0
+        confront = differ & (a > b) & (b > 0.0)
+        compromise = gains & loses & (a > -b)
+    else:
+        gains, loses = differ & (a > EU_TOL), b < -EU_TOL
+        confront = differ & (a > b + EU_TOL) & (b > EU_TOL)
+        compromise = gains & loses & (a > EU_TOL - b)
+    kinds = np.where(confront, np.int8(CONFRONTATION), np.int8(NONE))
+    kinds[compromise] = COMPROMISE
     if not settings.scholz:
-        kinds = np.where(differ & (a > tol) & (b < -tol) & ~compromise, CAPITULATION, kinds)
+        kinds[gains & loses & ~compromise] = CAPITULATION
     with np.errstate(invalid="ignore", divide="ignore"):
-        share = np.abs(b / a)
-        targets = np.where(kinds == COMPROMISE, xi + (xj - xi) * share, xj)
+        targets = np.where(compromise, xi + diff * np.abs(b / a), xj)
     return kinds, targets
 
 
@@ -366,7 +370,7 @@ def choose(x, rows: slice, receiver_eu, proposer_eu, settings: Settings, width, 
     kinds, targets = offer_kinds(x, rows, receiver_eu, proposer_eu, settings)
     xi = _i(x[..., rows])
     offered = kinds != NONE
-    big = np.iinfo(np.int64).max
+    big = np.int8(127)  # above every kind
     if settings.rule == "scholz-2011":
         a, b = np.abs(proposer_eu), np.abs(receiver_eu)
         with np.errstate(invalid="ignore", divide="ignore"):
@@ -397,7 +401,7 @@ def choose(x, rows: slice, receiver_eu, proposer_eu, settings: Settings, width, 
             pulls = np.where(candidates & (targets != xi), np.where(targets > xi, 2, 1),
                              0).astype(np.int8)
             stay |= np.bitwise_or.reduce(pulls, axis=-1) == 3
-    chosen = np.where(candidates, _j(rank), big).argmin(axis=-1)
+    chosen = np.where(candidates, _j(rank), np.iinfo(np.int64).max).argmin(axis=-1)
     n = kinds.shape[-1]
     flat = (np.arange(chosen.size).reshape(chosen.shape) * n + chosen).reshape(-1)
     kind = kinds.reshape(-1)[flat].reshape(chosen.shape)

@@ -132,6 +132,66 @@ def best_time(fn, repeat: int) -> tuple[float, object]:
     return best, out
 
 
+LARGE = ((3000, "textbook"), (3000, "scholz-2011"), (10000, "textbook"),
+         (10000, "scholz-2011"))
+_LARGE_CHILD = """
+import sys, time, numpy as np
+from grandbargain.models import ExpectedUtilityModel
+n, variant = int(sys.argv[1]), sys.argv[2]
+rng = np.random.default_rng(int(sys.argv[3]))
+x, s, c = rng.uniform(0, 100, n), rng.uniform(0.1, 1.0, n), rng.uniform(0.1, 1.0, n)
+model = ExpectedUtilityModel(variant=variant, rounds=1)
+wall, cpu = time.perf_counter(), time.process_time()
+run = model.run(x, s, c, 0.0, 100.0)
+wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+status = open("/proc/self/status").read().split("VmHWM:")[1].split()[0]
+print(wall, cpu, int(status) / 1024, len(run.rounds))
+"""
+
+
+def large_rows() -> list[tuple]:
+    """One round at 3,000 and 10,000 actors, each in a fresh process: wall and CPU time, and
+    the peak resident memory (VmHWM, which is the child's own, unlike ru_maxrss)."""
+    import subprocess
+    import sys
+
+    rows = []
+    for n, variant in LARGE:
+        out = subprocess.run([sys.executable, "-c", _LARGE_CHILD, str(n), variant, str(SEED)],
+                             capture_output=True, text=True, check=True).stdout.split()
+        wall, cpu, peak, rounds = float(out[0]), float(out[1]), float(out[2]), int(out[3])
+        rows.append((n, variant, wall / rounds, cpu / rounds, peak))
+        print(f"n={n}, {variant}: {wall:.1f} s/round wall, {cpu:.1f} s CPU, peak {peak:.0f} MB")
+    return rows
+
+
+def draws_rows(draws: int = 1000) -> list[tuple]:
+    """CPU seconds of the batched path per `draws` draws of the default scenario."""
+    from grandbargain.models import ScholzExpectedUtilityModel
+    from grandbargain.scenario import load_scenario
+    from grandbargain.uncertainty import (
+        Noise,
+        base_inputs,
+        chunk_streams,
+        draw_inputs,
+        forecast_draws,
+    )
+
+    scenario = load_scenario("us-china-2025-07")
+    noise = Noise(position=15, salience=20, capability=25)
+    inputs = draw_inputs(base_inputs(scenario, noise), noise, chunk_streams(8, 1), draws)
+    rows = []
+    for model in (ExpectedUtilityModel(), ScholzExpectedUtilityModel()):
+        times = []
+        for _ in range(3):
+            start = time.process_time()
+            forecast_draws(model, scenario, inputs)
+            times.append(time.process_time() - start)
+        rows.append((model.name, float(np.median(times))))
+        print(f"{model.name}: {rows[-1][1]:.2f} s CPU per {draws} draws (median of 3)")
+    return rows
+
+
 def main() -> None:
     rng = np.random.default_rng(SEED)
     rows = []
@@ -175,6 +235,18 @@ def main() -> None:
     for n, compared, total, fast, slow, ratio in rows:
         lines.append(f"| {n} | {compared} | {total * 1e3:.1f} ms | {fast * 1e3:.2f} ms | "
                      f"{slow * 1e3:,.0f} ms | {ratio:,.0f}x |")
+    lines += ["", "Large tables, one round each in a fresh process (the n x n work runs in "
+              "blocks of 2^20 entries; the voters' prefix sums, 2 n^2 numbers, are the one "
+              "whole-matrix structure):", "",
+              "| actors | variant | wall per round | CPU per round | peak memory (VmHWM) |",
+              "|---:|---|---:|---:|---:|"]
+    for n, variant, wall, cpu, peak in large_rows():
+        lines.append(f"| {n:,} | {variant} | {wall:.1f} s | {cpu:.1f} s | {peak:,.0f} MB |")
+    lines += ["", "Batched path over draws (grandbargain.uncertainty), default scenario "
+              "(11 issues, 10 actors), CPU seconds per 1,000 draws, median of 3:", "",
+              "| model | CPU per 1,000 draws |", "|---|---:|"]
+    for name, seconds in draws_rows():
+        lines.append(f"| {name} | {seconds:.2f} s |")
     _record.record("expected_utility", "Expected-utility model: numpy vs plain Python",
                    "\n".join(lines))
 

@@ -76,3 +76,22 @@ def test_old_model_name_nash_is_an_alias_that_says_its_new_name():
     assert "now called 'nash-issue'" in result.output
     header = next(line for line in result.output.splitlines() if line.startswith("issue,"))
     assert "nash-issue" in header.split(",")
+
+
+def test_rounds_says_when_the_model_does_not_settle():
+    # eu-scholz on the default scenario's US investment limits swings 30 <-> 55 (EU-17)
+    doc = json.loads(run("rounds", "-i", "us_investment_limits", "-f", "json"))
+    assert doc["settled"] is False
+    window = doc["last_rounds"]
+    assert (window["from_round"], window["to_round"]) == (6, 10)
+    last = [r["median"] for r in doc["rounds"][6:]]
+    assert (window["low"], window["high"]) == (min(last), max(last))
+    assert window["high"] - window["low"] > 20
+    assert doc["forecast"] == (window["low"] + window["high"]) / 2
+    rows = list(csv.DictReader(io.StringIO(run("rounds", "-i", "us_investment_limits",
+                                               "-f", "csv"))))
+    assert {r["settled"] for r in rows} == {"False"} and rows[0]["from_round"] == "6"
+    table = " ".join(run("rounds", "-i", "us_investment_limits").split())
+    assert "NOT SETTLED" in table and "rounds 6-10" in table
+    settled = json.loads(run("rounds", "-i", "tiktok", "-m", "eu", "-f", "json"))
+    assert settled["settled"] is True and settled["last_rounds"] is None

@@ -40,6 +40,8 @@ OPTIONS = [
     pytest.param(ScholzExpectedUtilityModel(width="scale", offer_choice="type-first"),
                  id="scholz-scale"),
     pytest.param(ExpectedUtilityModel(rounds=0), id="no-rounds"),
+    pytest.param(ExpectedUtilityModel(width="current", ties="first-listed",
+                                      offer_choice="type-first"), id="current-first-listed"),
 ]
 
 
@@ -51,7 +53,7 @@ def one_draw_forecasts(model, scenario, draws):
 @pytest.mark.parametrize("model", OPTIONS)
 def test_batched_equals_the_model_draw_by_draw(model):
     draws = draw_inputs(base_inputs(DEFAULT, NOISE), NOISE, chunk_streams(8, 1), 24)
-    assert batch_path(model) == "batched per issue"
+    assert batch_path(model) == "batched"
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
         batched = forecast_draws(model, DEFAULT, draws)

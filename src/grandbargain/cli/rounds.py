@@ -70,9 +70,31 @@ def rounds(scenario: ScenarioArg = None, issue: IssueOpt = None,
         emit(to_json(document), out)
         return
     if fmt is OutputFormat.csv:
-        emit(to_csv(*rounds_rows(document)), out)
+        emit(to_csv(*_csv_rows(document)), out)
         return
     print_rich(_terminal(document), out)
+
+
+SETTLE_COLUMNS = ["forecast", "settled", "from_round", "to_round", "low", "high"]
+
+
+def _csv_rows(document: dict):
+    """The long table of `rounds_rows` with the forecast and its settling (EU-17) on every row."""
+    header, rows = rounds_rows(document)
+    window = document["last_rounds"] or {}
+    extra = [document["forecast"], document["settled"], window.get("from_round"),
+             window.get("to_round"), window.get("low"), window.get("high")]
+    return header + SETTLE_COLUMNS, [row + extra for row in rows]
+
+
+def settling_sentence(document: dict, digits: int) -> str:
+    """'settled' or 'not settled: 30.0-55.0 over rounds 6-10; forecast = the middle'."""
+    window = document["last_rounds"]
+    if document["settled"] or not window:
+        return "settled"
+    return (f"NOT SETTLED: it keeps moving between {window['low']:.{digits}f} and "
+            f"{window['high']:.{digits}f} over rounds {window['from_round']}-"
+            f"{window['to_round']}; the forecast is the middle of that range")
 
 
 def _terminal(document: dict):
@@ -87,7 +109,8 @@ def _terminal(document: dict):
     low, high = document["issue"]["scale"]
     digits = 2 if high - low <= 20 else 1
     caption = (f"{document['model']['label']}. Columns: rounds (0 = start); stopped: "
-               f"{document['stopped']}; forecast {document['forecast']:.{digits}f}")
+               f"{document['stopped']}; forecast {document['forecast']:.{digits}f} "
+               f"({settling_sentence(document, digits)})")
     table = rich_table(f"{document['scenario']['title']}: {document['issue']['name']}", header,
                        rows, [False] + [True] * len(steps), caption=caption, digits=digits)
     lines = [Text("Accepted offers", style="bold")]

@@ -26,10 +26,11 @@ from grandbargain.scenario import Scenario
 VARIANTS = ("textbook", "scholz-2011")
 CHOICES = {
     "variant": VARIANTS,
-    "width": (None, "scale", "positions"),
+    "width": (None, "scale", "positions", "current"),
     "offer_choice": (None, "type-first", "least-move", "scholz-2011"),
     "risk": ("every-round", "first-round", "neutral"),
     "outcome": ("median", "mean"),
+    "ties": (None, "balanced", "first-listed"),
 }
 
 
@@ -81,61 +82,33 @@ class Run:
     stopped: str  # why the run ended: "rounds", "tolerance", "fixed point", "unanimous"
 
 
-@dataclass(frozen=True)
-class _Settings:
-    variant: str
-    q: float
-    t: float | None
-    rule: str
-    risk: str
-
-
-def _challenges(x, s, w, r, width, settings: _Settings, median: float):
-    """(receiver_eu, proposer_eu) matrices for the offers, and E[i, j] for security."""
-    if settings.variant == "scholz-2011":
-        p = core.probabilities_scholz(core.vote_margins(x, w, r, width))
-        own, other = core.scholz_challenges(x, s, p, r, settings.q, width)
-        return own, other
-    p = core.probabilities_textbook(core.vote_margins(x, w, np.ones_like(x), width))
-    table = core.textbook_challenges(x, s, p, r, settings.q, settings.t, median, width)
-    return table, table.T
-
-
-def _risk(x, s, w, width, settings: _Settings, median: float) -> np.ndarray:
-    ones = np.ones_like(x)
-    if settings.risk == "neutral":
-        return ones
-    own, _ = _challenges(x, s, w, ones, width, settings, median)
-    return core.risk_exponents(core.security(own))
-
-
-def _median(x, w, width, variant: str) -> float:
-    if variant == "scholz-2011":
-        return core.walk_median(x, w, width)
+def _median(x, w, width, settings: core.Settings, rank):
+    if settings.scholz:
+        return core.walk_median(x, w, width, rank)
     return weighted_median(x, w)
 
 
 def simulate(x: np.ndarray, s: np.ndarray, c: np.ndarray, width: float, rounds: int,
-             settings: _Settings, tolerance: float | None = None):
-    """Run the model on arrays in a fixed (canonical) order; yields per-round tuples
-    (positions, risk, chosen proposer per actor, kinds, targets, eus, median, mean)."""
+             settings: core.Settings, tolerance: float | None = None,
+             rank: np.ndarray | None = None, current_width: bool = False):
+    """Run the model on arrays in a fixed (canonical) order; `rank` is each actor's place in
+    the input file (ties go to the first, EU-10). Yields per round
+    (positions, risk, accepted offers, median, mean); `current_width`: R is the range of the
+    current positions, recomputed every round (EU-02)."""
     w = c * s
-    median = _median(x, w, width, settings.variant)
+    rank = np.arange(x.size) if rank is None else rank
+    median = _median(x, w, width, settings, rank)
     risk = None
     for _ in range(rounds):
-        if risk is None or settings.risk == "every-round":
-            risk = _risk(x, s, w, width, settings, median)
-        receiver_eu, proposer_eu = _challenges(x, s, w, risk, width, settings, median)
-        kinds, targets = core.offer_matrices(x, receiver_eu, proposer_eu,
-                                             capitulation=settings.variant == "textbook")
-        chosen = core.choose_offers(x, kinds, targets, settings.rule, receiver_eu, proposer_eu)
+        if current_width:
+            width = float(x.max() - x.min()) or 1.0  # all equal: nobody moves, R is moot
+        keep = risk if risk is not None and settings.risk != "every-round" else None
+        risk, chosen, kinds, new_x, own, other = core.play_round(
+            x, s, w, width, settings, np.asarray(median), keep, rank)
         movers = np.flatnonzero(chosen >= 0)
-        new_x = x.copy()
-        new_x[movers] = targets[movers, chosen[movers]]
-        offers = [(int(i), int(chosen[i]), int(kinds[i, chosen[i]]), float(x[i]),
-                   float(new_x[i]), float(receiver_eu[i, chosen[i]]),
-                   float(proposer_eu[i, chosen[i]])) for i in movers]
-        new_median = _median(new_x, w, width, settings.variant)
+        offers = [(int(i), int(chosen[i]), int(kinds[i]), float(x[i]), float(new_x[i]),
+                   float(own[i]), float(other[i])) for i in movers]
+        new_median = _median(new_x, w, width, settings, rank)
         yield new_x, risk, offers, new_median, float(weighted_mean(new_x, w))
         moved = bool(np.any(new_x != x))
         converged = tolerance is not None and abs(new_median - median) < tolerance
@@ -144,20 +117,65 @@ def simulate(x: np.ndarray, s: np.ndarray, c: np.ndarray, width: float, rounds: 
             return
 
 
+# Most pair-rounds (sum over issues of participants^2 x rounds) one forecast takes on: about
+# 10 s of one core; a larger scenario is refused with the reason (EU-19).
+MAX_PAIR_ROUNDS = 20_000_000
+
+
+def too_large(sizes: list[int], rounds: int) -> str | None:
+    """The reason the model refuses a scenario with these participants per issue, or None."""
+    work = sum(n * n for n in sizes) * rounds
+    if work <= MAX_PAIR_ROUNDS:
+        return None
+    return (f"too large for the expected-utility model: it compares every pair of actors in "
+            f"every round, and this scenario needs {work:,} pair-rounds (sum over issues of "
+            f"participants squared x {rounds} rounds; largest issue {max(sizes):,} actors), "
+            f"above its limit of {MAX_PAIR_ROUNDS:,}. Use fewer rounds (--rounds), fewer "
+            "actors, or the median, compromise or Nash models")
+
+
+def scale_inferred(issue) -> bool:
+    """The reader inferred the issue's scale from the positions (no declared scale)."""
+    return issue.attributes.get("scale") == "inferred"
+
+
+def settlement(run: Run, outcome: str, span: float) -> tuple[float, dict]:
+    """The forecast of a run and its `settled` detail (EU-17): when the last rounds keep
+    moving, the middle of their range, flagged, with the rounds and the range."""
+    if outcome == "median":
+        history = [run.start_median, *(r.median for r in run.rounds)]
+    else:
+        history = [run.start_mean, *(r.mean for r in run.rounds)]
+    stopped = run.stopped in ("fixed point", "tolerance", "unanimous")
+    value, settled, first, low, high = core.settle(np.asarray(history), np.asarray(stopped), span)
+    detail: dict = {"settled": bool(settled)}
+    if not settled:
+        detail["last_rounds"] = {"from_round": int(first), "to_round": len(history) - 1,
+                                 "low": float(low), "high": float(high)}
+    return float(value), detail
+
+
 class ExpectedUtilityModel(Model):
     """Bueno de Mesquita's expected-utility model; `variant="scholz-2011"` for the replication.
 
-    Options (None = the variant's default; docs/decisions.md EU-01 .. EU-12):
+    Options (None = the variant's default; docs/decisions.md EU-01 .. EU-18):
       q          probability that the status quo holds (1.0; 0.5 is the other published value)
       t          textbook only: probability that things get better without a challenge
                  (None: 1 if |x_i - mu| < |x_i - x_j| else 0)
       rounds     most rounds to run (10); stops early at a fixed point
       tolerance  stop when the median moves less than this (None: never)
-      width      "scale" (textbook default) or "positions" (range of the initial positions,
-                 scholz-2011 default): the R that distances are divided by
-      offer_choice  "type-first" (textbook default), "least-move", "scholz-2011"
+      width      the R that distances are divided by: "scale" (the issue's declared scale),
+                 "positions" (range of the initial positions, scholz-2011 default) or
+                 "current" (range of the current positions, each round); textbook default:
+                 "scale", or "current" where the scale was inferred from the positions
+      offer_choice  "least-move" (textbook default), "type-first", "scholz-2011"
       risk       "every-round" (default), "first-round" (computed once), "neutral" (all r = 1)
       outcome    "median" (BDM's forecast, default) or "mean" (weighted mean of the last round)
+      ties       equally good offers: "balanced" (textbook default: offers pulling both ways
+                 cancel) or "first-listed" (scholz-2011 default: the first proposer in the
+                 input file, as the replication)
+    The forecast is the last round's median (or mean) when the run has settled, else the
+    middle of the range of its last rounds, flagged in the detail (EU-17).
     """
 
     name = "eu"
@@ -166,7 +184,7 @@ class ExpectedUtilityModel(Model):
     def __init__(self, variant: str = "textbook", q: float = 1.0, t: float | None = None,
                  rounds: int = 10, tolerance: float | None = None, width: str | None = None,
                  offer_choice: str | None = None, risk: str = "every-round",
-                 outcome: str = "median") -> None:
+                 outcome: str = "median", ties: str | None = None) -> None:
         self.variant = variant
         self.q = q
         self.t = t
@@ -176,8 +194,9 @@ class ExpectedUtilityModel(Model):
         self.offer_choice = offer_choice
         self.risk = risk
         self.outcome = outcome
+        self.ties = ties
 
-    def _settings(self) -> _Settings:
+    def _settings(self) -> core.Settings:
         check_choices(self, CHOICES)
         if not 0.0 <= self.q <= 1.0:
             raise ValueError(f"{type(self).__name__}: q={self.q!r} must be in [0, 1]")
@@ -190,15 +209,26 @@ class ExpectedUtilityModel(Model):
         if scholz and self.t is not None:
             raise ValueError(f"{type(self).__name__}: t applies to the textbook variant only "
                              "(scholz-2011 subtracts only the Q U_sq term)")
-        rule = self.offer_choice or ("scholz-2011" if scholz else "type-first")
-        return _Settings(self.variant, float(self.q), self.t, rule, self.risk)
+        rule = self.offer_choice or ("scholz-2011" if scholz else "least-move")
+        ties = self.ties or ("first-listed" if scholz else "balanced")
+        return core.Settings(self.variant, float(self.q), self.t, rule, self.risk, ties)
 
-    def _width(self, x: np.ndarray, low: float, high: float) -> float:
-        kind = self.width or ("positions" if self.variant == "scholz-2011" else "scale")
-        return float(x.max() - x.min()) if kind == "positions" else float(high - low)
+    def width_kind(self, scale_inferred: bool = False) -> str:
+        """"scale", "positions" or "current" for an issue (EU-02): the textbook divides by
+        the declared scale, or by the current positions' range where the scale was only
+        inferred from the positions (a BDM table without --scale)."""
+        if self.width:
+            return self.width
+        if self.variant == "scholz-2011":
+            return "positions"
+        return "current" if scale_inferred else "scale"
+
+    def _width(self, x: np.ndarray, low: float, high: float, kind: str) -> float:
+        return float(x.max() - x.min()) if kind != "scale" else float(high - low)
 
     def run(self, x: np.ndarray, s: np.ndarray, c: np.ndarray, low: float, high: float,
-            issue_id: str = "issue", actors: tuple[str, ...] | None = None) -> Run | None:
+            issue_id: str = "issue", actors: tuple[str, ...] | None = None,
+            scale_inferred: bool = False) -> Run | None:
         """The full run on one issue; None where every participant has salience 0."""
         settings = self._settings()
         actors = actors or tuple(f"actor{k + 1}" for k in range(x.size))
@@ -209,15 +239,18 @@ class ExpectedUtilityModel(Model):
         # every tie-break independent of the order the actors were listed in (EU-10).
         order = np.lexsort((c, s, x))
         xo, so, co = x[order], s[order], c[order]
-        width = self._width(x, low, high)
-        start_median = _median(xo, co * so, width or 1.0, settings.variant)
+        kind = self.width_kind(scale_inferred)
+        width = self._width(x, low, high, kind)
+        rank = order  # each canonical actor's place in the input file
+        start_median = _median(xo, co * so, width or 1.0, settings, rank)
         start = (tuple(map(float, x)), start_median, float(weighted_mean(x, w)))
         if width <= 0 or np.all(x == x[0]):
             return Run(issue_id, actors, self.variant, width, *start, (), "unanimous")
         inverse = np.argsort(order)
         rounds: list[Round] = []
         for number, (pos, risk, offers, median, mean) in enumerate(
-                simulate(xo, so, co, width, self.rounds, settings, self.tolerance), start=1):
+                simulate(xo, so, co, width, self.rounds, settings, self.tolerance, rank,
+                         kind == "current"), start=1):
             accepted = tuple(
                 AcceptedOffer(actors[order[i]], actors[order[j]], core.KIND_NAMES[kind],
                               start_x, end_x, eu_i, eu_j)
@@ -242,17 +275,46 @@ class ExpectedUtilityModel(Model):
         NaN for no forecast): the batched path of grandbargain.uncertainty (U-06)."""
         from grandbargain.uncertainty._eu_batched import forecast_draws
 
+        if too_large([positions.shape[1]], self.rounds):
+            return np.full(positions.shape[0], np.nan)
         return forecast_draws(self, positions, saliences, capabilities, low, high)
+
+    def forecast_draws(self, scenario: Scenario, positions: np.ndarray, saliences: np.ndarray,
+                       capabilities: np.ndarray) -> np.ndarray:
+        """`forecast` for many draws at once (arrays draws x actors x issues): the batched
+        path of grandbargain.uncertainty (U-06), per issue with the issue's own scale kind."""
+        from grandbargain.uncertainty._eu_batched import forecast_draws
+
+        out = np.full((positions.shape[0], len(scenario.issues)), np.nan)
+        if too_large([int(scenario.takes_part[:, d].sum())
+                      for d in range(len(scenario.issues))], self.rounds):
+            return out  # refused, as `forecast` does (EU-19)
+        for d, issue in enumerate(scenario.issues):
+            part = scenario.takes_part[:, d]
+            if not part.any():
+                continue
+            # C-contiguous rows: numpy then sums each row exactly as it sums a 1-d array.
+            x, s, c = (np.ascontiguousarray(a[:, part, d])
+                       for a in (positions, saliences, capabilities))
+            out[:, d] = forecast_draws(self, x, s, c, issue.low, issue.high,
+                                       scale_inferred(issue))
+        return out
 
     def forecast(self, scenario: Scenario) -> ModelResult:
         forecasts, runs = [], {}
+        refused = too_large([int(scenario.takes_part[:, d].sum())
+                             for d in range(len(scenario.issues))], self.rounds)
+        if refused:
+            return self._result([IssueForecast(issue.id, None, {"reason": refused})
+                                 for issue in scenario.issues], runs=runs)
         for issue in scenario.issues:
             x, s, c = scenario.issue_arrays(issue.id)
             if x.size == 0:
                 forecasts.append(IssueForecast(issue.id, None, {"reason": "no actor takes part"}))
                 continue
             actors = tuple(a.id for a in scenario.participants(issue.id))
-            run = self.run(x, s, c, issue.low, issue.high, issue.id, actors)
+            run = self.run(x, s, c, issue.low, issue.high, issue.id, actors,
+                           scale_inferred(issue))
             if run is None:
                 forecasts.append(IssueForecast(issue.id, None,
                                                {"reason": "every participant has salience 0"}))
@@ -261,10 +323,11 @@ class ExpectedUtilityModel(Model):
             last = run.rounds[-1] if run.rounds else None
             median = last.median if last else run.start_median
             mean = last.mean if last else run.start_mean
-            value = median if self.outcome == "median" else mean
+            value, settled = settlement(run, self.outcome, issue.width)
             forecasts.append(IssueForecast(issue.id, value, {
                 "rounds": len(run.rounds), "stopped": run.stopped, "median": median,
-                "mean": mean, "start_median": run.start_median, "start_mean": run.start_mean}))
+                "mean": mean, "start_median": run.start_median, "start_mean": run.start_mean,
+                **settled}))
         return self._result(forecasts, runs=runs)
 
 
@@ -277,5 +340,6 @@ class ScholzExpectedUtilityModel(ExpectedUtilityModel):
     def __init__(self, variant: str = "scholz-2011", q: float = 1.0, t: float | None = None,
                  rounds: int = 10, tolerance: float | None = None, width: str | None = None,
                  offer_choice: str | None = None, risk: str = "every-round",
-                 outcome: str = "median") -> None:
-        super().__init__(variant, q, t, rounds, tolerance, width, offer_choice, risk, outcome)
+                 outcome: str = "median", ties: str | None = None) -> None:
+        super().__init__(variant, q, t, rounds, tolerance, width, offer_choice, risk, outcome,
+                         ties)

@@ -22,8 +22,9 @@ def weighted_median(positions: np.ndarray, weights: np.ndarray) -> float:
     x, w = x[keep], w[keep]
     cumulative = np.cumsum(w)
     half = cumulative[-1] / 2.0
-    k = int(np.searchsorted(cumulative, half, side="left"))
-    if np.isclose(cumulative[k], half, rtol=1e-12, atol=0.0) and k + 1 < x.size:
+    tol = 1e-12 * cumulative[-1]  # a half that rounding misses on one side only is still a tie
+    k = int(np.searchsorted(cumulative, half - tol, side="left"))
+    if cumulative[k] <= half + tol and k + 1 < x.size:
         return float((x[k] + x[k + 1]) / 2.0)
     return float(x[k])
 
@@ -40,13 +41,14 @@ def weighted_median_draws(positions: np.ndarray, weights: np.ndarray) -> np.ndar
     w = np.where(w > 0, w, 0.0)
     cumulative = np.cumsum(w, axis=-1)
     half = cumulative[:, -1:] / 2.0
-    k = np.argmax(cumulative >= half, axis=-1)  # first index reaching half (a positive weight)
+    tol = 1e-12 * cumulative[:, -1:]
+    k = np.argmax(cumulative >= half - tol, axis=-1)  # first index reaching half (weight > 0)
     rows = np.arange(x.shape[0])
     at_k = cumulative[rows, k]
     later = (w > 0) & (np.arange(x.shape[1])[None, :] > k[:, None])
     has_next = later.any(axis=-1)
     following = x[rows, np.argmax(later, axis=-1)]
-    tie = np.isclose(at_k, half[:, 0], rtol=1e-12, atol=0.0) & has_next
+    tie = (at_k <= half[:, 0] + tol[:, 0]) & has_next
     value = np.where(tie, (x[rows, k] + following) / 2.0, x[rows, k])
     return np.where(cumulative[:, -1] > 0, value, np.nan)
 

@@ -42,6 +42,10 @@ def rounds_document(scenario: Scenario, result: ModelResult, issue_id: str,
         "width": run.width,
         "stopped": run.stopped,
         "forecast": result.value(issue_id),
+        # whether the model settled, else the range of its last rounds (decisions EU-17)
+        "settled": result.forecasts[scenario.issue_index[issue_id]].detail.get("settled", True),
+        "last_rounds": result.forecasts[scenario.issue_index[issue_id]].detail.get(
+            "last_rounds"),
         "rounds": rounds,
     }
 

@@ -105,6 +105,45 @@ def test_a_scenario_without_principals_is_a_clean_error(tmp_path):
     plain.write_text(text[:text.index("principals:")])
     result = runner.invoke(app, ["deals", str(plain)])
     assert result.exit_code == 2 and "defines no principals" in result.output
+    assert "grandbargain convert" not in result.output  # already YAML: no conversion step
+    assert "principals:" in result.output and f"grandbargain deals {plain}" in result.output
+
+
+def test_a_table_without_principals_says_how_to_add_them_and_the_steps_work(tmp_path,
+                                                                            monkeypatch):
+    """A Decide-style table (as `convert` writes it, then read back as KTAB CSV): the error
+    gives the convert command, a principals section with the table's own actor ids, the
+    missing status quo and options; following the steps gives a deal."""
+    import yaml
+
+    from grandbargain.scenario import load_scenario, write_scenario
+
+    monkeypatch.chdir(tmp_path)
+    s = load_scenario()
+    table = tmp_path / "table.csv"
+    write_scenario(s, table, "ktab")
+    result = runner.invoke(app, ["deals", str(table)])
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    out = " ".join(result.output.split())
+    assert f"`grandbargain convert {table} table.yaml`" in out
+    assert "principals:" in out and s.actors[0].id in out
+    assert "`grandbargain deals table.yaml`" in out and "docs/scenario-format.md" in out
+    converted = runner.invoke(app, ["convert", str(table), "table.yaml"])
+    assert converted.exit_code == 0, converted.output
+    document = yaml.safe_load((tmp_path / "table.yaml").read_text())
+    ids = [a["id"] for a in document["actors"]]
+    half = len(ids) // 2
+    document["principals"] = [{"id": "side_a", "name": "Side A", "actors": ids[:half]},
+                              {"id": "side_b", "name": "Side B", "actors": ids[half:]}]
+    if "status quo" in out:
+        document["disagreement"] = {i["id"]: i["scale"]["min"] for i in document["issues"]}
+    if "options: {step: 25}" in out:
+        for issue in document["issues"]:
+            issue["options"] = {"step": 25}
+    (tmp_path / "table.yaml").write_text(yaml.safe_dump(document, sort_keys=False))
+    result = runner.invoke(app, ["deals", "table.yaml"])
+    assert result.exit_code == 0, result.output
+    assert "Pareto frontier" in result.output
 
 
 @pytest.mark.external

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 import numpy as np
 
 MANTISSA_BITS = 52
-_BLOCK = 512
+_BRUTE = 128  # up to this many rows, pairwise comparison is cheaper than recursing
 
 
 def quantum(tables: Sequence[np.ndarray], extra: np.ndarray | None = None) -> np.ndarray:
@@ -42,7 +42,12 @@ def quantize(table: np.ndarray, q: np.ndarray) -> np.ndarray:
 
 
 def nondominated(points: np.ndarray) -> np.ndarray:
-    """Boolean mask of the non-dominated rows of an (n, P) int64 array (ties kept)."""
+    """Boolean mask of the non-dominated rows of an (n, P) int64 array (ties kept).
+
+    One and two parties: one sort and a sweep. Three or more: divide and conquer on party 0
+    (Kung, Luccio & Preparata 1975; Bentley 1980), O(n log^(P-1) n), every step a vectorised
+    sort, search or prefix maximum (decision PD-014).
+    """
     points = np.asarray(points)
     n, n_parties = points.shape
     if n == 0:
@@ -75,8 +80,90 @@ def _nondominated_2d(points: np.ndarray) -> np.ndarray:
     return mask
 
 
+def _split_value(column: np.ndarray) -> int | None:
+    """A value v splitting `column` into two non-empty parts (< v and >= v), near the median;
+    None when the column is constant."""
+    low, high = column.min(), column.max()
+    if low == high:
+        return None
+    middle = np.partition(column, len(column) // 2)[len(column) // 2]
+    if middle == low:  # more than half the values are the minimum: split just above it
+        middle = column[column > low].min()
+    return middle
+
+
+def _nondominated_nd(points: np.ndarray) -> np.ndarray:
+    """Non-dominated mask for 3+ columns. Split on column 0 at a value v: no row of the upper
+    part (u0 >= v) is dominated by a row of the lower part, each part is filtered on its own,
+    and a surviving lower row is dominated exactly when some surviving upper row is at least
+    as large on every other column (it is already strictly larger on column 0). On a constant
+    column 0, dominance is dominance on the other columns."""
+    n = len(points)
+    if n <= _BRUTE:
+        return ~_dominated_by(points, points)
+    v = _split_value(points[:, 0])
+    if v is None:
+        return nondominated(points[:, 1:])
+    upper = points[:, 0] >= v
+    keep = np.zeros(n, dtype=bool)
+    keep[upper] = _nondominated_nd(points[upper])
+    lower = np.flatnonzero(~upper)
+    lower_keep = _nondominated_nd(points[lower])
+    lower = lower[lower_keep]
+    beaten = _weakly_dominated(points[lower, 1:], points[upper & keep, 1:])
+    keep[lower[~beaten]] = True
+    return keep
+
+
+def _weakly_dominated(queries: np.ndarray, points: np.ndarray) -> np.ndarray:
+    """For each query row, whether some row of `points` is >= it on every column (Bentley's
+    multidimensional divide and conquer, down to a sorted sweep on two columns)."""
+    if len(queries) == 0 or len(points) == 0:
+        return np.zeros(len(queries), dtype=bool)
+    if queries.shape[1] == 1:
+        return queries[:, 0] <= points[:, 0].max()
+    if queries.shape[1] == 2:
+        return _weakly_dominated_2d(queries, points)
+    if len(queries) * len(points) <= _BRUTE * _BRUTE:
+        return _at_least_any(queries, points)
+    v = _split_value(np.concatenate([queries[:, 0], points[:, 0]]))
+    if v is None:
+        return _weakly_dominated(queries[:, 1:], points[:, 1:])
+    q_upper, p_upper = queries[:, 0] >= v, points[:, 0] >= v
+    out = np.zeros(len(queries), dtype=bool)
+    # Upper queries can only be met by upper points; lower queries by lower points, or by any
+    # upper point that is at least as large on the remaining columns.
+    out[q_upper] = _weakly_dominated(queries[q_upper], points[p_upper])
+    lower = np.flatnonzero(~q_upper)
+    hit = _weakly_dominated(queries[lower, 1:], points[p_upper, 1:])
+    rest = lower[~hit]
+    out[lower[hit]] = True
+    out[rest] = _weakly_dominated(queries[rest], points[~p_upper])
+    return out
+
+
+def _weakly_dominated_2d(queries: np.ndarray, points: np.ndarray) -> np.ndarray:
+    # Sort the points on column 0; the largest column 1 among points with column 0 >= a is a
+    # suffix maximum, found by binary search.
+    order = np.argsort(points[:, 0], kind="stable")
+    first = points[order, 0]
+    best_after = np.maximum.accumulate(points[order, 1][::-1])[::-1]
+    at = np.searchsorted(first, queries[:, 0], side="left")
+    found = at < len(first)
+    out = np.zeros(len(queries), dtype=bool)
+    out[found] = best_after[at[found]] >= queries[found, 1]
+    return out
+
+
+def _at_least_any(queries: np.ndarray, points: np.ndarray) -> np.ndarray:
+    at_least = np.ones((len(queries), len(points)), dtype=bool)
+    for p in range(queries.shape[1]):
+        at_least &= points[None, :, p] >= queries[:, None, p]
+    return at_least.any(axis=1)
+
+
 def _dominated_by(candidates: np.ndarray, others: np.ndarray) -> np.ndarray:
-    """For each candidate row, whether some row of `others` dominates it."""
+    """For each candidate row, whether some row of `others` dominates it (pairwise)."""
     if len(others) == 0:
         return np.zeros(len(candidates), dtype=bool)
     at_least = np.ones((len(candidates), len(others)), dtype=bool)
@@ -87,21 +174,6 @@ def _dominated_by(candidates: np.ndarray, others: np.ndarray) -> np.ndarray:
         at_least &= column >= mine
         differs |= column != mine
     return (at_least & differs).any(axis=1)
-
-
-def _nondominated_nd(points: np.ndarray) -> np.ndarray:
-    # A dominating point has a strictly larger sum, so scan by decreasing sum in blocks: a block
-    # is checked against the survivors so far and against itself.
-    order = np.argsort(-points.sum(axis=1), kind="stable")
-    ranked = points[order]
-    survivors = np.empty((0, points.shape[1]), dtype=points.dtype)
-    keep = np.zeros(len(points), dtype=bool)
-    for start in range(0, len(ranked), _BLOCK):
-        block = ranked[start:start + _BLOCK]
-        beaten = _dominated_by(block, survivors) | _dominated_by(block, block)
-        keep[order[start:start + _BLOCK][~beaten]] = True
-        survivors = np.concatenate([survivors, block[~beaten]])
-    return keep
 
 
 def first_of_ties(points: np.ndarray) -> np.ndarray:

@@ -17,6 +17,7 @@ scenario or the caller says otherwise).
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from pathlib import Path
 from types import MappingProxyType
 
 import numpy as np
@@ -133,6 +134,49 @@ def _disagreement_values(scenario: Scenario,
     return out
 
 
+_YAML_SUFFIXES = (".yaml", ".yml", ".json")
+
+
+def how_to_add_principals(scenario: Scenario) -> str:
+    """The error for a scenario without principals: the exact steps, with this scenario's own
+    file, actor and issue ids (a BDM, KTAB, Decide or DEU table has no place for principals, so
+    it is converted to YAML first)."""
+    source = Path(scenario.source) if scenario.source else None
+    table = source is not None and source.suffix.lower() not in _YAML_SUFFIXES
+    yaml_file = f"{source.stem}.yaml" if table else (str(source) if source else scenario.id)
+    actors = [a.id for a in scenario.actors]
+    half = max(1, len(actors) // 2)
+    first, second = actors[:half][:3], actors[half:][:3]
+    steps = []
+    if table:
+        steps.append(f"a {source.suffix or 'table'} table has no place for them, so convert it "
+                     f"to YAML first: `grandbargain convert {source} {yaml_file}`")
+    example = ["principals:", "  - id: side_a", "    name: Side A",
+               f"    actors: [{', '.join(first)}]"]
+    if second:
+        example += ["  - id: side_b", "    name: Side B", f"    actors: [{', '.join(second)}]"]
+    steps.append(f"in {yaml_file}, add a top-level `principals:` section, one entry per party "
+                 "to the deal with the actors it speaks for, e.g.\n      "
+                 + "\n      ".join(example))
+    no_status_quo = [i.id for i in scenario.issues
+                     if scenario.disagreement_point(i.id) is None]
+    if no_status_quo:
+        issue = no_status_quo[0]
+        steps.append(f"say what holds without a deal on {len(no_status_quo)} issue(s) with no "
+                     f"status quo ({', '.join(no_status_quo[:4])}"
+                     f"{', ...' if len(no_status_quo) > 4 else ''}): a `status_quo:` under "
+                     f"each, or a top-level `disagreement: {{{issue}: VALUE, ...}}`")
+    no_options = [i.id for i in scenario.issues if not i.options and len(i.anchors) < 2]
+    if no_options:
+        steps.append(f"give the deal options of the {len(no_options)} issue(s) without anchors "
+                     f"({', '.join(no_options[:4])}{', ...' if len(no_options) > 4 else ''}), "
+                     "e.g. `options: {step: 25}` under each (a grid over its scale)")
+    steps.append(f"run `grandbargain deals {yaml_file}`")
+    return ("the scenario defines no principals (the parties to a deal). To add them:\n"
+            + "\n".join(f"    {k}. {step}" for k, step in enumerate(steps, 1))
+            + "\n    (every field: docs/scenario-format.md, \"Principals and deals\")")
+
+
 def deal_space(scenario: Scenario, *, disagreement: Mapping[str, float] | None = None,
                red_lines: Iterable[tuple[str, RedLine]] = (), keep_red_lines: bool = True,
                principals: Iterable[str] | None = None) -> DealSpace:
@@ -152,8 +196,7 @@ def deal_space(scenario: Scenario, *, disagreement: Mapping[str, float] | None =
                          f"{', '.join(known) or 'none'})", "principals")
         chosen = [known[w] for w in wanted]
     if not chosen:
-        raise _error(scenario, "the scenario defines no principals (the parties to a deal); "
-                     "add a `principals:` section (see docs/scenario-format.md)", "principals")
+        raise _error(scenario, how_to_add_principals(scenario), "principals")
     extra: dict[str, list[RedLine]] = {}
     for party_id, line in red_lines:
         if party_id not in {p.id for p in chosen}:

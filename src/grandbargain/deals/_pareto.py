@@ -16,6 +16,12 @@ from collections.abc import Sequence
 import numpy as np
 
 MANTISSA_BITS = 52
+_LARGEST = 2.0**500  # below this, sums, differences and products of two utilities stay finite
+_TINIEST = math.ldexp(1.0, -1074)
+
+
+class UtilityRangeError(ValueError):
+    """Utilities so large that package sums cannot be formed exactly in floating point."""
 _BRUTE = 128  # up to this many rows, pairwise comparison is cheaper than recursing
 
 
@@ -24,15 +30,22 @@ def quantum(tables: Sequence[np.ndarray], extra: np.ndarray | None = None) -> np
     table, plus `extra`, a per-party bound on further terms) is at most 2**52 q in size."""
     n_parties = tables[0].shape[1] if tables else (0 if extra is None else len(extra))
     bound = np.zeros(n_parties)
-    for table in tables:
-        if len(table):
-            bound += np.abs(table).max(axis=0)
-    if extra is not None:
-        bound += np.abs(extra)
+    with np.errstate(over="ignore"):
+        for table in tables:
+            if len(table):
+                bound += np.abs(table).max(axis=0)
+        if extra is not None:
+            bound += np.abs(extra)
     out = np.empty(n_parties)
     for p, b in enumerate(bound):
+        if not b < _LARGEST:
+            raise UtilityRangeError(
+                f"party {p + 1}'s utilities are too large to add up exactly: the sum of its "
+                f"largest contributions is {b:g}, beyond {_LARGEST:.3g} (so that gains, their "
+                "sums and products stay finite); rescale that party's utilities")
         exponent = math.ceil(math.log2(b)) if b > 0 else 0
-        out[p] = math.ldexp(1.0, exponent - MANTISSA_BITS)
+        # Every float is a multiple of the smallest subnormal, so a smaller q buys nothing.
+        out[p] = max(math.ldexp(1.0, exponent - MANTISSA_BITS), _TINIEST)
     return out
 
 

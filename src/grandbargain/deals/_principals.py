@@ -32,17 +32,40 @@ def _error(scenario: Scenario, message: str, field: str = "") -> ScenarioError:
     return ScenarioError.single(scenario.source or scenario.id, message, field=field)
 
 
+_SAFE = 1e300  # sums of fewer than 1e8 terms below this stay finite
+
+
+def _scale(values: np.ndarray, factor: float = 1.0) -> float:
+    """1, or the largest finite magnitude among values where `factor` times it could overflow
+    a sum: dividing by it first keeps sums of capability x salience (x position) finite even
+    for capabilities near the float limit (1e308), and the normalisation that follows removes
+    it again. Ordinary inputs are left exactly as they are."""
+    finite = np.abs(values[np.isfinite(values)])
+    top = float(finite.max()) if finite.size else 0.0
+    return top if top > 0 and top * factor > _SAFE / max(1, values.size) else 1.0
+
+
+def _capability_scale(scenario: Scenario, principal: Principal) -> float:
+    rows = [scenario.actor_index[a] for a in principal.actors]
+    if not rows:
+        return 1.0
+    reach = max(1.0, *(max(abs(i.low), abs(i.high)) for i in scenario.issues))
+    return _scale(scenario.capability_matrix[rows], reach)
+
+
 def principal_weights(scenario: Scenario, principal: Principal) -> np.ndarray:
     """(m,) the principal's issue weights, summing to 1."""
     m = len(scenario.issues)
     if principal.weights:
         raw = np.array([principal.weights.get(i.id, 0.0) for i in scenario.issues], dtype=float)
+        raw = raw / _scale(raw)
     else:
         raw = np.zeros(m)
+        scale = _capability_scale(scenario, principal)
         for actor_id in principal.actors:
             i = scenario.actor_index[actor_id]
             part = scenario.takes_part[i]
-            raw[part] += (scenario.capability_matrix[i] * scenario.saliences[i])[part]
+            raw[part] += (scenario.capability_matrix[i] / scale * scenario.saliences[i])[part]
     total = raw.sum()
     if not total > 0:
         how = "its stated weights are all 0" if principal.weights else \
@@ -55,6 +78,7 @@ def principal_weights(scenario: Scenario, principal: Principal) -> np.ndarray:
 def principal_ideals(scenario: Scenario, principal: Principal) -> np.ndarray:
     """(m,) the principal's ideal point per issue; NaN where neither stated nor derivable."""
     out = np.full(len(scenario.issues), np.nan)
+    scale = _capability_scale(scenario, principal)
     for d, issue in enumerate(scenario.issues):
         if issue.id in principal.ideal:
             out[d] = principal.ideal[issue.id]
@@ -63,7 +87,7 @@ def principal_ideals(scenario: Scenario, principal: Principal) -> np.ndarray:
         for actor_id in principal.actors:
             i = scenario.actor_index[actor_id]
             if scenario.takes_part[i, d]:
-                w = scenario.capability_matrix[i, d] * scenario.saliences[i, d]
+                w = scenario.capability_matrix[i, d] / scale * scenario.saliences[i, d]
                 weight += w
                 position += w * scenario.positions[i, d]
         if weight > 0:

@@ -22,6 +22,7 @@ _TINIEST = math.ldexp(1.0, -1074)
 
 class UtilityRangeError(ValueError):
     """Utilities so large that package sums cannot be formed exactly in floating point."""
+_LEAF = 32  # rows compared pairwise at the bottom of the 3-party sweep (a power of two)
 _BRUTE = 128  # up to this many rows, pairwise comparison is cheaper than recursing
 
 
@@ -69,6 +70,8 @@ def nondominated(points: np.ndarray) -> np.ndarray:
         return points[:, 0] == points[:, 0].max()
     if n_parties == 2:
         return _nondominated_2d(points)
+    if n_parties == 3:
+        return _nondominated_3d(points)
     return _nondominated_nd(points)
 
 
@@ -93,6 +96,59 @@ def _nondominated_2d(points: np.ndarray) -> np.ndarray:
     return mask
 
 
+def _dense_rank(column: np.ndarray) -> np.ndarray:
+    """0 for the smallest value, 1 for the next distinct one, ... (ties share a rank)."""
+    order = np.argsort(column, kind="stable")
+    ranks = np.empty(len(column), dtype=np.int64)
+    ranks[order] = np.concatenate([[0], np.cumsum(column[order][1:] != column[order][:-1])])
+    return ranks
+
+
+def _nondominated_3d(points: np.ndarray) -> np.ndarray:
+    """Three columns. After removing duplicate rows and ordering the rest lexicographically,
+    largest first, a row is dominated exactly when an earlier row is at least as large on
+    columns 1 and 2 (an earlier row is already at least as large on column 0, and differs).
+    That "earlier and at least as large on two columns" test runs bottom-up over the binary
+    blocks of the order (offline divide and conquer): within leaves of _LEAF rows pairwise,
+    then at each level every row of a right block against the rows of its left sibling, from
+    the rows sorted on (sibling pair, column 1 descending) (a merge of the previous level's
+    sorted blocks) and a running maximum of column 2 per pair."""
+    lexical = np.lexsort((points[:, 2], points[:, 1], points[:, 0]))[::-1]
+    ranked = points[lexical]
+    new = np.empty(len(ranked), dtype=bool)
+    new[0] = True
+    new[1:] = np.any(ranked[1:] != ranked[:-1], axis=1)
+    group = np.empty(len(points), dtype=np.int64)
+    group[lexical] = np.cumsum(new) - 1
+    ordered = ranked[new]
+    n = len(ordered)
+    first, second = _dense_rank(ordered[:, 1]), _dense_rank(ordered[:, 2])
+    pad = (-n) % _LEAF
+    a = np.concatenate([first, np.full(pad, -1)]).reshape(-1, _LEAF)
+    b = np.concatenate([second, np.full(pad, -1)]).reshape(-1, _LEAF)
+    earlier = np.tri(_LEAF, k=-1, dtype=bool)  # [row, other]: other comes before row
+    hit = (a[:, None, :] >= a[:, :, None]) & (b[:, None, :] >= b[:, :, None]) & earlier
+    dominated = hit.any(axis=2).reshape(-1)[:n]
+    level = _LEAF.bit_length() - 1
+    index = np.arange(n)
+    descending = n - 1 - first
+    order = np.argsort((index >> level) * n + descending, kind="stable")
+    while (1 << level) < n:
+        # `order` holds each block of 2**level rows sorted on column 1 descending; merge the
+        # two blocks of each pair (on equal column 1, the left block's rows first).
+        block = index[order] >> level
+        pair = block >> 1
+        right = (block & 1).astype(bool)
+        merge = np.argsort((pair * n + descending[order]) * 2 + right, kind="stable")
+        order, pair, right = order[merge], pair[merge], right[merge]
+        offset = pair * (n + 2)  # keeps each pair's running maximum to itself
+        rank = second[order]
+        best = np.maximum.accumulate(offset + np.where(right, 0, rank + 1)) - offset - 1
+        dominated[order[right & (best >= rank)]] = True
+        level += 1
+    return ~dominated[group]
+
+
 def _split_value(column: np.ndarray) -> int | None:
     """A value v splitting `column` into two non-empty parts (< v and >= v), near the median;
     None when the column is constant."""
@@ -114,6 +170,8 @@ def _nondominated_nd(points: np.ndarray) -> np.ndarray:
     n = len(points)
     if n <= _BRUTE:
         return ~_dominated_by(points, points)
+    if points.shape[1] == 3:
+        return _nondominated_3d(points)
     v = _split_value(points[:, 0])
     if v is None:
         return nondominated(points[:, 1:])

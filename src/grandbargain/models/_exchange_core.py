@@ -20,6 +20,7 @@ same moves, they are kept once per (D, d) here. Decisions EX-xx are in docs/deci
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -226,10 +227,13 @@ def calculate(c: Candidates, b: Board, k: np.ndarray) -> None:
     dO_q = dO_p * to_p
     move_i = dO_q * W_q / w_iq
     over = move_i > full_i
-    dO_q = np.where(over, full_i * w_iq / W_q, dO_q)
-    dO_p = np.where(over, dO_q / to_p, dO_p)
-    move_i = np.where(over, full_i, move_i)
-    move_j = np.where(over, dO_p * W_p / w_jp, full_j)
+    if over.any():
+        dO_q = np.where(over, full_i * w_iq / W_q, dO_q)
+        dO_p = np.where(over, dO_q / to_p, dO_p)
+        move_i = np.where(over, full_i, move_i)
+        move_j = np.where(over, dO_p * W_p / w_jp, full_j)
+    else:
+        move_j = full_j
     sign_i = np.where(xs_i > x_jq, -1.0, 1.0)
     sign_j = np.where(xs_j > x_ip, -1.0, 1.0)
     move_i, move_j = move_i * sign_i, move_j * sign_j
@@ -297,15 +301,15 @@ def _push_history(hist_sum, hist_sign, k, move):
 def _record(b: Board, demander: int, issue: int, mover: int, y: float) -> None:
     """Record that mover now votes y on issue, moved for demander: a first record is y; a later
     one keeps the position nearer the mover's start (Decide's update_updates), EX-05."""
-    old = b.record[demander, issue, mover]
-    x0 = b.x0[mover, issue]
-    if np.isnan(old):
+    old = float(b.record[demander, issue, mover])
+    x0 = float(b.x0[mover, issue])
+    if math.isnan(old):
         new, before = y, x0
     else:
         new = min(old, y) if x0 <= old else max(old, y)
         before = old
     b.record[demander, issue, mover] = new
-    b.shift[demander, issue] += b.w[mover, issue] * (new - before) / b.W[issue]
+    b.shift[demander, issue] += float(b.w[mover, issue]) * (new - before) / float(b.W[issue])
 
 
 def apply_realised(c: Candidates, b: Board, index: Index, r: int,

@@ -99,6 +99,9 @@ class ExchangeTooLarge(ScenarioError, ValueError):
     command ends with a clean message naming the file (exit 2); a ValueError, so that
     `validate` reports it as this model's failure on that input and goes on."""
 
+    def __reduce__(self):  # rebuilt from its problems when it crosses a process boundary
+        return (type(self), (list(self.problems),))
+
 
 def _too_large(scenario: Scenario, problem: str) -> ExchangeTooLarge:
     from grandbargain.models import MODELS

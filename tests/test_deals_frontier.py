@@ -96,6 +96,15 @@ def test_the_maxima_filter_equals_pairwise_comparison(n_parties, n, spread, seed
     assert nondominated(points).tolist() == expected
 
 
+def test_the_three_party_sweep_in_bounded_chunks(monkeypatch):
+    import grandbargain.deals._pareto as pareto
+
+    monkeypatch.setattr(pareto, "_LEAVES_AT_ONCE", 2)  # many chunks of leaves
+    rng = np.random.default_rng(11)
+    points = rng.integers(0, 5, (700, 3)).astype(np.int64)
+    assert nondominated(points).tolist() == [not dominated(p, points) for p in points]
+
+
 def test_the_maxima_filter_on_a_large_three_and_four_party_front():
     rng = np.random.default_rng(3)
     for n_parties in (3, 4):

@@ -23,6 +23,7 @@ _TINIEST = math.ldexp(1.0, -1074)
 class UtilityRangeError(ValueError):
     """Utilities so large that package sums cannot be formed exactly in floating point."""
 _LEAF = 32  # rows compared pairwise at the bottom of the 3-party sweep (a power of two)
+_LEAVES_AT_ONCE = 1 << 15
 _BRUTE = 128  # up to this many rows, pairwise comparison is cheaper than recursing
 
 
@@ -127,8 +128,12 @@ def _nondominated_3d(points: np.ndarray) -> np.ndarray:
     a = np.concatenate([first, np.full(pad, -1)]).reshape(-1, _LEAF)
     b = np.concatenate([second, np.full(pad, -1)]).reshape(-1, _LEAF)
     earlier = np.tri(_LEAF, k=-1, dtype=bool)  # [row, other]: other comes before row
-    hit = (a[:, None, :] >= a[:, :, None]) & (b[:, None, :] >= b[:, :, None]) & earlier
-    dominated = hit.any(axis=2).reshape(-1)[:n]
+    dominated = np.empty(len(a) * _LEAF, dtype=bool)
+    for lo in range(0, len(a), _LEAVES_AT_ONCE):  # bounded temporaries (32 MB each)
+        x, y = a[lo:lo + _LEAVES_AT_ONCE], b[lo:lo + _LEAVES_AT_ONCE]
+        hit = (x[:, None, :] >= x[:, :, None]) & (y[:, None, :] >= y[:, :, None]) & earlier
+        dominated[lo * _LEAF:(lo + len(x)) * _LEAF] = hit.any(axis=2).reshape(-1)
+    dominated = dominated[:n]
     level = _LEAF.bit_length() - 1
     index = np.arange(n)
     descending = n - 1 - first

@@ -15,6 +15,7 @@ reference (coin-flip ties); its deterministic run is timed too.
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 from pathlib import Path
@@ -22,7 +23,8 @@ from pathlib import Path
 import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
-CASE = ROOT.parent / "shared" / "benchmarks" / "decide-exchange" / "cop21.csv"
+CASE = (Path(os.environ.get("GRANDBARGAIN_SHARED", ROOT.parent / "shared")) / "benchmarks"
+        / "decide-exchange" / "cop21.csv")
 ROUNDS = 10
 REPEATS = 5
 

@@ -114,8 +114,9 @@ def default_share(repeats: int = 7) -> list[str]:
         *rows,
         "",
         f"The exchange model carries out {exchanges} exchanges in its 10 rounds; after each, "
-        "the candidates that share an actor and issue with it are recomputed (median 19 of "
-        "about 600), so its cost is about 250 small numpy calls per exchange, "
+        "the candidates that share an actor and issue with it are recomputed (when profiled: "
+        "a median of 19 of about 600), so its cost is that of about 250 small numpy calls per "
+        "exchange, "
         f"{medians['exchange'] / max(exchanges, 1) * 1e6:.0f} us each exchange here.",
     ]
 

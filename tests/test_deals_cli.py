@@ -6,6 +6,7 @@ import csv
 import io
 import json
 
+import numpy as np
 import pytest
 from typer.testing import CliRunner
 
@@ -105,6 +106,96 @@ def test_a_scenario_without_principals_is_a_clean_error(tmp_path):
     plain.write_text(text[:text.index("principals:")])
     result = runner.invoke(app, ["deals", str(plain)])
     assert result.exit_code == 2 and "defines no principals" in result.output
+    assert "grandbargain convert" not in result.output  # already YAML: no conversion step
+    assert "principals:" in result.output and f"grandbargain deals {plain}" in result.output
+
+
+def test_a_table_without_principals_says_how_to_add_them_and_the_steps_work(tmp_path,
+                                                                            monkeypatch):
+    """A Decide-style table (as `convert` writes it, then read back as KTAB CSV): the error
+    gives the convert command, a principals section with the table's own actor ids, the
+    missing status quo and options; following the steps gives a deal."""
+    import yaml
+
+    from grandbargain.scenario import load_scenario, write_scenario
+
+    monkeypatch.chdir(tmp_path)
+    s = load_scenario()
+    table = tmp_path / "table.csv"
+    write_scenario(s, table, "ktab")
+    result = runner.invoke(app, ["deals", str(table)])
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    out = " ".join(result.output.split())
+    assert f"`grandbargain convert {table} table.yaml`" in out
+    assert "principals:" in out and s.actors[0].id in out
+    assert "`grandbargain deals table.yaml`" in out and "docs/scenario-format.md" in out
+    converted = runner.invoke(app, ["convert", str(table), "table.yaml"])
+    assert converted.exit_code == 0, converted.output
+    document = yaml.safe_load((tmp_path / "table.yaml").read_text())
+    ids = [a["id"] for a in document["actors"]]
+    half = len(ids) // 2
+    document["principals"] = [{"id": "side_a", "name": "Side A", "actors": ids[:half]},
+                              {"id": "side_b", "name": "Side B", "actors": ids[half:]}]
+    if "status quo" in out:
+        document["disagreement"] = {i["id"]: i["scale"]["min"] for i in document["issues"]}
+    if "options: {step: 25}" in out:
+        for issue in document["issues"]:
+            issue["options"] = {"step": 25}
+    (tmp_path / "table.yaml").write_text(yaml.safe_dump(document, sort_keys=False))
+    result = runner.invoke(app, ["deals", "table.yaml"])
+    assert result.exit_code == 0, result.output
+    assert "Pareto frontier" in result.output
+
+
+def test_capabilities_near_the_float_limit_give_the_same_deal(tmp_path):
+    """Weights are capability x salience normalised per principal, so multiplying every
+    capability by one factor changes nothing, up to 1e308 (no overflow into inf or NaN)."""
+    import yaml
+
+    from grandbargain.scenario import load_scenario, write_scenario
+
+    write_scenario(load_scenario(), tmp_path / "s.yaml")
+    document = yaml.safe_load((tmp_path / "s.yaml").read_text())
+    results = []
+    for capability in (1.0, 1e308):
+        for actor in document["actors"]:
+            actor["capability"] = capability
+        for by_issue in document["stances"].values():
+            for stance in by_issue.values():
+                stance.pop("capability", None)
+        (tmp_path / "c.yaml").write_text(yaml.safe_dump(document, sort_keys=False))
+        result = runner.invoke(app, ["deals", str(tmp_path / "c.yaml"), "--format", "json"],
+                               catch_exceptions=False)
+        assert result.exit_code == 0, result.output
+        results.append(json.loads(result.output))
+    small, large = results
+    assert small["frontier"]["size"] == large["frontier"]["size"] > 1
+    nash = [[i["option"] for i in r["solutions"]["nash"]["package"]] for r in results]
+    assert nash[0] == nash[1]
+    for party, value in small["solutions"]["nash"]["utilities"].items():
+        assert large["solutions"]["nash"]["utilities"][party] == pytest.approx(value, abs=1e-12)
+
+
+def test_utilities_too_large_to_add_exactly_are_a_clean_error():
+    from grandbargain.deals import (
+        DealIssue,
+        DealSpace,
+        Option,
+        Party,
+        UtilityRangeError,
+        pareto_frontier,
+    )
+
+    issue = DealIssue("x", (Option("0"), Option("1")))
+    space = DealSpace((Party("a"), Party("b")), (issue, issue),
+                      (np.array([[1e308, 0.0], [0.0, 1.0]]),) * 2, np.zeros(2))
+    with pytest.raises(UtilityRangeError, match="party 1's utilities are too large"):
+        pareto_frontier(space)
+    tiny = DealSpace((Party("a"), Party("b")), (issue, issue),
+                     (np.array([[3e-320, 0.0], [0.0, 5e-324]]),) * 2, np.zeros(2))
+    frontier = pareto_frontier(tiny)  # subnormal utilities: still exact, ties kept
+    assert sorted(map(tuple, frontier.packages.tolist())) == [(0, 0), (0, 1), (1, 0), (1, 1)]
+    np.testing.assert_array_equal(frontier.utilities, tiny.utilities(frontier.packages))
 
 
 @pytest.mark.external
@@ -123,7 +214,8 @@ def test_public_api():
     assert set(grandbargain.deals.__all__) == {
         "SOLUTIONS", "Concession", "DealAnalysis", "DealIssue", "DealSpace", "Exclusion",
         "Frontier", "FrontierTooLarge", "Interaction", "Logroll", "Move", "Option", "Party",
-        "Solution", "SolutionTerms", "Zopa", "analyse", "concession_text", "concessions",
+        "Solution", "SolutionTerms", "UtilityRangeError", "Zopa", "analyse", "concession_text",
+        "concessions",
         "deal_space", "logroll_text", "logrolls", "move_text", "moves", "pareto_frontier",
         "principal_ideals", "principal_weights", "read_domain", "read_genius_xml",
         "read_geniusweb", "solve", "zopa",

@@ -20,6 +20,7 @@ from grandbargain.deals import (
     Party,
     pareto_frontier,
 )
+from grandbargain.deals._pareto import nondominated
 
 from .deals_brute import brute_force_frontier, dominated, spaces
 
@@ -45,7 +46,13 @@ def test_frontier_equals_brute_force_with_ties_and_red_lines(space):
 
 
 @settings(max_examples=150, deadline=None)
-@given(spaces(parties=(2, 3), max_issues=5, max_options=3, non_additive=True))
+@given(spaces(parties=(4, 5), max_issues=4, max_options=4))
+def test_four_and_five_party_frontiers_equal_brute_force(space):
+    check_against_brute_force(space)
+
+
+@settings(max_examples=150, deadline=None)
+@given(spaces(parties=(2, 3, 4), max_issues=5, max_options=3, non_additive=True))
 def test_non_additive_terms_fall_back_to_exact_chunked_enumeration(space):
     check_against_brute_force(space)
 
@@ -76,6 +83,39 @@ def test_float_utilities_match_brute_force_within_rounding(space, seed):
     for package in expected:
         u = space.utilities([package])[0]
         assert np.any(np.all(np.abs(frontier.utilities - u) <= 1e-12, axis=1))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.integers(1, 5), st.integers(0, 400), st.integers(1, 6), st.integers(0, 2**32 - 1))
+def test_the_maxima_filter_equals_pairwise_comparison(n_parties, n, spread, seed):
+    # Few distinct values, so that ties on one or several parties and identical rows are
+    # common; sizes reach past the pairwise cut-off so the divide and conquer runs.
+    rng = np.random.default_rng(seed)
+    points = rng.integers(-spread, spread + 1, (n, n_parties)).astype(np.int64)
+    expected = [not dominated(p, points) for p in points]
+    assert nondominated(points).tolist() == expected
+
+
+def test_the_three_party_sweep_in_bounded_chunks(monkeypatch):
+    import grandbargain.deals._pareto as pareto
+
+    monkeypatch.setattr(pareto, "_LEAVES_AT_ONCE", 2)  # many chunks of leaves
+    rng = np.random.default_rng(11)
+    points = rng.integers(0, 5, (700, 3)).astype(np.int64)
+    assert nondominated(points).tolist() == [not dominated(p, points) for p in points]
+
+
+def test_the_maxima_filter_on_a_large_three_and_four_party_front():
+    rng = np.random.default_rng(3)
+    for n_parties in (3, 4):
+        direction = rng.random((3000, n_parties)) + 0.01
+        points = np.rint(1e6 * direction / np.linalg.norm(direction, axis=1)[:, None])
+        points = np.concatenate([points, points[:50], points[:200] - 1]).astype(np.int64)
+        keep = nondominated(points)
+        for i in rng.choice(len(points), 300, replace=False):
+            assert keep[i] == (not dominated(points[i], points))
+        assert keep[:50].tolist() == keep[3000:3050].tolist()  # identical rows: same fate
+        assert not keep[3050:].any()  # one less on every party than a row of the front
 
 
 def test_single_party_frontier_is_its_best_packages():

@@ -82,11 +82,47 @@ def test_non_linear_domain_is_refused_clearly(genius):
         read_domain(genius / "anac/y2014/50issues")
 
 
-def test_bad_files_name_the_file_and_line(tmp_path):
-    (tmp_path / "d.xml").write_text(
+GOOD_XML_PROFILE = (
+    '<utility_space><objective name="root"><issue index="1" name="Price" type="discrete">'
+    '<item value="a" evaluation="1"/><item value="b" evaluation="2"/></issue>'
+    '<weight index="1" value="1"/></objective></utility_space>')
+GOOD_JSON_PROFILE = (
+    '{"LinearAdditiveUtilitySpace": {"issueUtilities": {"x": {"discreteutils": '
+    '{"valueUtilities": {"a": 1}}}}, "issueWeights": {"x": 1}}}')
+
+
+def write_xml_domain(folder: Path) -> None:
+    (folder / "d.xml").write_text(
         '<negotiation_template><utility_space><objective name="root">\n'
         '<issue name="Price" type="discrete"><item value="a"/><item value="b"/></issue>\n'
         "</objective></utility_space></negotiation_template>\n")
+
+
+def test_a_folder_with_one_profile_is_not_a_negotiation(tmp_path):
+    write_xml_domain(tmp_path)
+    (tmp_path / "only.xml").write_text(GOOD_XML_PROFILE)
+    with pytest.raises(ScenarioError) as caught:
+        read_domain(tmp_path)
+    problem = caught.value.problems[0]
+    assert problem.location.file == str(tmp_path)
+    assert "at least two parties" in problem.message and "1 profile(s) (only.xml)" in \
+        problem.message and "add the other party's profile" in problem.message
+    (tmp_path / "other.xml").write_text(GOOD_XML_PROFILE)
+    assert read_domain(tmp_path).n_parties == 2
+    json_folder = tmp_path / "web"
+    json_folder.mkdir()
+    (json_folder / "d.json").write_text('{"issuesValues": {"x": {"values": ["a"]}}}')
+    (json_folder / "p.json").write_text(GOOD_JSON_PROFILE)
+    with pytest.raises(ScenarioError, match=r"at least two parties.*1 profile\(s\) \(p.json\)"):
+        read_domain(json_folder)
+    (json_folder / "d2.json").write_text('{"issuesValues": {"x": {"values": ["a"]}}}')
+    with pytest.raises(ScenarioError, match=r"exactly one domain file.*found 2 domain"):
+        read_domain(json_folder)
+
+
+def test_bad_files_name_the_file_and_line(tmp_path):
+    write_xml_domain(tmp_path)
+    (tmp_path / "q.xml").write_text(GOOD_XML_PROFILE)  # the second party, read after p.xml
     (tmp_path / "p.xml").write_text(
         '<utility_space><objective name="root">\n'
         '<issue index="1" name="Price" type="discrete">\n'
@@ -111,6 +147,7 @@ def test_bad_files_name_the_file_and_line(tmp_path):
 
 def test_bad_geniusweb_profile(tmp_path):
     (tmp_path / "d.json").write_text('{"name": "d", "issuesValues": {"x": {"values": ["a"]}}}')
+    (tmp_path / "q.json").write_text(GOOD_JSON_PROFILE)
     (tmp_path / "p.json").write_text(
         '{"LinearAdditiveUtilitySpace": {"issueUtilities": {"x": {"discreteutils": '
         '{"valueUtilities": {"a": 1.5}}}}, "issueWeights": {"x": 1}}}')

@@ -180,9 +180,62 @@ def test_too_many_candidate_exchanges_is_a_clear_error():
     rng = np.random.default_rng(3)
     x = rng.uniform(0, 100, (12, 40))
     s = rng.uniform(0.1, 1, x.shape)
-    with pytest.raises(ValueError, match=r"would weigh [\d,]+ candidate exchanges.*40 issues"):
+    with pytest.raises(core.TooManyExchanges,
+                       match=r"would weigh [\d,]+ candidate exchanges.*40 issues"):
         core.run_rounds(x, s, np.ones_like(x), 1, None, max_candidates=1000)
     assert core.count_candidates(x, s) == core.build_candidates(core.new_board(x, s), s).size
+
+
+def _crowd(n_actors: int, n_issues: int, seed: int = 5):
+    rng = np.random.default_rng(seed)
+    return scenario({f"a{i}": {f"i{d}": (float(rng.integers(0, 101)), float(rng.integers(1, 101)))
+                               for d in range(n_issues)} for i in range(n_actors)})
+
+
+def test_a_scenario_too_large_is_refused_up_front_with_the_reason():
+    from grandbargain.models.exchange import ExchangeTooLarge, refusal
+    from grandbargain.scenario import ScenarioError
+
+    big = _crowd(300, 12)  # about 1.5 million candidate exchanges a round
+    reason = refusal(big)
+    assert reason is not None and "candidate exchanges" in reason and "300 actors" in reason
+    with pytest.raises(ExchangeTooLarge) as caught:
+        ExchangeModel().forecast(big)
+    # a ScenarioError for the commands (clean message, exit 2), a ValueError for `validate`
+    assert isinstance(caught.value, ScenarioError) and isinstance(caught.value, ValueError)
+    text = str(caught.value)
+    assert "candidate exchanges" in text and "-m compromise" in text and "-m exchange" not in text
+    assert refusal(_crowd(10, 4)) is None
+
+
+def test_too_many_move_records_is_refused_too():
+    from grandbargain.models import _exchange_core as core
+
+    x = np.full((2000, 2), 50.0)  # everyone at O: no candidates, but 8 million records
+    x[:, 1] = 10.0
+    w = np.ones_like(x)
+    assert core.count_candidates(x, w) == 0
+    assert core.size_problem(x, w) is None
+    x = np.full((4000, 2), 50.0)
+    assert "move records" in core.size_problem(x, np.ones_like(x))
+
+
+def test_the_forecast_command_ends_cleanly_on_a_scenario_too_large(tmp_path, monkeypatch,
+                                                                    capsys):
+    import sys
+
+    from grandbargain.cli import main
+    from grandbargain.scenario import write_scenario
+
+    path = tmp_path / "crowd.yaml"
+    write_scenario(_crowd(300, 12), path)
+    monkeypatch.setattr(sys, "argv", ["grandbargain", "forecast", str(path), "-m", "exchange"])
+    with pytest.raises(SystemExit) as done:
+        main()
+    assert done.value.code == 2
+    err = capsys.readouterr().err
+    assert "error:" in err and str(path) in err and "candidate exchanges" in err
+    assert "Traceback" not in err
 
 
 def _check_exchange(s, e, x_before):

@@ -85,7 +85,13 @@ def parse_disagreement(spec: str | None, scenario: Scenario) -> dict[str, float]
 
 def _analysis(scenario: str | None, input_format: str | None, red_line: list[str] | None,
               disagreement: str | None, top: int):
-    from grandbargain.deals import FrontierTooLarge, analyse, deal_space, read_domain
+    from grandbargain.deals import (
+        FrontierTooLarge,
+        UtilityRangeError,
+        analyse,
+        deal_space,
+        read_domain,
+    )
 
     try:
         if scenario is not None and Path(scenario).is_dir():
@@ -102,7 +108,7 @@ def _analysis(scenario: str | None, input_format: str | None, red_line: list[str
     except ScenarioError as exc:
         fail(exc)
         raise
-    except FrontierTooLarge as exc:
+    except (FrontierTooLarge, UtilityRangeError) as exc:
         fail(ScenarioError.single(scenario or "scenario", str(exc)))
         raise
 

@@ -24,6 +24,7 @@ from grandbargain.deals._logroll import (
     move_text,
     moves,
 )
+from grandbargain.deals._pareto import UtilityRangeError
 from grandbargain.deals._principals import deal_space, principal_ideals, principal_weights
 from grandbargain.deals._solutions import SOLUTIONS, Solution, Zopa, solve, zopa
 from grandbargain.deals._space import DealIssue, DealSpace, Exclusion, Interaction, Option, Party
@@ -44,6 +45,7 @@ __all__ = [
     "Party",
     "Solution",
     "SolutionTerms",
+    "UtilityRangeError",
     "Zopa",
     "analyse",
     "concession_text",

@@ -268,15 +268,31 @@ def read_domain(folder: str | Path) -> DealSpace:
         tags = {path: _xml_root_tag(path) for path in xml}
         domains = [p for p, tag in tags.items() if tag == "negotiation_template"]
         profiles = [p for p, tag in tags.items() if tag == "utility_space"]
-        if len(domains) != 1 or len(profiles) < 1:
-            raise _error(folder, f"expected one Genius domain file and profiles; found "
-                         f"{len(domains)} domain(s) and {len(profiles)} profile(s)")
+        _check_files(folder, "Genius XML", "<negotiation_template>", "<utility_space>",
+                     domains, profiles)
         return read_genius_xml(domains[0], profiles)
     files = sorted(folder.glob("*.json"))
     docs = {path: _json(path) for path in files}
     domains = [p for p, d in docs.items() if "issuesValues" in d]
     profiles = [p for p, d in docs.items() if "LinearAdditiveUtilitySpace" in d]
-    if len(domains) != 1 or len(profiles) < 1:
-        raise _error(folder, f"expected one domain file (.xml or .json) and profiles; found "
-                     f"{len(domains)} domain(s) and {len(profiles)} profile(s)")
+    _check_files(folder, "GeniusWeb JSON", "'issuesValues'", "'LinearAdditiveUtilitySpace'",
+                 domains, profiles)
     return read_geniusweb(domains[0], profiles)
+
+
+def _check_files(folder: Path, kind: str, domain_mark: str, profile_mark: str,
+                 domains: list[Path], profiles: list[Path]) -> None:
+    """One domain file and at least two profiles (a negotiation needs two parties), or an
+    error naming the folder, what it holds and what is missing."""
+    def names(paths: list[Path]) -> str:
+        return ", ".join(p.name for p in paths[:5]) + (", ..." if len(paths) > 5 else "")
+
+    found = (f"found {len(domains)} domain file(s){f' ({names(domains)})' if domains else ''} "
+             f"and {len(profiles)} profile(s){f' ({names(profiles)})' if profiles else ''}")
+    if len(domains) != 1:
+        raise _error(folder, f"a {kind} domain folder needs exactly one domain file (holding "
+                     f"{domain_mark}) besides its profiles; {found}")
+    if len(profiles) < 2:
+        raise _error(folder, f"a negotiation needs at least two parties, one profile file each "
+                     f"(holding {profile_mark}); {found}: add the other party's profile to "
+                     "the folder")

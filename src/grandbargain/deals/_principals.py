@@ -17,6 +17,7 @@ scenario or the caller says otherwise).
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from pathlib import Path
 from types import MappingProxyType
 
 import numpy as np
@@ -31,17 +32,40 @@ def _error(scenario: Scenario, message: str, field: str = "") -> ScenarioError:
     return ScenarioError.single(scenario.source or scenario.id, message, field=field)
 
 
+_SAFE = 1e300  # sums of fewer than 1e8 terms below this stay finite
+
+
+def _scale(values: np.ndarray, factor: float = 1.0) -> float:
+    """1, or the largest finite magnitude among values where `factor` times it could overflow
+    a sum: dividing by it first keeps sums of capability x salience (x position) finite even
+    for capabilities near the float limit (1e308), and the normalisation that follows removes
+    it again. Ordinary inputs are left exactly as they are."""
+    finite = np.abs(values[np.isfinite(values)])
+    top = float(finite.max()) if finite.size else 0.0
+    return top if top > 0 and top * factor > _SAFE / max(1, values.size) else 1.0
+
+
+def _capability_scale(scenario: Scenario, principal: Principal) -> float:
+    rows = [scenario.actor_index[a] for a in principal.actors]
+    if not rows:
+        return 1.0
+    reach = max(1.0, *(max(abs(i.low), abs(i.high)) for i in scenario.issues))
+    return _scale(scenario.capability_matrix[rows], reach)
+
+
 def principal_weights(scenario: Scenario, principal: Principal) -> np.ndarray:
     """(m,) the principal's issue weights, summing to 1."""
     m = len(scenario.issues)
     if principal.weights:
         raw = np.array([principal.weights.get(i.id, 0.0) for i in scenario.issues], dtype=float)
+        raw = raw / _scale(raw)
     else:
         raw = np.zeros(m)
+        scale = _capability_scale(scenario, principal)
         for actor_id in principal.actors:
             i = scenario.actor_index[actor_id]
             part = scenario.takes_part[i]
-            raw[part] += (scenario.capability_matrix[i] * scenario.saliences[i])[part]
+            raw[part] += (scenario.capability_matrix[i] / scale * scenario.saliences[i])[part]
     total = raw.sum()
     if not total > 0:
         how = "its stated weights are all 0" if principal.weights else \
@@ -54,6 +78,7 @@ def principal_weights(scenario: Scenario, principal: Principal) -> np.ndarray:
 def principal_ideals(scenario: Scenario, principal: Principal) -> np.ndarray:
     """(m,) the principal's ideal point per issue; NaN where neither stated nor derivable."""
     out = np.full(len(scenario.issues), np.nan)
+    scale = _capability_scale(scenario, principal)
     for d, issue in enumerate(scenario.issues):
         if issue.id in principal.ideal:
             out[d] = principal.ideal[issue.id]
@@ -62,7 +87,7 @@ def principal_ideals(scenario: Scenario, principal: Principal) -> np.ndarray:
         for actor_id in principal.actors:
             i = scenario.actor_index[actor_id]
             if scenario.takes_part[i, d]:
-                w = scenario.capability_matrix[i, d] * scenario.saliences[i, d]
+                w = scenario.capability_matrix[i, d] / scale * scenario.saliences[i, d]
                 weight += w
                 position += w * scenario.positions[i, d]
         if weight > 0:
@@ -137,6 +162,49 @@ def _disagreement_values(scenario: Scenario,
     return out
 
 
+_YAML_SUFFIXES = (".yaml", ".yml", ".json")
+
+
+def how_to_add_principals(scenario: Scenario) -> str:
+    """The error for a scenario without principals: the exact steps, with this scenario's own
+    file, actor and issue ids (a BDM, KTAB, Decide or DEU table has no place for principals, so
+    it is converted to YAML first)."""
+    source = Path(scenario.source) if scenario.source else None
+    table = source is not None and source.suffix.lower() not in _YAML_SUFFIXES
+    yaml_file = f"{source.stem}.yaml" if table else (str(source) if source else scenario.id)
+    actors = [a.id for a in scenario.actors]
+    half = max(1, len(actors) // 2)
+    first, second = actors[:half][:3], actors[half:][:3]
+    steps = []
+    if table:
+        steps.append(f"a {source.suffix or 'table'} table has no place for them, so convert it "
+                     f"to YAML first: `grandbargain convert {source} {yaml_file}`")
+    example = ["principals:", "  - id: side_a", "    name: Side A",
+               f"    actors: [{', '.join(first)}]"]
+    if second:
+        example += ["  - id: side_b", "    name: Side B", f"    actors: [{', '.join(second)}]"]
+    steps.append(f"in {yaml_file}, add a top-level `principals:` section, one entry per party "
+                 "to the deal with the actors it speaks for, e.g.\n      "
+                 + "\n      ".join(example))
+    no_status_quo = [i.id for i in scenario.issues
+                     if scenario.disagreement_point(i.id) is None]
+    if no_status_quo:
+        issue = no_status_quo[0]
+        steps.append(f"say what holds without a deal on {len(no_status_quo)} issue(s) with no "
+                     f"status quo ({', '.join(no_status_quo[:4])}"
+                     f"{', ...' if len(no_status_quo) > 4 else ''}): a `status_quo:` under "
+                     f"each, or a top-level `disagreement: {{{issue}: VALUE, ...}}`")
+    no_options = [i.id for i in scenario.issues if not i.options and len(i.anchors) < 2]
+    if no_options:
+        steps.append(f"give the deal options of the {len(no_options)} issue(s) without anchors "
+                     f"({', '.join(no_options[:4])}{', ...' if len(no_options) > 4 else ''}), "
+                     "e.g. `options: {step: 25}` under each (a grid over its scale)")
+    steps.append(f"run `grandbargain deals {yaml_file}`")
+    return ("the scenario defines no principals (the parties to a deal). To add them:\n"
+            + "\n".join(f"    {k}. {step}" for k, step in enumerate(steps, 1))
+            + "\n    (every field: docs/scenario-format.md, \"Principals and deals\")")
+
+
 def deal_space(scenario: Scenario, *, disagreement: Mapping[str, float] | None = None,
                red_lines: Iterable[tuple[str, RedLine]] = (), keep_red_lines: bool = True,
                principals: Iterable[str] | None = None) -> DealSpace:
@@ -156,8 +224,7 @@ def deal_space(scenario: Scenario, *, disagreement: Mapping[str, float] | None =
                          f"{', '.join(known) or 'none'})", "principals")
         chosen = [known[w] for w in wanted]
     if not chosen:
-        raise _error(scenario, "the scenario defines no principals (the parties to a deal); "
-                     "add a `principals:` section (see docs/scenario-format.md)", "principals")
+        raise _error(scenario, how_to_add_principals(scenario), "principals")
     extra: dict[str, list[RedLine]] = {}
     for party_id, line in red_lines:
         if party_id not in {p.id for p in chosen}:

@@ -107,7 +107,10 @@ def _pick(name: str, gains: np.ndarray, normalised: np.ndarray, rows: np.ndarray
     total = gains.sum(axis=1)
     everyone = np.arange(len(gains))
     if name == "nash":
-        tied = _best(everyone, np.prod(gains, axis=1))
+        # Each party's gains times a power of two (exact) so that the product cannot overflow;
+        # the order of the products, ties included, is unchanged.
+        _, exponent = np.frexp(gains.max(axis=0))
+        tied = _best(everyone, np.prod(np.ldexp(gains, -exponent), axis=1))
         chosen = _best(_leximin(tied, gains), total)
     elif name == "kalai_smorodinsky":
         tied = _best(everyone, normalised.min(axis=1))

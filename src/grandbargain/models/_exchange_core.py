@@ -20,6 +20,7 @@ same moves, they are kept once per (D, d) here. Decisions EX-xx are in docs/deci
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -29,6 +30,7 @@ TIE_RTOL = 1e-12  # gains within this relative distance of the best tie (EX-02)
 SCALE_TOL = 1e-9  # a voting position may touch a scale end up to rounding (EX-02)
 OUTCOME_TOL = 1e-9  # an outcome this close to a demander's position is at it (EX-04)
 MAX_CANDIDATES = 300_000  # a few hundred MB of working arrays at most (EX-14)
+MAX_RECORD = 25_000_000  # actors^2 x issues move records per round: 200 MB of float64 (EX-14)
 FIXED_WEIGHT = 0.1  # start-position update: x + (0.1 + 0.4 (1 - s)) (y - x)
 SALIENCE_WEIGHT = 0.4
 
@@ -89,6 +91,29 @@ def new_board(x: np.ndarray, w: np.ndarray) -> Board:
     n, m = x.shape
     return Board(x0=x, w=w, W=w.sum(axis=0), O=expected_outcomes(x, w), vote=x.copy(),
                  record=np.full((n, m, n), np.nan), shift=np.zeros((n, m)))
+
+
+class TooManyExchanges(ValueError):
+    """A round would need more candidate exchanges (or move records) than the set limits."""
+
+    def __init__(self, problem: str) -> None:
+        self.problem = problem
+        super().__init__(f"{problem}: run it on the issues that are bargained together (EX-14)")
+
+
+def size_problem(x: np.ndarray, w: np.ndarray, max_candidates: int = MAX_CANDIDATES
+                 ) -> str | None:
+    """Why a round from positions x is too large to run (None: it is not). Cheap: counts, no
+    candidates built."""
+    n, m = x.shape
+    size = count_candidates(x, w)
+    if size > max_candidates:
+        return (f"the exchange model would weigh {size:,} candidate exchanges in a round "
+                f"({m} issues, {n} actors; at most {max_candidates:,})")
+    if n * n * m > MAX_RECORD:
+        return (f"the exchange model would keep {n * n * m:,} move records in a round ({n} "
+                f"actors squared x {m} issues; at most {MAX_RECORD:,}, 200 MB)")
+    return None
 
 
 def count_candidates(x: np.ndarray, w: np.ndarray) -> int:
@@ -202,10 +227,13 @@ def calculate(c: Candidates, b: Board, k: np.ndarray) -> None:
     dO_q = dO_p * to_p
     move_i = dO_q * W_q / w_iq
     over = move_i > full_i
-    dO_q = np.where(over, full_i * w_iq / W_q, dO_q)
-    dO_p = np.where(over, dO_q / to_p, dO_p)
-    move_i = np.where(over, full_i, move_i)
-    move_j = np.where(over, dO_p * W_p / w_jp, full_j)
+    if over.any():
+        dO_q = np.where(over, full_i * w_iq / W_q, dO_q)
+        dO_p = np.where(over, dO_q / to_p, dO_p)
+        move_i = np.where(over, full_i, move_i)
+        move_j = np.where(over, dO_p * W_p / w_jp, full_j)
+    else:
+        move_j = full_j
     sign_i = np.where(xs_i > x_jq, -1.0, 1.0)
     sign_j = np.where(xs_j > x_ip, -1.0, 1.0)
     move_i, move_j = move_i * sign_i, move_j * sign_j
@@ -273,15 +301,15 @@ def _push_history(hist_sum, hist_sign, k, move):
 def _record(b: Board, demander: int, issue: int, mover: int, y: float) -> None:
     """Record that mover now votes y on issue, moved for demander: a first record is y; a later
     one keeps the position nearer the mover's start (Decide's update_updates), EX-05."""
-    old = b.record[demander, issue, mover]
-    x0 = b.x0[mover, issue]
-    if np.isnan(old):
+    old = float(b.record[demander, issue, mover])
+    x0 = float(b.x0[mover, issue])
+    if math.isnan(old):
         new, before = y, x0
     else:
         new = min(old, y) if x0 <= old else max(old, y)
         before = old
     b.record[demander, issue, mover] = new
-    b.shift[demander, issue] += b.w[mover, issue] * (new - before) / b.W[issue]
+    b.shift[demander, issue] += float(b.w[mover, issue]) * (new - before) / float(b.W[issue])
 
 
 def apply_realised(c: Candidates, b: Board, index: Index, r: int,
@@ -391,12 +419,9 @@ def run_rounds(x: np.ndarray, s: np.ndarray, c: np.ndarray, rounds: int,
     s = np.where(np.isfinite(x), s, 0.0)
     out = []
     for _ in range(rounds):
-        size = count_candidates(x, w)
-        if size > max_candidates:
-            raise ValueError(
-                f"the exchange model would weigh {size:,} candidate exchanges in a round "
-                f"({x.shape[1]} issues, {x.shape[0]} actors; at most {max_candidates:,}): "
-                "run it on the issues that are bargained together (EX-14)")
+        problem = size_problem(x, w, max_candidates)
+        if problem is not None:
+            raise TooManyExchanges(problem)
         result = run_round(x, s, w, rng, decide, actor_rank)
         out.append(result)
         x = result.next_positions

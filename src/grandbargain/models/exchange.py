@@ -25,7 +25,8 @@ import numpy as np
 
 from grandbargain.models import _exchange_core as core
 from grandbargain.models._base import IssueForecast, Model, ModelResult
-from grandbargain.scenario import Scenario
+from grandbargain.scenario import Scenario, ScenarioError
+from grandbargain.scenario._errors import Location, Problem
 
 TIE_BREAKS = ("random", "ordered")
 VARIANTS = ("spec", "decide")
@@ -93,6 +94,35 @@ class ExchangeRun:
         return self.rounds[-1].forecast
 
 
+class ExchangeTooLarge(ScenarioError, ValueError):
+    """The scenario is too large for the exchange model (EX-14). A ScenarioError, so that a
+    command ends with a clean message naming the file (exit 2); a ValueError, so that
+    `validate` reports it as this model's failure on that input and goes on."""
+
+    def __reduce__(self):  # rebuilt from its problems when it crosses a process boundary
+        return (type(self), (list(self.problems),))
+
+
+def _too_large(scenario: Scenario, problem: str) -> ExchangeTooLarge:
+    from grandbargain.models import MODELS
+
+    others = " ".join(f"-m {name}" for name in MODELS if name != ExchangeModel.name)
+    return ExchangeTooLarge([Problem(
+        Location(scenario.source or scenario.id), "exchange model",
+        f"{problem}. The model pairs every two actors on opposite sides of every two issues, "
+        "so its work grows with actors squared times issues squared. Run it on a smaller set "
+        "of issues bargained together, or leave it out, e.g. "
+        f"`grandbargain forecast {scenario.source or scenario.id} {others}` (EX-14)")])
+
+
+def refusal(scenario: Scenario) -> str | None:
+    """Why the exchange model refuses this scenario (None: it runs it); cheap, for commands
+    that want to skip the model up front rather than stop on its error."""
+    x, s, c, _, _ = normalised_inputs(scenario)
+    w = np.where(np.isfinite(x), c * s, 0.0)
+    return core.size_problem(x, w)
+
+
 def _check_options(rounds: int, seed: int | None, tie_break: str, variant: str) -> None:
     if isinstance(rounds, bool) or not isinstance(rounds, int | np.integer) or rounds < 1:
         raise ValueError(f"rounds must be a whole number >= 1, got {rounds!r}")
@@ -137,7 +167,11 @@ def run_exchange_model(scenario: Scenario, rounds: int = 10, seed: int | None = 
     actors = [a.id for a in scenario.actors]
     rank = np.empty(len(actors), dtype=np.int64)
     rank[np.argsort(np.array(actors, dtype=object), kind="stable")] = np.arange(len(actors))
-    raw = core.run_rounds(x, s, c, rounds, rng, decide=variant == "decide", actor_rank=rank)
+    try:
+        raw = core.run_rounds(x, s, c, rounds, rng, decide=variant == "decide",
+                              actor_rank=rank)
+    except core.TooManyExchanges as exc:
+        raise _too_large(scenario, exc.problem) from None
 
     def units(value: float, d: int) -> float:
         return float(low[d] + value * width[d] / 100.0)

@@ -112,3 +112,29 @@ def test_forecast_with_draws_adds_intervals_and_keeps_the_point_forecasts():
     assert "compromise_q05" in header and "median_q95" in header
     table = run("forecast", "--draws", "50", *NOISE, "-m", "compromise")
     assert "5%–95%" in table
+
+
+def test_a_point_outside_its_interval_is_marked_in_table_json_and_csv():
+    from grandbargain.report._uncertainty_table import any_outside, interval_note, interval_text
+    from grandbargain.uncertainty._summary import point_outside
+
+    inside = {"point": 5.0, "q05": 2.0, "q95": 9.0}
+    outside = {"point": 0.0, "q05": 2.0, "q95": 9.0}
+    assert not point_outside(5.0, inside) and point_outside(0.0, outside)
+    assert not point_outside(None, outside)
+    assert "†" in interval_text({**outside, "point_outside": True})
+    assert "†" not in interval_text({**inside, "point_outside": False})
+    assert "not linear" in interval_note(True) and "†" not in interval_note(False)
+    doc = {"issues": [{"forecasts": {"m": {"point_outside": True}}}]}
+    assert any_outside(doc) and not any_outside(doc, "intervals")
+    # every output carries the flag
+    doc = json.loads(run("simulate", "-n", "50", *NOISE, "-m", "median", "-f", "json"))
+    assert all(isinstance(i["forecasts"]["median"]["point_outside"], bool)
+               for i in doc["issues"])
+    rows = list(csv.DictReader(io.StringIO(run("simulate", "-n", "50", *NOISE, "-m", "median",
+                                               "-f", "csv"))))
+    assert {r["point_outside"] for r in rows} <= {"true", "false", "True", "False"}
+    doc = json.loads(run("forecast", "-n", "50", *NOISE, "-m", "median", "-f", "json"))
+    assert all("point_outside" in i["intervals"]["median"] for i in doc["issues"])
+    header = run("forecast", "-n", "50", *NOISE, "-m", "median", "-f", "csv").splitlines()[0]
+    assert "median_point_outside" in header

@@ -132,7 +132,7 @@ def interval_summary(document: dict, sim: Simulation, samples: Samples, lang: st
     from grandbargain.uncertainty import uncertainty_document
 
     spread = uncertainty_document(sim, samples, None, lang)
-    keep = ("mean", "sd", "q05", "q25", "median", "q75", "q95", "defined")
+    keep = ("mean", "sd", "q05", "q25", "median", "q75", "q95", "defined", "point_outside")
     for issue, drawn in zip(document["issues"], spread["issues"], strict=True):
         issue["intervals"] = {name: {k: summary[k] for k in keep}
                               for name, summary in drawn["forecasts"].items()

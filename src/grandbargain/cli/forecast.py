@@ -123,7 +123,10 @@ def _interval_table(document: dict, s, results, lg: str):
     sim = document["simulation"]
     noise = sim["noise"]
     title = f"{s.text(lg)}: {sim['draws']:,} {word('draws', lg)}, seed {sim['seed']}"
-    caption = (f"Point forecast [5%–95% of the draws]; noise (sd, % of scale) position "
+    from grandbargain.report._uncertainty_table import any_outside, interval_note
+
+    caption = (interval_note(any_outside(document, "intervals")) + " Noise (sd, % of scale) "
+               f"position "
                f"{noise['position']:g}, salience {noise['salience']:g}, capability "
                f"{noise['capability']:g}, {noise['distribution']}; "
                f"{sim['stance_ranges_used']} stance ranges. Nearest anchor: to the "

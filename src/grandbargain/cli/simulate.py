@@ -44,6 +44,7 @@ from grandbargain.report import (
     uncertainty_rows,
 )
 from grandbargain.report._i18n import word
+from grandbargain.report._uncertainty_table import any_outside, interval_note
 from grandbargain.scenario import ScenarioError
 from grandbargain.uncertainty import DEFAULT_CHUNK_SIZE, ENSEMBLE, uncertainty_document
 
@@ -136,8 +137,7 @@ def _table(document: dict, scenario, lg: str):
     sim = document["simulation"]
     title = f"{scenario.text(lg)}: {sim['draws']:,} {word('draws', lg)}, seed {sim['seed']}"
     noise = sim["noise"]
-    caption = ("Point forecast [5%–95% of the draws]; draws stay within each scale, so near "
-               "its ends the point can fall outside the interval. Noise (sd, % of scale): "
+    caption = (interval_note(any_outside(document)) + " Noise (sd, % of scale): "
                f"position {noise['position']:g}, salience {noise['salience']:g}, capability "
                f"{noise['capability']:g}; {noise['distribution']}; "
                f"{sim['stance_ranges_used']} stance ranges. Ensemble weights: "

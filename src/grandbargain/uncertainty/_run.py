@@ -16,6 +16,7 @@ from grandbargain.uncertainty._summary import (
     check_weights,
     distribution_summary,
     ensemble,
+    point_outside,
 )
 
 
@@ -55,9 +56,10 @@ def uncertainty_document(sim: Simulation, samples: Samples,
     for d, issue in enumerate(scenario.issues):
         forecasts = {}
         for name, array in values.items():
-            point = points[name][d]
-            forecasts[name] = {"point": float(point) if np.isfinite(point) else None,
-                               **distribution_summary(issue, array[:, d], lang)}
+            point = float(points[name][d]) if np.isfinite(points[name][d]) else None
+            summary = distribution_summary(issue, array[:, d], lang)
+            forecasts[name] = {"point": point, **summary,
+                               "point_outside": point_outside(point, summary)}
         issues.append({"id": issue.id, "name": issue.text(lang), "unit": issue.unit,
                        "scale": [issue.low, issue.high], "status_quo": issue.status_quo,
                        "forecasts": forecasts})

@@ -27,6 +27,7 @@ from grandbargain.cli._draws import (
     DistributionOpt,
     NoiseOpt,
     SeedOpt,
+    YesOpt,
 )
 from grandbargain.models import MODELS
 from grandbargain.report import (
@@ -62,12 +63,15 @@ DrawsIntervalOpt = Annotated[int | None, typer.Option(
 
 def forecast(scenario: ScenarioArg = None, model: ModelOpt = None,
              draws: DrawsIntervalOpt = None, seed: SeedOpt = 0, noise: NoiseOpt = None,
-             distribution: DistributionOpt = Distribution.normal,
+             distribution: DistributionOpt = Distribution.normal, yes: YesOpt = False,
              input_format: InputFormatOpt = None, scale: ScaleOpt = None,
              capabilities: CapabilitiesOpt = None, capability_column: CapabilityColumnOpt = None,
              fmt: FormatOpt = OutputFormat.table, out: OutOpt = None,
              lang: LangOpt = Lang.en) -> None:
     """Forecast every issue with each model (default scenario: the US-China case)."""
+    from grandbargain.cli._draws import require_draws
+
+    require_draws(noise, draws)
     s = load(scenario, input_format, scale, capabilities, capability_column)
     models = pick_models(model)
     results = [m.forecast(s) for m in models]
@@ -82,7 +86,7 @@ def forecast(scenario: ScenarioArg = None, model: ModelOpt = None,
 
         sim = make_simulation(s, models_for_draws(models, bool(model)), draws, seed, noise,
                               distribution)
-        document = interval_summary(document, sim, run_draws(sim), lang.value)
+        document = interval_summary(document, sim, run_draws(sim, yes=yes), lang.value)
     if fmt is OutputFormat.json:
         emit(to_json(document), out)
         return

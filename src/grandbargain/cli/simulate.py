@@ -29,6 +29,7 @@ from grandbargain.cli._draws import (
     IgnoreRangesOpt,
     NoiseOpt,
     SeedOpt,
+    YesOpt,
     make_simulation,
     models_for_draws,
     parse_weights,
@@ -71,7 +72,7 @@ def simulate(scenario: ScenarioArg = None, draws: DrawsOpt = 1000, seed: SeedOpt
              ignore_ranges: IgnoreRangesOpt = False, weights: WeightsOpt = None,
              workers: WorkersOpt = None, scheduler: SchedulerOpt = None,
              chunk_size: ChunkOpt = DEFAULT_CHUNK_SIZE, deals: DealsOpt = False,
-             progress: ProgressOpt = None,
+             progress: ProgressOpt = None, yes: YesOpt = False,
              input_format: InputFormatOpt = None, scale: ScaleOpt = None,
              capabilities: CapabilitiesOpt = None, capability_column: CapabilityColumnOpt = None,
              fmt: FormatOpt = OutputFormat.table, out: OutOpt = None,
@@ -96,7 +97,7 @@ def simulate(scenario: ScenarioArg = None, draws: DrawsOpt = 1000, seed: SeedOpt
         check_weights(sim.model_names, ensemble_weights)
     except ValueError as exc:
         fail(ScenarioError.single("--weights", str(exc)))
-    samples = run_draws(sim, workers, scheduler, progress)
+    samples = run_draws(sim, workers, scheduler, progress, yes)
     document = uncertainty_document(sim, samples, ensemble_weights, lang.value)
     if options is not None:
         from grandbargain.uncertainty import deals_document

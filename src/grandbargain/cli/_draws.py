@@ -33,10 +33,12 @@ SeedOpt = Annotated[int, typer.Option("--seed", help="Random seed: the same seed
 NoiseOpt = Annotated[str | None, typer.Option(
     "--noise", help="Global input noise, a standard deviation in percent of the scale: "
     "position=10,salience=15,capability=20 (capability: percent of the actor's own). Stances "
-    "with their own low/high range use that range for the position.")]
+    "with their own low/high range use that range for the position. Needs --draws.")]
 DistributionOpt = Annotated[Distribution, typer.Option(
-    "--distribution", help="Shape of the draws: uniform, triangular or (truncated) normal; "
-    "always within the scale.")]
+    "--distribution", help="Shape of the draws around each stated value: uniform, "
+    "triangular or normal (cut at 3 sd); within the scale, with the stated value as the mean "
+    "(near an end the shape is shortened on that side and reweighted; at the end the value "
+    "does not vary).")]
 IgnoreRangesOpt = Annotated[bool, typer.Option(
     "--ignore-ranges", help="Ignore the stances' own low/high ranges.")]
 YesOpt = Annotated[bool, typer.Option(

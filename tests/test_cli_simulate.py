@@ -112,3 +112,67 @@ def test_forecast_with_draws_adds_intervals_and_keeps_the_point_forecasts():
     assert "compromise_q05" in header and "median_q95" in header
     table = run("forecast", "--draws", "50", *NOISE, "-m", "compromise")
     assert "5%–95%" in table
+
+
+def test_a_point_outside_its_interval_is_marked_in_table_json_and_csv():
+    from grandbargain.report._uncertainty_table import any_outside, interval_note, interval_text
+    from grandbargain.uncertainty._summary import point_outside
+
+    inside = {"point": 5.0, "q05": 2.0, "q95": 9.0}
+    outside = {"point": 0.0, "q05": 2.0, "q95": 9.0}
+    assert not point_outside(5.0, inside) and point_outside(0.0, outside)
+    assert not point_outside(None, outside)
+    assert "†" in interval_text({**outside, "point_outside": True})
+    assert "†" not in interval_text({**inside, "point_outside": False})
+    assert "not linear" in interval_note(True) and "†" not in interval_note(False)
+    doc = {"issues": [{"forecasts": {"m": {"point_outside": True}}}]}
+    assert any_outside(doc) and not any_outside(doc, "intervals")
+    # every output carries the flag
+    doc = json.loads(run("simulate", "-n", "50", *NOISE, "-m", "median", "-f", "json"))
+    assert all(isinstance(i["forecasts"]["median"]["point_outside"], bool)
+               for i in doc["issues"])
+    rows = list(csv.DictReader(io.StringIO(run("simulate", "-n", "50", *NOISE, "-m", "median",
+                                               "-f", "csv"))))
+    assert {r["point_outside"] for r in rows} <= {"true", "false", "True", "False"}
+    doc = json.loads(run("forecast", "-n", "50", *NOISE, "-m", "median", "-f", "json"))
+    assert all("point_outside" in i["intervals"]["median"] for i in doc["issues"])
+    header = run("forecast", "-n", "50", *NOISE, "-m", "median", "-f", "csv").splitlines()[0]
+    assert "median_point_outside" in header
+
+
+def test_noise_without_draws_is_a_clean_error():
+    for command in ("forecast", "deals", "report"):
+        out = error(command, "--noise", "position=10")
+        assert "--noise" in out and "--draws" in out and "Traceback" not in out
+
+
+def test_a_long_draws_run_states_its_estimate_and_needs_yes(monkeypatch):
+    import grandbargain.cli._draws as cli_draws
+
+    out = error("simulate", "-n", "1000000000", *NOISE, "-m", "compromise")
+    assert "--yes" in out and "would take about" in out
+    monkeypatch.setattr(cli_draws, "CONFIRM_SECONDS", 1e-9)
+    monkeypatch.setattr(cli_draws, "NOTE_SECONDS", 1e-9)
+    for command in ("simulate", "forecast", "deals"):
+        out = error(command, "-n", "20", *NOISE, *(["-m", "median"] if command != "deals"
+                                                   else []))
+        assert "--yes" in out and "estimated from a few timed draws" in out
+    result = runner.invoke(app, ["forecast", "-n", "20", *NOISE, "-m", "median", "--yes",
+                                 "-f", "json"])
+    assert result.exit_code == 0 and "estimated" in result.stderr
+    assert json.loads(result.stdout)["simulation"]["draws"] == 20
+
+
+def test_report_draws_the_same_models_as_forecast():
+    from grandbargain.cli.report import forecast_documents
+
+    scenario = load_scenario()
+    models = [cls() for cls in MODELS.values()]
+    results = [m.forecast(scenario) for m in models]
+    docs = forecast_documents(scenario, models, results, 5, 0, "position=10", "normal")
+    assert all(set(issue["intervals"]) == set(DRAWN) for issue in docs["en"]["issues"])
+    slow = [m for m in models if m.name not in DRAWN]
+    if slow:  # named: drawn, as `forecast --draws -m NAME` does
+        named = forecast_documents(scenario, slow[:1], results[-1:], 2, 0, "position=10",
+                                   "normal", named=True)
+        assert set(named["en"]["issues"][0]["intervals"]) == {slow[0].name}

@@ -25,7 +25,7 @@ from grandbargain.uncertainty import (
     uncertainty_document,
 )
 from grandbargain.uncertainty._montecarlo import chunk_streams
-from grandbargain.uncertainty._noise import range_draws, truncated
+from grandbargain.uncertainty._noise import noise_draws, range_draws
 from grandbargain.uncertainty._summary import band_index, distribution_summary, ensemble
 
 from .conftest import minimal_document
@@ -97,22 +97,40 @@ def test_stance_ranges_bound_the_positions(distribution):
 
 
 def test_inverse_cdf_draws_follow_their_distributions():
+    """Far from an end each shape is the symmetric one with the requested sd; near an end each
+    side is the shape stretched to its room, and the mean stays the stated value (U-02)."""
     u = np.random.default_rng(3).random(20000)
-    centre, sd, low, high = np.full(u.size, 20.0), np.full(u.size, 10.0), 0.0, 100.0
-    normal = truncated("normal", centre, sd, low, high, u)
-    expected = stats.truncnorm((0 - 20) / 10, (100 - 20) / 10, loc=20, scale=10)
-    assert stats.kstest(normal, expected.cdf).pvalue > 1e-3
-    uniform = truncated("uniform", centre, sd, low, high, u)
+    centre, sd = np.full(u.size, 50.0), np.full(u.size, 10.0)
+    normal = noise_draws("normal", centre, sd, 0.0, 100.0, u)
+    assert stats.kstest(normal, stats.truncnorm(-3, 3, loc=50, scale=10).cdf).pvalue > 1e-3
+    uniform = noise_draws("uniform", centre, sd, 0.0, 100.0, u)
     span = np.sqrt(3) * 10
-    assert stats.kstest(uniform, stats.uniform(20 - span, 2 * span).cdf).pvalue > 1e-3
-    # triangular truncated at 0: the triangle (20 - 24.5, 20, 44.5) cut at the scale's end
+    assert stats.kstest(uniform, stats.uniform(50 - span, 2 * span).cdf).pvalue > 1e-3
     half = np.sqrt(6) * 10
-    tri = stats.triang(0.5, loc=20 - half, scale=2 * half)
-    triangular = truncated("triangular", centre, sd, low, high, u)
-    cut = tri.cdf(0.0)
-    assert stats.kstest(triangular, lambda v: (tri.cdf(v) - cut) / (1 - cut)).pvalue > 1e-3
-    skewed = range_draws("triangular", np.full(u.size, 40.0), 35.0, 55.0, u)
-    assert stats.kstest(skewed, stats.triang(0.25, loc=35, scale=20).cdf).pvalue > 1e-3
+    triangular = noise_draws("triangular", centre, sd, 0.0, 100.0, u)
+    assert stats.kstest(triangular, stats.triang(0.5, loc=50 - half, scale=2 * half).cdf
+                        ).pvalue > 1e-3
+    # 5 above the scale's low end: uniform on [0, 5] with probability 17.3 / 22.3, else on
+    # [5, 22.3]; mean 5 exactly
+    near = noise_draws("uniform", np.full(u.size, 5.0), sd, 0.0, 100.0, u)
+    on_left = span / (span + 5.0)
+    expected = lambda v: np.where(v < 5, on_left * v / 5,  # noqa: E731
+                                  on_left + (1 - on_left) * np.minimum(v - 5, span) / span)
+    assert stats.kstest(near, expected).pvalue > 1e-3
+    grid = (np.arange(100_000) + 0.5) / 100_000
+    for distribution in gu.DISTRIBUTIONS:
+        for value in (0.0, 2.0, 5.0, 30.0, 99.0, 100.0):
+            x = noise_draws(distribution, np.full(grid.size, value), np.full(grid.size, 10.0),
+                            0.0, 100.0, grid)
+            assert abs(x.mean() - value) < 1e-6 and x.min() >= 0 and x.max() <= 100
+        assert np.all(noise_draws(distribution, np.zeros(9), np.full(9, 30.0), 0.0, 100.0,
+                                  grid[:9]) == 0.0)  # at the end: no room either way
+        # a stance's own range [35, 55] around 40: every value in it reachable, mean 40
+        ranged = range_draws(distribution, np.full(grid.size, 40.0), 35.0, 55.0, grid)
+        assert abs(ranged.mean() - 40.0) < 1e-6
+        assert ranged.min() < 35.1 and ranged.max() > 54.9
+    skewed = range_draws("uniform", np.full(u.size, 40.0), 35.0, 55.0, u)
+    assert abs((skewed < 40).mean() - 0.75) < 0.02  # 15 / 20 of the draws below the position
 
 
 def test_each_quantity_has_its_own_stream():
@@ -213,7 +231,8 @@ def test_batched_weighted_median_equals_the_one_draw_median(rows):
 
 @pytest.mark.parametrize("distribution", gu.DISTRIBUTIONS)
 def test_compromise_variance_matches_the_analytic_variance(distribution):
-    """Position noise alone: Var(O) = sum_i (w_i / W)^2 sigma^2 (no truncation inside)."""
+    """Position noise alone: Var(O) = sum_i (w_i / W)^2 sigma^2 (no end in reach; the normal
+    is cut at 3 sd, which leaves 0.973 of its variance)."""
     s = interior_scenario()
     sigma = 5.0  # percent of a 0-100 scale, sd; positions are >= 6 sd from either end
     draws = 40_000
@@ -222,7 +241,8 @@ def test_compromise_variance_matches_the_analytic_variance(distribution):
     values = run_simulation(sim).values["compromise"][:, 0]
     _, sal, cap = s.issue_arrays("tariff")
     share = cap * sal / (cap * sal).sum()
-    analytic = (share ** 2).sum() * sigma ** 2
+    cut = stats.truncnorm(-3, 3).var() if distribution == "normal" else 1.0
+    analytic = (share ** 2).sum() * sigma ** 2 * cut
     kurtosis = {"normal": 3.0, "uniform": 1.8, "triangular": 2.4}[distribution]
     standard_error = analytic * np.sqrt((kurtosis - 1) / draws)  # of a sample variance
     assert abs(values.var(ddof=1) - analytic) < 4 * standard_error
@@ -230,16 +250,18 @@ def test_compromise_variance_matches_the_analytic_variance(distribution):
     assert abs(values.mean() - point) < 4 * np.sqrt(analytic / draws)
 
 
-def test_compromise_variance_on_the_default_scenario_with_truncation():
-    """Truncated at the scale's ends, each actor's variance is the truncated normal's."""
+def test_compromise_variance_on_the_default_scenario_near_the_ends():
+    """Near a scale's end each actor's variance is that of its shortened shape."""
     sigma = 10.0
     draws = 40_000
     sim = simulation(DEFAULT, [CompromiseModel()], Noise(position=sigma), draws, seed=99)
     values = run_simulation(sim).values["compromise"]
+    grid = (np.arange(20_000) + 0.5) / 20_000
     for d, issue in enumerate(DEFAULT.issues):
         x, sal, cap = DEFAULT.issue_arrays(issue.id)
         sd = sigma / 100 * issue.width
-        var = stats.truncnorm((issue.low - x) / sd, (issue.high - x) / sd, loc=x, scale=sd).var()
+        var = np.array([noise_draws("normal", np.full(grid.size, xi), np.full(grid.size, sd),
+                                    issue.low, issue.high, grid).var() for xi in x])
         share = cap * sal / (cap * sal).sum()
         analytic = (share ** 2 * var).sum()
         assert abs(values[:, d].var(ddof=1) / analytic - 1) < 4 * np.sqrt(2 / draws) + 0.01

@@ -33,12 +33,17 @@ SeedOpt = Annotated[int, typer.Option("--seed", help="Random seed: the same seed
 NoiseOpt = Annotated[str | None, typer.Option(
     "--noise", help="Global input noise, a standard deviation in percent of the scale: "
     "position=10,salience=15,capability=20 (capability: percent of the actor's own). Stances "
-    "with their own low/high range use that range for the position.")]
+    "with their own low/high range use that range for the position. Needs --draws.")]
 DistributionOpt = Annotated[Distribution, typer.Option(
-    "--distribution", help="Shape of the draws: uniform, triangular or (truncated) normal; "
-    "always within the scale.")]
+    "--distribution", help="Shape of the draws around each stated value: uniform, "
+    "triangular or normal (cut at 3 sd); within the scale, with the stated value as the mean "
+    "(near an end the shape is shortened on that side and reweighted; at the end the value "
+    "does not vary).")]
 IgnoreRangesOpt = Annotated[bool, typer.Option(
     "--ignore-ranges", help="Ignore the stances' own low/high ranges.")]
+YesOpt = Annotated[bool, typer.Option(
+    "--yes", "-y", help="Run --draws even when the estimated time is over a minute (the "
+    "estimate comes from a few timed draws; without --yes such a run stops before starting).")]
 ChunkOpt = Annotated[int, typer.Option(
     "--chunk-size", help="Draws per chunk (each chunk has its own seed; part of what makes a "
     "run reproducible).", min=1)]
@@ -75,6 +80,41 @@ def models_for_draws(models: list[Model], named: bool) -> list[Model]:
     return [m for m in models if m.name not in slow]
 
 
+CONFIRM_SECONDS = 60.0  # a draws run estimated longer than this needs --yes
+NOTE_SECONDS = 10.0     # ... and one longer than this says how long it will take
+
+
+def require_draws(noise: str | None, draws: int | None) -> None:
+    """--noise only means something with --draws: refuse it alone rather than ignore it."""
+    if noise is not None and draws is None:
+        fail(ScenarioError.single("--noise", "applies only to Monte Carlo draws; add --draws N "
+                                  "(e.g. --draws 1000) to draw the inputs with this noise"))
+
+
+def duration_text(seconds: float) -> str:
+    if seconds < 90:
+        return f"{seconds:.0f} s"
+    if seconds < 5400:
+        return f"{seconds / 60:.0f} min"
+    return f"{seconds / 3600:.1f} h"
+
+
+def confirm_duration(sim: Simulation, workers: int | None = None, yes: bool = False) -> None:
+    """Estimate the run's time from a few timed draws; over CONFIRM_SECONDS, stop with the
+    estimate unless --yes (exit 2), and say how long a run over NOTE_SECONDS will take."""
+    from grandbargain.uncertainty._run import estimate_seconds
+
+    seconds = estimate_seconds(sim, workers, budget=NOTE_SECONDS)
+    if seconds > CONFIRM_SECONDS and not yes:
+        fail(ScenarioError.single("--draws", f"{sim.draws:,} draws of "
+                                  f"{', '.join(sim.model_names) or 'the deal search'} would take "
+                                  f"about {duration_text(seconds)} here (estimated from a few "
+                                  "timed draws); add --yes to run them, or use fewer draws, "
+                                  "fewer models (--model) or --workers"))
+    if seconds > NOTE_SECONDS:
+        typer.echo(f"note: {sim.draws:,} draws, estimated {duration_text(seconds)}", err=True)
+
+
 def make_simulation(scenario: Scenario, models: list[Model], draws: int, seed: int,
                     noise: str | None, distribution: Distribution, ignore_ranges: bool = False,
                     chunk_size: int = DEFAULT_CHUNK_SIZE, deals=None) -> Simulation:
@@ -97,8 +137,10 @@ def make_simulation(scenario: Scenario, models: list[Model], draws: int, seed: i
 
 
 def run_draws(sim: Simulation, workers: int | None = None, scheduler: str | None = None,
-              progress: bool | None = None) -> Samples:
-    """Run the draws with a rich progress bar (with ETA) on stderr when it is a terminal."""
+              progress: bool | None = None, yes: bool = False) -> Samples:
+    """Run the draws with a rich progress bar (with ETA) on stderr when it is a terminal,
+    after checking the estimated time (`confirm_duration`)."""
+    confirm_duration(sim, workers, yes)
     from rich.console import Console
     from rich.progress import (
         BarColumn,
@@ -132,7 +174,7 @@ def interval_summary(document: dict, sim: Simulation, samples: Samples, lang: st
     from grandbargain.uncertainty import uncertainty_document
 
     spread = uncertainty_document(sim, samples, None, lang)
-    keep = ("mean", "sd", "q05", "q25", "median", "q75", "q95", "defined")
+    keep = ("mean", "sd", "q05", "q25", "median", "q75", "q95", "defined", "point_outside")
     for issue, drawn in zip(document["issues"], spread["issues"], strict=True):
         issue["intervals"] = {name: {k: summary[k] for k in keep}
                               for name, summary in drawn["forecasts"].items()

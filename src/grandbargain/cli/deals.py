@@ -22,7 +22,14 @@ from grandbargain.cli._common import (
     load,
     print_rich,
 )
-from grandbargain.cli._draws import Distribution, DistributionOpt, NoiseOpt, SeedOpt
+from grandbargain.cli._draws import (
+    Distribution,
+    DistributionOpt,
+    NoiseOpt,
+    SeedOpt,
+    YesOpt,
+    require_draws,
+)
 from grandbargain.cli.forecast import BottomLineDrawsOpt, BottomLineOpt
 from grandbargain.scenario import RedLine, Scenario, ScenarioError
 
@@ -196,7 +203,7 @@ DealDrawsOpt = Annotated[int | None, typer.Option(
 def deals(scenario: ScenarioArg = None, red_line: RedLineOpt = None,
           disagreement: DisagreementOpt = None, top: TopOpt = 5,
           draws: DealDrawsOpt = None, seed: SeedOpt = 0, noise: NoiseOpt = None,
-          distribution: DistributionOpt = Distribution.normal,
+          distribution: DistributionOpt = Distribution.normal, yes: YesOpt = False,
           input_format: InputFormatOpt = None, fmt: FormatOpt = OutputFormat.table,
           out: OutOpt = None, lang: LangOpt = Lang.en,
           bottom_line: BottomLineOpt = True, bottom_line_draws: BottomLineDrawsOpt = 100
@@ -207,6 +214,7 @@ def deals(scenario: ScenarioArg = None, red_line: RedLineOpt = None,
     from grandbargain.report import to_csv, to_json
     from grandbargain.report._deals_table import deals_document, deals_rows
 
+    require_draws(noise, draws)
     analysis = _analysis(scenario, input_format, red_line, disagreement, top)
     document = deals_document(analysis, lang.value, frontier_points=fmt is OutputFormat.json)
     scenario_file = scenario is None or not Path(scenario).is_dir()
@@ -217,7 +225,7 @@ def deals(scenario: ScenarioArg = None, red_line: RedLineOpt = None,
     if draws is not None:
         document["uncertainty"] = _deals_under_uncertainty(
             scenario, input_format, red_line, disagreement, draws, seed, noise, distribution,
-            lang.value, top)
+            lang.value, top, yes)
     if fmt is OutputFormat.json:
         emit(to_json(document), out)
     elif fmt is OutputFormat.csv:
@@ -263,7 +271,7 @@ def _bottom_line(scenario, input_format, red_line, disagreement, analysis, draws
 
 
 def _deals_under_uncertainty(scenario, input_format, red_line, disagreement, draws, seed,
-                             noise, distribution, lang, top) -> dict:
+                             noise, distribution, lang, top, yes=False) -> dict:
     from grandbargain.cli._draws import make_simulation, run_draws
     from grandbargain.uncertainty import deal_options, deals_document
 
@@ -278,7 +286,7 @@ def _deals_under_uncertainty(scenario, input_format, red_line, disagreement, dra
         fail(exc)
         raise
     sim = make_simulation(s, [], draws, seed, noise, distribution, deals=options)
-    samples = run_draws(sim)
+    samples = run_draws(sim, yes=yes)
     out = deals_document(s, options, samples.nash_packages, lang, top)
     out["simulation"] = {"draws": sim.draws, "seed": sim.seed, "chunk_size": sim.chunk_size,
                          "noise": sim.noise.as_dict()}

@@ -27,6 +27,7 @@ from grandbargain.cli._draws import (
     DistributionOpt,
     NoiseOpt,
     SeedOpt,
+    YesOpt,
 )
 from grandbargain.models import MODEL_ALIASES, MODELS
 from grandbargain.report import (
@@ -131,7 +132,7 @@ def bottom_line_view(document: dict, lang: str):
 
 def forecast(scenario: ScenarioArg = None, model: ModelOpt = None,
              draws: DrawsIntervalOpt = None, seed: SeedOpt = 0, noise: NoiseOpt = None,
-             distribution: DistributionOpt = Distribution.normal,
+             distribution: DistributionOpt = Distribution.normal, yes: YesOpt = False,
              input_format: InputFormatOpt = None, scale: ScaleOpt = None,
              capabilities: CapabilitiesOpt = None, capability_column: CapabilityColumnOpt = None,
              fmt: FormatOpt = OutputFormat.table, out: OutOpt = None,
@@ -140,6 +141,9 @@ def forecast(scenario: ScenarioArg = None, model: ModelOpt = None,
     """Forecast every issue with each model (default scenario: the US-China case), opening
     with the bottom line; where the scenario has principals, the package deals (deal-nash,
     deal-ks, deal-egalitarian, deal-utilitarian) are columns too."""
+    from grandbargain.cli._draws import require_draws
+
+    require_draws(noise, draws)
     s = load(scenario, input_format, scale, capabilities, capability_column)
     models = pick_models(model)
     single = [m.forecast(s) for m in models]
@@ -159,7 +163,7 @@ def forecast(scenario: ScenarioArg = None, model: ModelOpt = None,
 
         sim = make_simulation(s, models_for_draws(models, bool(model)), draws, seed, noise,
                               distribution)
-        document = interval_summary(document, sim, run_draws(sim), lg)
+        document = interval_summary(document, sim, run_draws(sim, yes=yes), lg)
     if fmt is OutputFormat.json:
         emit(to_json(document), out)
         return
@@ -237,7 +241,10 @@ def _interval_table(document: dict, s, results, lg: str):
     sim = document["simulation"]
     noise = sim["noise"]
     title = f"{s.text(lg)}: {sim['draws']:,} {word('draws', lg)}, seed {sim['seed']}"
-    caption = (f"Point forecast [5%–95% of the draws]; noise (sd, % of scale) position "
+    from grandbargain.report._uncertainty_table import any_outside, interval_note
+
+    caption = (interval_note(any_outside(document, "intervals")) + " Noise (sd, % of scale) "
+               f"position "
                f"{noise['position']:g}, salience {noise['salience']:g}, capability "
                f"{noise['capability']:g}, {noise['distribution']}; "
                f"{sim['stance_ranges_used']} stance ranges. Nearest anchor: to the "

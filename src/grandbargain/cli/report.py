@@ -40,10 +40,13 @@ NoiseOpt = Annotated[str | None, typer.Option(
     "of the scale), as in `forecast`.")]
 DistributionOpt = Annotated[str, typer.Option(
     "--distribution", help="Shape of the draws: uniform, triangular or normal.")]
+YesOpt = Annotated[bool, typer.Option(
+    "--yes", "-y", help="Run --draws even when the estimated time is over a minute.")]
 
 
 def forecast_documents(s, models: list, results: list, draws: int | None, seed: int,
-                       noise: str | None, distribution: str) -> dict[str, dict]:
+                       noise: str | None, distribution: str, named: bool = False,
+                       yes: bool = False) -> dict[str, dict]:
     """The forecast document per language, with the draws' intervals when --draws is given
     (built exactly as `forecast --draws --format json` builds it)."""
     from grandbargain.cli.forecast import with_bottom_line
@@ -60,6 +63,7 @@ def forecast_documents(s, models: list, results: list, draws: int | None, seed: 
             Distribution,
             interval_summary,
             make_simulation,
+            models_for_draws,
             run_draws,
         )
     except ImportError:
@@ -72,8 +76,10 @@ def forecast_documents(s, models: list, results: list, draws: int | None, seed: 
         fail(ScenarioError.single("--distribution", f"expected uniform, triangular or normal, "
                                   f"got {distribution!r}"))
         raise
-    sim = make_simulation(s, models, draws, seed, noise, shape)
-    samples = run_draws(sim)
+    # the same models as `forecast --draws`: a model that reruns its whole forecast per draw
+    # (the exchange model) only when named (U-11)
+    sim = make_simulation(s, models_for_draws(models, named), draws, seed, noise, shape)
+    samples = run_draws(sim, yes=yes)
     return {lg: interval_summary(doc, sim, samples, lg) for lg, doc in documents.items()}
 
 
@@ -87,19 +93,23 @@ def report(scenario: ScenarioArg = None, model: ModelOpt = None,
            capabilities: CapabilitiesOpt = None, capability_column: CapabilityColumnOpt = None,
            out: ReportOutOpt = None, png: PngOpt = None, markdown: MarkdownOpt = False,
            draws: DrawsOpt = None, seed: SeedOpt = 0, noise: NoiseOpt = None,
-           distribution: DistributionOpt = "normal", lang: LangOpt = Lang.en) -> None:
+           distribution: DistributionOpt = "normal", yes: YesOpt = False,
+           lang: LangOpt = Lang.en) -> None:
     """Report for analysts: positions, forecasts, rounds, package deals, sources.
 
     The HTML file works offline (plotly.js is inlined), switches between English and
     繁體中文, and embeds its data: the documents `grandbargain forecast`, `rounds` and `deals`
     print with --format json. Needs the `report` extra (plotly, matplotlib, jinja2).
     """
+    from grandbargain.cli._draws import require_draws
     from grandbargain.report import LANGS, markdown_brief, report_document
 
+    require_draws(noise, draws)
     s = load(scenario, input_format, scale, capabilities, capability_column)
     models = pick_models(model)
     results = [m.forecast(s) for m in models]
-    forecasts = forecast_documents(s, models, results, draws, seed, noise, distribution)
+    forecasts = forecast_documents(s, models, results, draws, seed, noise, distribution,
+                                   named=bool(model), yes=yes)
     docs = {lg: report_document(s, results, lg, forecast=forecasts[lg]) for lg in LANGS}
     lg = lang.value
     try:

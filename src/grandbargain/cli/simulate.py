@@ -29,6 +29,7 @@ from grandbargain.cli._draws import (
     IgnoreRangesOpt,
     NoiseOpt,
     SeedOpt,
+    YesOpt,
     make_simulation,
     models_for_draws,
     parse_weights,
@@ -44,6 +45,7 @@ from grandbargain.report import (
     uncertainty_rows,
 )
 from grandbargain.report._i18n import word
+from grandbargain.report._uncertainty_table import any_outside, interval_note
 from grandbargain.scenario import ScenarioError
 from grandbargain.uncertainty import DEFAULT_CHUNK_SIZE, ENSEMBLE, uncertainty_document
 
@@ -70,7 +72,7 @@ def simulate(scenario: ScenarioArg = None, draws: DrawsOpt = 1000, seed: SeedOpt
              ignore_ranges: IgnoreRangesOpt = False, weights: WeightsOpt = None,
              workers: WorkersOpt = None, scheduler: SchedulerOpt = None,
              chunk_size: ChunkOpt = DEFAULT_CHUNK_SIZE, deals: DealsOpt = False,
-             progress: ProgressOpt = None,
+             progress: ProgressOpt = None, yes: YesOpt = False,
              input_format: InputFormatOpt = None, scale: ScaleOpt = None,
              capabilities: CapabilitiesOpt = None, capability_column: CapabilityColumnOpt = None,
              fmt: FormatOpt = OutputFormat.table, out: OutOpt = None,
@@ -95,7 +97,7 @@ def simulate(scenario: ScenarioArg = None, draws: DrawsOpt = 1000, seed: SeedOpt
         check_weights(sim.model_names, ensemble_weights)
     except ValueError as exc:
         fail(ScenarioError.single("--weights", str(exc)))
-    samples = run_draws(sim, workers, scheduler, progress)
+    samples = run_draws(sim, workers, scheduler, progress, yes)
     document = uncertainty_document(sim, samples, ensemble_weights, lang.value)
     if options is not None:
         from grandbargain.uncertainty import deals_document
@@ -136,8 +138,7 @@ def _table(document: dict, scenario, lg: str):
     sim = document["simulation"]
     title = f"{scenario.text(lg)}: {sim['draws']:,} {word('draws', lg)}, seed {sim['seed']}"
     noise = sim["noise"]
-    caption = ("Point forecast [5%–95% of the draws]; draws stay within each scale, so near "
-               "its ends the point can fall outside the interval. Noise (sd, % of scale): "
+    caption = (interval_note(any_outside(document)) + " Noise (sd, % of scale): "
                f"position {noise['position']:g}, salience {noise['salience']:g}, capability "
                f"{noise['capability']:g}; {noise['distribution']}; "
                f"{sim['stance_ranges_used']} stance ranges. Ensemble weights: "

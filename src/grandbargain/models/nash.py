@@ -11,6 +11,11 @@ Every g_i >= 0 on [p_i, q_i] = [x_i - D_i, x_i + D_i], D_i = |d - x_i|, so the f
 concave on it, so its slope (from the right, at the kinks x_i of the linear loss) falls from
 left to right: the maximiser is the first point where it is <= 0, a kink or a root between two,
 found by bisection to the last floating-point digit (docs/decisions.md EU-13).
+
+`NashModel.forecast_issue_draws` runs the same bisection on a whole batch of draws at once
+(arrays draws x participants, decision U-06): the same formulas row by row, each draw's
+interval halved until it cannot shrink, so every draw gets its one-draw answer (to the last
+digits; sums over the actors may group differently when some weights are 0).
 """
 
 from __future__ import annotations
@@ -69,6 +74,56 @@ def nash_solution(positions: np.ndarray, weights: np.ndarray, reference: np.ndar
     return _turning_point(slope, low, high), (low, high)
 
 
+def _turning_points(slope, low: np.ndarray, high: np.ndarray) -> np.ndarray:
+    """`_turning_point` on many intervals at once: `slope(v, rows)` gives the slope at v[j] for
+    draw rows[j]. Each draw's interval is halved until it cannot shrink, as in the scalar."""
+    low, high = low.copy(), high.copy()
+    out = np.full(low.shape, np.nan)
+    rows = np.arange(low.size)
+    at_low = slope(low, rows) <= 0  # as the scalar: a NaN slope goes on bisecting
+    out[at_low] = low[at_low]
+    rows = rows[~at_low]
+    while rows.size:
+        mid = 0.5 * (low[rows] + high[rows])
+        stuck = ~((low[rows] < mid) & (mid < high[rows]))
+        out[rows[stuck]] = high[rows[stuck]]
+        rows, mid = rows[~stuck], mid[~stuck]
+        if not rows.size:
+            break
+        rising = slope(mid, rows) > 0
+        low[rows[rising]] = mid[rising]
+        high[rows[~rising]] = mid[~rising]
+    return out
+
+
+def nash_solution_draws(positions: np.ndarray, weights: np.ndarray, reference: np.ndarray,
+                        loss: str = "linear") -> np.ndarray:
+    """`nash_solution` for every row (draw) of (draws, actors) arrays: the Nash point per draw,
+    NaN where no point other than the reference improves for all."""
+    left_root, right_root = positions - reference, positions + reference
+    low, high = left_root.max(axis=1), right_root.min(axis=1)
+    out = np.full(low.shape, np.nan)
+    feasible = np.flatnonzero(low < high)
+    if not feasible.size:
+        return out
+    active = weights[feasible] > 0
+    pos, wt = positions[feasible], weights[feasible]
+    lo_root, hi_root = left_root[feasible], right_root[feasible]
+
+    def slope(v: np.ndarray, rows: np.ndarray) -> np.ndarray:
+        x = v[:, None]
+        a, w, lo, hi = active[rows], wt[rows], lo_root[rows], hi_root[rows]
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+            if loss == "quadratic":
+                return np.where(a, w / (x - lo) - w / (hi - x), 0.0).sum(axis=1)
+            rising = pos[rows] > x
+            return (np.where(a & rising, w / (x - lo), 0.0).sum(axis=1)
+                    - np.where(a & ~rising, w / (hi - x), 0.0).sum(axis=1))
+
+    out[feasible] = _turning_points(slope, low[feasible], high[feasible])
+    return out
+
+
 class NashModel(PerIssueModel):
     """Nash bargaining solution; disagreement point = the issue's status quo.
 
@@ -119,3 +174,34 @@ class NashModel(PerIssueModel):
             return IssueForecast(issue_id, detail["disagreement"], detail)
         detail["feasible"] = feasible
         return IssueForecast(issue_id, float(np.clip(value, low, high)), detail)
+
+    def forecast_issue_draws(self, positions, saliences, capabilities, low, high, status_quo,
+                             issue_id) -> np.ndarray:
+        """`forecast_issue` on a batch of draws (arrays draws x participants); NaN where it
+        gives no forecast (U-06)."""
+        check_choices(self, CHOICES)
+        positions = np.asarray(positions, float)
+        power = capabilities * saliences
+        total = power.sum(axis=1)
+        if self.weights == "symmetric":
+            weights = np.ones_like(positions)
+            undefined = np.zeros(total.shape, dtype=bool)
+        else:
+            weights = power
+            undefined = total <= 0
+        if status_quo is not None:
+            disagreement = np.full(total.shape, float(status_quo))
+            reference = np.abs(status_quo - positions)
+        elif self.no_status_quo == "skip":
+            return np.full(total.shape, np.nan)
+        elif self.no_status_quo == "mean":
+            with np.errstate(invalid="ignore", divide="ignore"):
+                disagreement = np.where(total > 0, (power * positions).sum(axis=1) / total,
+                                        positions.mean(axis=1))
+            reference = np.abs(disagreement[:, None] - positions)
+        else:
+            disagreement = np.full(total.shape, np.nan)
+            reference = np.maximum(positions - low, high - positions)
+        value = nash_solution_draws(positions, weights, reference, self.loss)
+        out = np.where(np.isnan(value), disagreement, np.clip(value, low, high))
+        return np.where(undefined, np.nan, out)

@@ -91,7 +91,8 @@ def forecast_rows(document: dict[str, Any]) -> tuple[list[str], list[list[Any]]]
     models = [m["name"] for m in document["models"]]
     header = ["issue", "name", "status_quo", *models]
     header += [f"{m}_anchor" for m in models]
-    spread = ("q05", "q95")  # with `forecast --draws`: each model's 90% interval
+    # with `forecast --draws`: each model's 90% interval, and whether the point lies outside it
+    spread = ("q05", "q95", "point_outside")
     with_intervals = all("intervals" in issue for issue in document["issues"])
     if with_intervals:
         header += [f"{m}_{q}" for m in models for q in spread]

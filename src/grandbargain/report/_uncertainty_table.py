@@ -6,7 +6,9 @@ from typing import Any
 
 from grandbargain.report._render import fmt_number
 
-SUMMARY_COLUMNS = ("point", "mean", "sd", "q05", "q25", "median", "q75", "q95", "defined")
+SUMMARY_COLUMNS = ("point", "mean", "sd", "q05", "q25", "median", "q75", "q95", "defined",
+                   "point_outside")
+OUTSIDE_MARK = "†"
 
 
 def most_likely_band(summary: dict[str, Any]) -> dict[str, Any] | None:
@@ -37,10 +39,13 @@ def uncertainty_rows(document: dict[str, Any]) -> tuple[list[str], list[list[Any
 
 
 def interval_text(summary: dict[str, Any], digits: int = 1) -> str:
-    """'36.5 [30.2–44.0]': the point forecast and the 90% interval of the draws."""
+    """'36.5 [30.2–44.0]': the point forecast and the 90% interval of the draws; '2.2† [...]'
+    when the point lies outside its interval."""
     if summary.get("point") is None and summary.get("q05") is None:
         return "–"
     point = fmt_number(summary.get("point"), digits)
+    if summary.get("point_outside"):
+        point += OUTSIDE_MARK
     return f"{point} [{fmt_number(summary['q05'], digits)}–{fmt_number(summary['q95'], digits)}]"
 
 
@@ -50,3 +55,22 @@ def likely_anchor_text(summary: dict[str, Any], digits: int = 0) -> str:
     if best is None:
         return ""
     return f"~{best['anchor']:g} ({100 * best['p']:.{digits}f}%): {best['label']}"
+
+
+def any_outside(document: dict[str, Any], key: str = "forecasts") -> bool:
+    """Whether any issue's point forecast lies outside its interval (`key`: where the
+    summaries are: `forecasts` in a simulate document, `intervals` in a forecast document)."""
+    return any(summary.get("point_outside") for issue in document["issues"]
+               for summary in issue.get(key, {}).values() if isinstance(summary, dict))
+
+
+def interval_note(outside: bool) -> str:
+    """The caption's words on the intervals (and on the mark, when a point carries it)."""
+    note = ("Point forecast [5%–95% of the draws]; each input is drawn with its stated value "
+            "as its mean, within its range (an input at the very end of its range does not "
+            "vary).")
+    if outside:
+        note += (f" {OUTSIDE_MARK} the point lies outside its interval: the model is not "
+                 "linear in its inputs (a median or an expected-utility bargaining round jumps "
+                 "between positions), so unbiased inputs need not centre its forecasts.")
+    return note

@@ -4,7 +4,7 @@ anchor-band probabilities and ensembles; in-process or on Dask with per-chunk se
     sim = simulation(scenario, [CompromiseModel()], Noise(position=10), draws=10_000, seed=1)
     document = uncertainty_document(sim, run_simulation(sim, workers=2))
 
-Decisions U-01 .. U-11 in docs/decisions.md.
+Decisions U-01 .. U-12 in docs/decisions.md.
 """
 
 from grandbargain.uncertainty._dask import DaskUnavailable, dask_client, run_on_client

@@ -72,6 +72,10 @@ class Simulation:
     def model_names(self) -> tuple[str, ...]:
         return tuple(spec.cls.name for spec in self.models)
 
+    @property
+    def chunk_count(self) -> int:
+        return -(-self.draws // self.chunk_size)
+
     def chunks(self) -> list[tuple[int, int, int]]:
         """(index, first draw, size) of every chunk."""
         return [(k, start, min(self.chunk_size, self.draws - start))
@@ -91,18 +95,30 @@ def chunk_streams(seed: int, index: int) -> dict[str, np.random.Generator]:
             for n, q in enumerate(QUANTITIES)}
 
 
-def run_chunk(sim: Simulation, index: int) -> dict[str, np.ndarray]:
+def chunk_size_of(sim: Simulation, index: int) -> int:
+    return min(sim.chunk_size, sim.draws - index * sim.chunk_size)
+
+
+def run_chunk(sim: Simulation, index: int,
+              on_part: Callable[[float], None] | None = None) -> dict[str, np.ndarray]:
     """Forecasts (draws of this chunk, issues) per model name, and the Nash packages under
-    NASH_KEY when the simulation has deals. Pure: same inputs, same bits."""
-    _, _, size = sim.chunks()[index]
+    NASH_KEY when the simulation has deals. Pure: same inputs, same bits. `on_part`, if given,
+    hears the share of the chunk done after each model (for a finer progress bar)."""
+    size = chunk_size_of(sim, index)
     base = base_inputs(sim.scenario, sim.noise)
     draws = draw_inputs(base, sim.noise, chunk_streams(sim.seed, index), size)
-    out = {spec.cls.name: forecast_draws(spec.build(), sim.scenario, draws, sim.batched)
-           for spec in sim.models}
+    parts = len(sim.models) + (sim.deals is not None)
+    out = {}
+    for spec in sim.models:
+        out[spec.cls.name] = forecast_draws(spec.build(), sim.scenario, draws, sim.batched)
+        if on_part:
+            on_part(1.0 / parts)
     if sim.deals is not None:
         from grandbargain.uncertainty._deals import nash_packages
 
         out[NASH_KEY] = nash_packages(sim.scenario, draws, sim.deals)
+        if on_part:
+            on_part(1.0 / parts)
     return out
 
 
@@ -115,7 +131,7 @@ class Samples:
     nash_packages: np.ndarray | None = None
 
 
-Progress = Callable[[int], None]  # called with the number of draws just finished
+Progress = Callable[[float], None]  # called with the number of draws just finished
 
 
 def collect(sim: Simulation, finished) -> Samples:
@@ -141,7 +157,6 @@ def collect(sim: Simulation, finished) -> Samples:
 def run_in_process(sim: Simulation, progress: Progress | None = None) -> Samples:
     def finished():
         for index, _, size in sim.chunks():
-            yield index, run_chunk(sim, index)
-            if progress:
-                progress(size)
+            on_part = (lambda share, size=size: progress(size * share)) if progress else None
+            yield index, run_chunk(sim, index, on_part)
     return collect(sim, finished())

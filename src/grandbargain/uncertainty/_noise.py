@@ -1,4 +1,5 @@
-"""Input uncertainty: what may vary, by how much, and bounded draws of it (U-01..U-04).
+"""Input uncertainty: what may vary, by how much, and draws whose mean is the stated value
+(U-01..U-04).
 
 Notation: draws k = 0..m-1 of one chunk, actors i, issues d (the scenario's order).
 - position of stance (i, d): a stance's own `low`/`high` range where the scenario gives one,
@@ -7,9 +8,11 @@ Notation: draws k = 0..m-1 of one chunk, actors i, issues d (the scenario's orde
 - salience (0-1): standard deviation `salience`% of the 0-100 scale, within [0, 1];
 - capability: one factor per actor and draw, mean 1, standard deviation `capability`%, within
   [0, 2]; it scales the actor's capability and its per-stance overrides alike (U-01).
-Every spread is a standard deviation before truncation, whatever the distribution (U-02).
-Each quantity draws from its own stream, so adding salience noise leaves position draws as they
-were (U-04). Draws use the inverse of the truncated distribution function: always in bounds.
+Every draw has the stated value as its mean (U-02): each side of the value holds the chosen
+shape stretched to the room that side has (up to the requested spread), and the sides are
+weighted so that their pulls cancel. A value at the very end of its range therefore does not
+vary. Each quantity draws from its own stream, so adding salience noise leaves position draws
+as they were (U-04). Draws use inverse distribution functions: always in bounds.
 """
 
 from __future__ import annotations
@@ -23,7 +26,11 @@ from grandbargain.scenario import Scenario, ScenarioError
 
 DISTRIBUTIONS = ("uniform", "triangular", "normal")
 QUANTITIES = ("position", "salience", "capability")
-_SQRT3, _SQRT6 = math.sqrt(3.0), math.sqrt(6.0)
+NORMAL_CUT = 3.0        # global noise: the normal's sides end at 3 sd (0.27% of its mass)
+RANGE_NORMAL_CUT = 2.0  # a stance's own range: each side's end at 2 sd (U-03)
+# how far each side reaches, in standard deviations of the shape (uniform, triangular: the
+# extent that gives that sd; normal: the cut)
+EXTENT = {"uniform": math.sqrt(3.0), "triangular": math.sqrt(6.0), "normal": NORMAL_CUT}
 
 
 @dataclass(frozen=True)
@@ -122,59 +129,58 @@ def base_inputs(scenario: Scenario, noise: Noise) -> BaseInputs:
                       scenario.capability_matrix, scenario.takes_part, low, high, has_range, sd)
 
 
-def truncated(distribution: str, centre: np.ndarray, sd: np.ndarray, low: np.ndarray,
-              high: np.ndarray, u: np.ndarray) -> np.ndarray:
-    """Map uniforms u in [0, 1) to draws centred on `centre` with spread `sd`, within [low, high].
+def half_inverse(distribution: str, y: np.ndarray, cut: float) -> np.ndarray:
+    """Inverse distribution function of one side of a shape, as a share of the side's extent:
+    uniform (flat), triangular (falling to the side's end) or normal (a half normal with the
+    side's end at `cut` standard deviations). Maps y in [0, 1] to [0, 1]."""
+    if distribution == "uniform":
+        return y
+    if distribution == "triangular":
+        return 1.0 - np.sqrt(np.maximum(1.0 - y, 0.0))
+    from scipy.special import ndtr, ndtri  # imported on first use: scipy is slow to load
 
-    uniform: on centre +- sqrt(3) sd; triangular: mode centre, centre +- sqrt(6) sd; normal:
-    mean centre, standard deviation sd; each truncated to [low, high]. sd = 0 gives centre.
-    """
-    if distribution == "normal":
-        from scipy.special import ndtr, ndtri  # imported on first use: scipy is slow to load
-
-        safe = np.where(sd > 0, sd, 1.0)
-        f_low, f_high = ndtr((low - centre) / safe), ndtr((high - centre) / safe)
-        value = centre + safe * ndtri(f_low + u * (f_high - f_low))
-    else:
-        half = (_SQRT3 if distribution == "uniform" else _SQRT6) * sd
-        lo, hi = np.maximum(low, centre - half), np.minimum(high, centre + half)
-        if distribution == "uniform":
-            value = lo + u * (hi - lo)
-        else:
-            value = triangular_inverse(centre - half, centre, centre + half, lo, hi, u)
-    return np.clip(np.where(sd > 0, value, centre), low, high)
+    return np.minimum(ndtri(0.5 + y * (ndtr(cut) - 0.5)) / cut, 1.0)
 
 
-def triangular_cdf(a: np.ndarray, c: np.ndarray, b: np.ndarray, x: np.ndarray) -> np.ndarray:
-    """Distribution function of the triangle on [a, b] with mode c (degenerate sides allowed)."""
+def split_draws(distribution: str, centre: np.ndarray, left: np.ndarray, right: np.ndarray,
+                u: np.ndarray, cut: float = NORMAL_CUT) -> np.ndarray:
+    """Map uniforms u in [0, 1) to draws on [centre - left, centre + right] whose mean is
+    exactly `centre` (U-02): the draw falls on the left side with probability
+    right / (left + right), and each side holds the same shape stretched to its extent, so the
+    sides' pulls on the mean cancel. Monotone in u; the centre is the mode (for triangular and
+    normal). A side of extent 0 (a value at the end of its range) leaves no room to move
+    either way without moving the mean: the draw is then the centre itself."""
+    left = np.broadcast_to(left, np.shape(u))
+    right = np.broadcast_to(right, np.shape(u))
+    total = left + right
+    free = (left > 0) & (right > 0)
     with np.errstate(invalid="ignore", divide="ignore"):
-        rising = (x - a) ** 2 / ((b - a) * (c - a))
-        falling = 1.0 - (b - x) ** 2 / ((b - a) * (b - c))
-    out = np.where(x <= c, np.where(c > a, rising, 0.0), np.where(b > c, falling, 1.0))
-    return np.clip(np.where(x <= a, 0.0, np.where(x >= b, 1.0, out)), 0.0, 1.0)
+        on_left = np.where(free, right / total, 0.0)
+        y_left = np.clip((on_left - u) / on_left, 0.0, 1.0)
+        y_right = np.clip((u - on_left) / (1.0 - on_left), 0.0, 1.0)
+    value = np.where(u < on_left, centre - left * half_inverse(distribution, y_left, cut),
+                     centre + right * half_inverse(distribution, y_right, cut))
+    return np.where(free, value, centre)
 
 
-def triangular_inverse(a, c, b, lo, hi, u):
-    """Inverse distribution function of the triangle (a, c, b) truncated to [lo, hi]."""
-    p_low = triangular_cdf(a, c, b, lo)
-    p = p_low + u * (triangular_cdf(a, c, b, hi) - p_low)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        split = np.where(b > a, (c - a) / (b - a), 0.5)
-        left = a + np.sqrt(p * (b - a) * (c - a))
-        right = b - np.sqrt((1.0 - p) * (b - a) * (b - c))
-    return np.where(p < split, left, right)
+def noise_draws(distribution: str, centre: np.ndarray, sd: np.ndarray, low, high,
+                u: np.ndarray) -> np.ndarray:
+    """Global noise: the shape with standard deviation `sd` around `centre` (uniform on
+    +- sqrt(3) sd, triangular on +- sqrt(6) sd, normal cut at +- 3 sd), each side shortened to
+    the room left before the range's end [low, high] (U-02). Mean: `centre`, always."""
+    reach = EXTENT[distribution] * np.asarray(sd, dtype=float)
+    left = np.minimum(reach, np.maximum(centre - low, 0.0))
+    right = np.minimum(reach, np.maximum(high - centre, 0.0))
+    return np.clip(split_draws(distribution, centre, left, right, u), low, high)
 
 
 def range_draws(distribution: str, centre, low, high, u) -> np.ndarray:
-    """Draws on a stance's own [low, high] range: uniform on it; triangular with mode at the
-    position; normal with mean the position and sd a quarter of the range, truncated (U-03)."""
-    if distribution == "uniform":
-        value = low + u * (high - low)
-    elif distribution == "triangular":
-        value = triangular_inverse(low, centre, high, low, high, u)
-    else:
-        return truncated("normal", centre, (high - low) / 4.0, low, high, u)
-    return np.clip(np.where(high > low, value, centre), low, high)
+    """Draws on a stance's own [low, high] range with mean the stated position (U-03): each side
+    of the position holds the shape stretched to that side (normal: the side's end at 2 sd)."""
+    left = np.maximum(centre - low, 0.0)
+    right = np.maximum(high - centre, 0.0)
+    return np.clip(split_draws(distribution, centre, left, right, u, RANGE_NORMAL_CUT),
+                   low, high)
 
 
 @dataclass(frozen=True)
@@ -198,8 +204,8 @@ def draw_inputs(base: BaseInputs, noise: Noise, streams: dict[str, np.random.Gen
     if base.uncertain:
         u = streams["position"].random(shape)
         centre = np.nan_to_num(base.positions)
-        global_ = truncated(noise.distribution, centre, base.position_sd, base.range_low,
-                            base.range_high, u)
+        global_ = noise_draws(noise.distribution, centre, base.position_sd, base.range_low,
+                              base.range_high, u)
         ranged = range_draws(noise.distribution, centre, base.range_low, base.range_high, u)
         positions = np.where(base.takes_part, np.where(base.has_range, ranged, global_), np.nan)
     saliences = np.broadcast_to(base.saliences, shape)
@@ -208,13 +214,13 @@ def draw_inputs(base: BaseInputs, noise: Noise, streams: dict[str, np.random.Gen
         sd = np.full(base.saliences.shape, noise.salience)
         # drawn on the stated 0-100 scale and divided by 100 as the scenario does, so a
         # scenario rebuilt from a draw holds these saliences to the last digit
-        drawn = truncated(noise.distribution, base.salience_percent, sd, 0.0, 100.0, u) / 100.0
+        drawn = noise_draws(noise.distribution, base.salience_percent, sd, 0.0, 100.0, u) / 100.0
         saliences = np.where(base.takes_part, drawn, 0.0)
     capabilities = np.broadcast_to(base.capabilities, shape)
     if noise.capability > 0:
         actors = base.capabilities.shape[0]
         u = streams["capability"].random((size, actors))
-        factor = truncated(noise.distribution, np.ones(actors),
-                           np.full(actors, noise.capability / 100.0), 0.0, 2.0, u)
+        factor = noise_draws(noise.distribution, np.ones(actors),
+                             np.full(actors, noise.capability / 100.0), 0.0, 2.0, u)
         capabilities = base.capabilities * factor[:, :, None]
     return Draws(positions, saliences, capabilities)

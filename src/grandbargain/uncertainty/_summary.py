@@ -61,6 +61,15 @@ def distribution_summary(issue: Issue, values: np.ndarray, lang: str = "en") -> 
     return out
 
 
+def point_outside(point: float | None, summary: dict[str, Any]) -> bool:
+    """True when the point forecast lies outside the draws' 90% interval [q05, q95] (a model
+    that is not linear in its inputs can do that even with unbiased draws, U-02)."""
+    low, high = summary.get("q05"), summary.get("q95")
+    if point is None or low is None or high is None:
+        return False
+    return not (low <= point <= high)
+
+
 def check_weights(names: Sequence[str], weights: Mapping[str, float] | None) -> dict[str, float]:
     """Ensemble weights per model: equal by default; named ones as given, others 0 (U-08)."""
     if not weights:

@@ -40,6 +40,15 @@ MIN_GAIN = 1e-5             # SMPState::bestChallenge
 MIN_INTERP_WEIGHT = 1e-6    # SMPActor::interpBrgnSnPm / S2PMax
 BLOCK_ELEMENTS = 1 << 21    # n^3 tensors are built in blocks of about this many entries
 
+_RULE_CODES = {rule: k for k, rule in enumerate(VOTING_RULES)}
+_THIRD_PARTY_CODES = {tp: k for k, tp in enumerate(THIRD_PARTY)}
+_ADJUST_CODES = {a: k for k, a in enumerate(RISK_ADJUSTS)}
+
+try:  # the compiled O(n^3) kernels; the numpy code below is the same arithmetic, slower
+    from grandbargain.models import _smp_kernels as _kernels
+except ImportError:  # numba missing
+    _kernels = None
+
 
 @dataclass(frozen=True)
 class Options:
@@ -151,6 +160,9 @@ def scaled_distances(ideals: np.ndarray, saliences: np.ndarray, points: np.ndarr
 
 def coalitions(rule: str, w: np.ndarray, u: np.ndarray) -> np.ndarray:
     """Model::coalitions: C[i, j] = 1e-8 + sum of positive votes w_k (u_ki - u_kj)."""
+    if _kernels is not None and rule in _RULE_CODES:
+        return _kernels.coalitions(_RULE_CODES[rule], np.ascontiguousarray(w, dtype=float),
+                                   np.ascontiguousarray(u, dtype=float))
     votes = vote(rule, w[:, None, None], u[:, :, None] - u[:, None, :])
     c = MIN_COALITION + np.maximum(votes, 0.0).sum(axis=0)
     np.fill_diagonal(c, MIN_COALITION)
@@ -298,6 +310,20 @@ def _contest(opts: Options, w, uii, uij, uji, ujj, uni, unj, unn, third):
 
 
 def challenges(state: State, s: np.ndarray, cap: np.ndarray, opts: Options):
+    """Every actor's own estimate of challenging every other (see `challenges_numpy`); the
+    compiled kernel when numba is installed, the numpy blocks otherwise."""
+    if _kernels is not None and opts.voting_rule in _RULE_CODES:
+        n = s.size
+        prob = np.zeros((n, n))
+        gain = np.full((n, n), -np.inf)
+        _kernels.challenges(state.dist, state.risk, s * cap, s, _RULE_CODES[opts.voting_rule],
+                            _THIRD_PARTY_CODES[opts.third_party],
+                            _ADJUST_CODES[opts.risk_adjust], prob, gain)
+        return prob, gain
+    return challenges_numpy(state, s, cap, opts)
+
+
+def challenges_numpy(state: State, s: np.ndarray, cap: np.ndarray, opts: Options):
     """Every actor's own estimate of challenging every other: (P, G) with P[i, j] i's estimate
     that it beats j and G[i, j] its expected gain over the status quo (probEduChlg(i, i, i, j))."""
     n = s.size

@@ -20,6 +20,7 @@ blocks of initiators so that memory stays O(n^2) times a constant block size.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 
 import numpy as np
@@ -44,10 +45,24 @@ _RULE_CODES = {rule: k for k, rule in enumerate(VOTING_RULES)}
 _THIRD_PARTY_CODES = {tp: k for k, tp in enumerate(THIRD_PARTY)}
 _ADJUST_CODES = {a: k for k, a in enumerate(RISK_ADJUSTS)}
 
-try:  # the compiled O(n^3) kernels; the numpy code below is the same arithmetic, slower
-    from grandbargain.models import _smp_kernels as _kernels
-except ImportError:  # numba missing
-    _kernels = None
+
+def _compiled():
+    """The compiled O(n^3) kernels (numba), imported on first use so that importing the models
+    does not import numba; None without numba (the numpy code is the same arithmetic, slower)."""
+    global _KERNELS
+    if _KERNELS is False:
+        try:
+            from grandbargain.models import _smp_kernels
+        except ImportError:
+            _KERNELS = None
+        else:
+            _KERNELS = _smp_kernels
+    return _KERNELS
+
+
+#: below this many actors the numpy path is as fast and numba is not even imported
+COMPILED_FROM = 32
+_KERNELS = False if os.environ.get("GRANDBARGAIN_SMP_NUMPY") != "1" else None
 
 
 @dataclass(frozen=True)
@@ -160,8 +175,9 @@ def scaled_distances(ideals: np.ndarray, saliences: np.ndarray, points: np.ndarr
 
 def coalitions(rule: str, w: np.ndarray, u: np.ndarray) -> np.ndarray:
     """Model::coalitions: C[i, j] = 1e-8 + sum of positive votes w_k (u_ki - u_kj)."""
-    if _kernels is not None and rule in _RULE_CODES:
-        return _kernels.coalitions(_RULE_CODES[rule], np.ascontiguousarray(w, dtype=float),
+    kernels = _compiled() if w.size >= COMPILED_FROM else None
+    if kernels is not None and rule in _RULE_CODES:
+        return kernels.coalitions(_RULE_CODES[rule], np.ascontiguousarray(w, dtype=float),
                                    np.ascontiguousarray(u, dtype=float))
     votes = vote(rule, w[:, None, None], u[:, :, None] - u[:, None, :])
     c = MIN_COALITION + np.maximum(votes, 0.0).sum(axis=0)
@@ -312,11 +328,13 @@ def _contest(opts: Options, w, uii, uij, uji, ujj, uni, unj, unn, third):
 def challenges(state: State, s: np.ndarray, cap: np.ndarray, opts: Options):
     """Every actor's own estimate of challenging every other (see `challenges_numpy`); the
     compiled kernel when numba is installed, the numpy blocks otherwise."""
-    if _kernels is not None and opts.voting_rule in _RULE_CODES:
-        n = s.size
+    n = s.size
+    kernels = _compiled() if n >= COMPILED_FROM else None
+    if kernels is not None and opts.voting_rule in _RULE_CODES:
         prob = np.zeros((n, n))
         gain = np.full((n, n), -np.inf)
-        _kernels.challenges(state.dist, state.risk, s * cap, s, _RULE_CODES[opts.voting_rule],
+        kernel = kernels.challenges_parallel if n >= kernels.PARALLEL_FROM else kernels.challenges
+        kernel(state.dist, state.risk, s * cap, s, _RULE_CODES[opts.voting_rule],
                             _THIRD_PARTY_CODES[opts.third_party],
                             _ADJUST_CODES[opts.risk_adjust], prob, gain)
         return prob, gain
@@ -347,7 +365,8 @@ def challenges_numpy(state: State, s: np.ndarray, cap: np.ndarray, opts: Options
         uni = uji[:, None, :]                            # (b, 1, n): U[i, n, i]
         unj = np.transpose(u, (0, 2, 1))                 # (b, j, n): U[i, n, j]
         unn = ujj[:, None, :]                            # (b, 1, n): U[i, n, n]
-        third = (idx[None, None, :] != rows[:, None, None]) & (idx[None, None, :] != idx[None, :, None])
+        n_ = idx[None, None, :]
+        third = (n_ != rows[:, None, None]) & (n_ != idx[None, :, None])
         p = _contest(opts, (w[rows, None], w[None, :], w[None, None, :]),
                      uii, uij, uji, ujj, uni, unj, unn, third)
         sj = s[None, :]

@@ -54,9 +54,9 @@ def _est_risk(rh, ri, adjust):
     return rh
 
 
-@njit(cache=True, parallel=True)
-def challenges(dist, risk, w, s, rule, third_party, adjust, prob, gain):  # pragma: no cover
+def _challenges(dist, risk, w, s, rule, third_party, adjust, prob, gain):  # pragma: no cover
     n = w.size
+    dist_t = np.ascontiguousarray(dist.T)  # dist_t[j, m] = dist[m, j]: the inner loop reads a row
     for i in prange(n):
         rha = np.empty(n)
         uni = np.empty(n)
@@ -87,14 +87,15 @@ def challenges(dist, risk, w, s, rule, third_party, adjust, prob, gain):  # prag
             ci_sum = chij
             cj_sum = chji
             for m in range(n):
-                if m == i or m == j:
+                if m in (i, j):
                     continue
                 um_i = uni[m]
-                um_j = _utility(dist[m, j], rha[m])
+                um_j = _utility(dist_t[j, m], rha[m])
                 um_m = unn[m]
                 cn = _vote(rule, w[m], um_i - um_j)
-                cni = ci_sum + cn if cn > 0 else ci_sum
-                cnj = cj_sum - cn if cn < 0 else cj_sum
+                # branch-free: adding max(x, 0) is KTAB's "add x if positive", bit for bit
+                cni = ci_sum + max(cn, 0.0)
+                cnj = cj_sum - min(cn, 0.0)
                 pin = cni / (cni + cnj)
                 pjn = 1.0 - pin
                 if third_party == 0:
@@ -113,10 +114,8 @@ def challenges(dist, risk, w, s, rule, third_party, adjust, prob, gain):  # prag
                     c1 = um_i + um_i + um_m
                     e1 = um_j + um_j + um_m
                 vk = _vote(rule, w[m], (pin * a1) + (pjn * b1) - ((pin * c1) + (pjn * e1)))
-                if vk > 0:
-                    chij = chij + vk
-                if vk < 0:
-                    chji = chji - vk
+                chij = chij + max(vk, 0.0)
+                chji = chji - min(vk, 0.0)
             phij = chij / (chij + chji)
             phji = chji / (chij + chji)
             vict = uii + uii
@@ -125,6 +124,12 @@ def challenges(dist, risk, w, s, rule, third_party, adjust, prob, gain):  # prag
             chlg = (1 - s[j]) * vict + s[j] * contest
             prob[i, j] = phij
             gain[i, j] = chlg - (uii + uij)
+
+
+# one thread for mid-sized runs (no thread start-up), both cores from PARALLEL_FROM actors on
+challenges = njit(cache=True)(_challenges)
+challenges_parallel = njit(cache=True, parallel=True)(_challenges)
+PARALLEL_FROM = 96
 
 
 @njit(cache=True)

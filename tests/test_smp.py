@@ -3,6 +3,9 @@ reference runs, and its options, inputs and errors."""
 
 from __future__ import annotations
 
+import csv
+import io
+import json
 import re
 from pathlib import Path
 
@@ -157,3 +160,31 @@ def test_one_actor_with_salience_gives_no_forecast():
     result = SpatialModelOfPolitics().forecast(load_document(doc))
     assert result.value("tariff") is None
     assert "fewer than two actors" in result.forecasts[0].detail["reason"]
+
+
+def _cli(*args: str, code: int = 0) -> str:
+    from typer.testing import CliRunner
+
+    from grandbargain.cli import app
+
+    result = CliRunner().invoke(app, list(args))
+    assert result.exit_code == code, result.output
+    return result.output
+
+
+def test_rounds_cli_turn_by_turn_in_plain_words(shared_benchmarks):
+    path = str(shared_benchmarks / "ktab-smp" / "SOE-Pol-Comp.csv")
+    out = _cli("rounds", path, "--model", "smp")
+    assert out.startswith("Forecast after 27 turns (one joint run over 2 issues")
+    assert "XS accepts MOF's bargain: Policy 15.0 -> 42.9, Competitive 10.0 -> 38.8" in out
+    zh = _cli("rounds", path, "--model", "smp", "--lang", "zh")
+    assert "XS 接受 MOF 提出的協議：Policy 15.0 -> 42.9" in zh
+    document = json.loads(_cli("rounds", path, "--model", "smp", "--format", "json"))
+    assert document["turns_run"] == 27 and document["stopped"] == "quiet"
+    assert document["turns"][1]["positions"]["XS"]["policy"] == pytest.approx(42.94)
+    table = list(csv.reader(io.StringIO(_cli("rounds", path, "-m", "smp", "--format", "csv"))))
+    assert table[0][:4] == ["turn", "actor", "issue", "position"]
+    assert len(table) == 1 + 28 * 13 * 2
+    limited = json.loads(_cli("rounds", path, "-m", "smp", "-n", "3", "--format", "json"))
+    assert limited["turns_run"] == 3 and limited["stopped"] == "max-turns"
+    _cli("rounds", path, "-m", "smp", "--issue", "nope", code=2)

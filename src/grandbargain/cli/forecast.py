@@ -102,7 +102,10 @@ def forecast(scenario: ScenarioArg = None, model: ModelOpt = None,
     title = f"{s.text(lg)}"
     if s.as_of:
         title += f" ({word('as_of', lg)} {s.as_of.isoformat()})"
-    models = "; ".join(f"{r.model} = {r.label}" for r in results)
+    joint = " (one joint run over every issue)" if lg == "en" else "（所有議題一次聯合推演）"
+    models = "; ".join(f"{r.model} = {r.label}"
+                       + (joint if getattr(MODELS.get(r.model), "joint", False) else "")
+                       for r in results)
     caption = (f"{models}. Nearest anchor: to the {results[0].model} forecast "
                "(--format json|csv gives every model's).") if lg == "en" else \
         f"{models}。「最接近的刻度」依 {results[0].model} 的預測。"

@@ -14,7 +14,7 @@ SMP-05). The per-turn record is `ModelResult.detail["run"]`, an `SmpRun`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -33,6 +33,7 @@ CHOICES = {
     "interpolation": core.INTERPOLATIONS,
     "bargain_model": core.BARGAIN_MODELS,
     "outcome": ("most-probable", "expected"),
+    "order": ("canonical", "input"),
 }
 
 
@@ -149,6 +150,9 @@ class SpatialModelOfPolitics(Model):
       bargain_model     "init-only" [InitOnlyInterp], "init-receiver", "power-weighted"
       min_turns, max_turns, min_delta_ratio  KTAB's stopping rule (2, 100, 0.02)
       outcome           "most-probable" (default) or "expected" (SMP-05)
+      order             "canonical" (default: actors sorted by position, salience, capability,
+                        so their listing order changes nothing) or "input" (KTAB's: the file's
+                        order decides ties and the order of sums) (SMP-06)
       seed              for state_transition="stochastic"
     """
 
@@ -163,7 +167,7 @@ class SpatialModelOfPolitics(Model):
                  third_party: str = "semi", interpolation: str = "s2p2",
                  bargain_model: str = "init-only", min_turns: int = 2, max_turns: int = 100,
                  min_delta_ratio: float = 0.02, outcome: str = "most-probable",
-                 seed: int | None = None) -> None:
+                 order: str = "canonical", seed: int | None = None) -> None:
         self.voting_rule = voting_rule
         self.victory_model = victory_model
         self.pce_model = pce_model
@@ -177,6 +181,7 @@ class SpatialModelOfPolitics(Model):
         self.max_turns = max_turns
         self.min_delta_ratio = min_delta_ratio
         self.outcome = outcome
+        self.order = order
         self.seed = seed
 
     def options(self) -> core.Options:
@@ -194,8 +199,28 @@ class SpatialModelOfPolitics(Model):
                             self.min_turns, self.max_turns, float(self.min_delta_ratio))
 
     def simulate(self, inputs: SmpInputs) -> core.Simulation:
-        return core.simulate(inputs.positions, inputs.saliences, inputs.capabilities,
-                             self.options(), self.seed)
+        """The core run; with order="canonical" on the actors sorted by (positions, saliences,
+        capability) and mapped back, so the listing order changes nothing (SMP-06)."""
+        opts = self.options()
+        if self.order == "input":
+            return core.simulate(inputs.positions, inputs.saliences, inputs.capabilities, opts,
+                                 self.seed)
+        x, sal, cap = inputs.positions, inputs.saliences, inputs.capabilities
+        order = np.lexsort((cap, *sal.T[::-1], *x.T[::-1]))
+        back = np.argsort(order)
+        sim = core.simulate(x[order], sal[order], cap[order], opts, self.seed)
+        turns = []
+        for t in sim.turns:
+            bargains = tuple(replace(b, initiator=int(order[b.initiator]),
+                                     receiver=int(order[b.receiver])) for b in t.bargains)
+            turns.append(replace(t, risk=t.risk[back], win_probabilities=t.win_probabilities[back],
+                                 bargains=bargains, chosen=tuple(t.chosen[k] for k in back),
+                                 chosen_probability=tuple(t.chosen_probability[k] for k in back),
+                                 positions=t.positions[back]))
+        return replace(sim, start=sim.start[back], turns=tuple(turns),
+                       final_risk=sim.final_risk[back],
+                       final_win_probabilities=sim.final_win_probabilities[back],
+                       final_unique=tuple(int(order[u]) for u in sim.final_unique))
 
     def readout(self, inputs: SmpInputs, sim: core.Simulation) -> np.ndarray:
         """The forecast per dimension (internal 0-1 scale) from a finished run (SMP-05)."""

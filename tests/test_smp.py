@@ -161,12 +161,16 @@ def test_compiled_and_numpy_paths_agree(monkeypatch):
     np.testing.assert_allclose(g_nb[off], g_np[off], rtol=1e-10, atol=1e-13)
 
 
-def test_one_actor_with_salience_gives_no_forecast():
+def test_one_actor_with_salience_keeps_its_position_and_none_gives_no_forecast():
     doc = minimal_document()
     doc["stances"]["a"]["tariff"]["salience"] = 0.0
     result = SpatialModelOfPolitics().forecast(load_document(doc))
+    assert result.value("tariff") == 80.0
+    assert result.detail["run"].excluded == ("a",)
+    doc["stances"]["b"]["tariff"]["salience"] = 0.0
+    result = SpatialModelOfPolitics().forecast(load_document(doc))
     assert result.value("tariff") is None
-    assert "fewer than two actors" in result.forecasts[0].detail["reason"]
+    assert "no actor has both" in result.forecasts[0].detail["reason"]
 
 
 def _cli(*args: str, code: int = 0) -> str:

@@ -164,6 +164,13 @@ def utility(dist, risk):
 
 def scaled_distances(ideals: np.ndarray, saliences: np.ndarray, points: np.ndarray) -> np.ndarray:
     """D[a, b] = sqrt(sum_k (s_ak (ideal_ak - point_bk))^2 / sum_k s_ak^2) (SMPModel::bvDiff)."""
+    # saliences so small that their squares underflow: the ratio is scale-free, so rescale
+    # those actors' saliences by their largest (KTAB's arithmetic is unchanged elsewhere)
+    top = saliences.max(axis=1)
+    tiny = ((saliences * saliences).sum(axis=1) < 1e-250) & (top > 0)
+    if tiny.any():
+        saliences = np.where(tiny[:, None], saliences / np.where(tiny, top, 1.0)[:, None],
+                             saliences)
     diff = (ideals[:, None, :] - points[None, :, :]) * saliences[:, None, :]
     num = np.zeros(diff.shape[:2])
     den = 0.0

@@ -99,7 +99,7 @@ def smp_inputs(scenario: Scenario, positions: np.ndarray | None = None,
                capabilities: np.ndarray | None = None) -> SmpInputs | None:
     """KTAB's arrays from a scenario (optionally with drawn positions/saliences (actors x
     issues, issue scale and 0-1) and capabilities (actors,) in the scenario's order).
-    None when fewer than two actors have any salience."""
+    None when no actor has both salience and capability."""
     index = scenario.issue_index
     issues = [i for i in scenario.issues if scenario.takes_part[:, index[i.id]].any()]
     if not issues:
@@ -125,7 +125,7 @@ def smp_inputs(scenario: Scenario, positions: np.ndarray | None = None,
     over = total > 1.0
     sal[over] = sal[over] / total[over, None]  # KTAB refuses a total over 100 (SMP-02)
     ids = [a.id for a in scenario.actors]
-    if keep.sum() < 2:
+    if keep.sum() < 1:
         return None
     return SmpInputs(tuple(a for a, k in zip(ids, keep, strict=True) if k),
                      tuple(i.id for i in issues), low, width, x[keep], sal[keep], cap[keep],
@@ -274,7 +274,7 @@ class SpatialModelOfPolitics(Model):
         run = self.run(scenario)
         if run is None:
             return self._result([IssueForecast(i.id, None, {
-                "reason": "fewer than two actors with salience and capability"})
+                "reason": "no actor has both salience and capability"})
                 for i in scenario.issues])
         values = dict(zip(run.issues, run.forecast, strict=True))
         out = []

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import statistics
 import subprocess
 import sys
@@ -68,19 +67,32 @@ def _command(case: Path) -> tuple[float, dict]:
 
 
 def _smpc(smpc: Path, case: Path) -> tuple[float, list[list[float]]]:
-    """smpc's wall time and its final positions (actor-major, one row per dimension)."""
-    started = time.perf_counter()
-    log = subprocess.run([str(smpc), "--logmin", "--csv", str(case)], cwd=smpc.parent,
-                         capture_output=True, text=True, timeout=3600)
-    seconds = time.perf_counter() - started
-    text = log.stdout + log.stderr
-    for f in sorted(smpc.parent.glob("*.log"), key=lambda p: p.stat().st_mtime)[-1:]:
-        text += f.read_text(errors="replace")
-    rows = [[float(v) for v in line.split(":", 1)[1].split()]
-            for line in text.splitlines()
-            if re.match(r".*, .*Position: ", line) or re.search(r", [^,]+:\s+[\d.]+\s", line)
-            and "prob" not in line and "History" not in line]
-    return seconds, [r[-1:] for r in rows]
+    """smpc's wall time (--logmin, in a fresh folder with its logger configuration) and the
+    final positions it prints (its position history: one row per actor and dimension, the
+    last column, one decimal)."""
+    import shutil
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as folder:
+        conf = smpc.parent / "smpc-logger.conf"
+        if conf.exists():
+            shutil.copy(conf, folder)
+        started = time.perf_counter()
+        subprocess.run([str(smpc), "--logmin", "--csv", str(case)], cwd=folder,
+                       capture_output=True, text=True, timeout=3600, check=True)
+        seconds = time.perf_counter() - started
+        text = "".join(p.read_text(errors="replace") for p in Path(folder).glob("*log*.txt"))
+    lines = text.splitlines()
+    try:
+        first = next(k for k, line in enumerate(lines) if "History of actor positions" in line)
+    except StopIteration:
+        return seconds, []
+    rows = []
+    for line in lines[first + 1:]:
+        if "History of actors" in line or ":" not in line:
+            break
+        rows.append([float(v) for v in line.rsplit(":", 1)[1].split()[-1:]])
+    return seconds, rows
 
 
 def _random(n: int, d: int, rng: np.random.Generator):
@@ -123,9 +135,9 @@ def main() -> None:
             if smpc is not None and (k < 1 or name in ("SOE-Pol-Comp.csv", "dummyData-a040.csv")):
                 s, final = _smpc(smpc, case)
                 theirs.append(s)
-                mine = [round(v, 1) for row in run.turns[-1].positions for v in row]
-                got = [v for row in final for v in row]
-                checks.append((name, mine == got[-len(mine):] if got else None))
+                mine = [f"{v:.1f}" for row in run.turns[-1].positions for v in row]
+                got = [f"{v:.1f}" for row in final for v in row]
+                checks.append((name, mine == got if got else None))
         commands = [_command(case)[0] for _ in range(2)]
         baseline = statistics.median(theirs) if theirs else SPEC_SMPC_LOGMIN.get(name)
         rows.append((name, len(run.actors), len(run.issues), len(run.turns),

@@ -55,4 +55,5 @@ for sub in KTAB/kutils KTAB/kmodel examples/smp; do
     echo "build_smpc.sh: $sub failed, see $OUT/make-$(basename "$sub").log" >&2; exit 1; }
 done
 cp "$(find "$OUT/src/examples/smp" -name smpc -type f -perm -u+x | head -1)" "$OUT/smpc"
+cp "$OUT/src/examples/smp/smpc-logger.conf" "$OUT/"
 echo "$OUT/smpc"

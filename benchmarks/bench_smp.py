@@ -193,7 +193,7 @@ def main() -> None:
         f"Fitted growth: time per turn ~ n^{_slope(actors[1:], by_n[1:]):.1f} over 40-320 "
         f"actors; ~ d^{_slope(dims, by_d):.2f} over 1-16 dimensions at 80 actors (the O(n^3) "
         "kernel does not depend on d: distances are computed once per turn). From 32 actors "
-        "the kernels are compiled (numba), both cores from 96.",
+        "the kernels are compiled (numba, one thread).",
         "",
         "Provisional: the machine's 2 cores were shared with other jobs while this ran; the "
         "lead reruns it on a quiet machine.",

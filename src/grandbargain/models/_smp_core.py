@@ -340,8 +340,7 @@ def challenges(state: State, s: np.ndarray, cap: np.ndarray, opts: Options):
     if kernels is not None and opts.voting_rule in _RULE_CODES:
         prob = np.zeros((n, n))
         gain = np.full((n, n), -np.inf)
-        kernel = kernels.challenges_parallel if n >= kernels.PARALLEL_FROM else kernels.challenges
-        kernel(state.dist, state.risk, s * cap, s, _RULE_CODES[opts.voting_rule],
+        kernels.challenges(state.dist, state.risk, s * cap, s, _RULE_CODES[opts.voting_rule],
                             _THIRD_PARTY_CODES[opts.third_party],
                             _ADJUST_CODES[opts.risk_adjust], prob, gain)
         return prob, gain

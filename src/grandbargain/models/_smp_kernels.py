@@ -10,7 +10,7 @@ Importing this module fails without numba; _smp_core then uses its numpy path.
 from __future__ import annotations
 
 import numpy as np
-from numba import njit, prange
+from numba import njit
 
 
 @njit(cache=True, inline="always")
@@ -57,7 +57,7 @@ def _est_risk(rh, ri, adjust):
 def _challenges(dist, risk, w, s, rule, third_party, adjust, prob, gain):  # pragma: no cover
     n = w.size
     dist_t = np.ascontiguousarray(dist.T)  # dist_t[j, m] = dist[m, j]: the inner loop reads a row
-    for i in prange(n):
+    for i in range(n):
         rha = np.empty(n)
         uni = np.empty(n)
         unn = np.empty(n)
@@ -126,10 +126,9 @@ def _challenges(dist, risk, w, s, rule, third_party, adjust, prob, gain):  # pra
             gain[i, j] = chlg - (uii + uij)
 
 
-# one thread for mid-sized runs (no thread start-up), both cores from PARALLEL_FROM actors on
+# One thread: a parallel variant (prange over i) halved nothing measurable on the shared
+# 2-core machine and, sharing this function's name, could not share numba's on-disk cache.
 challenges = njit(cache=True)(_challenges)
-challenges_parallel = njit(cache=True, parallel=True)(_challenges)
-PARALLEL_FROM = 96
 
 
 @njit(cache=True)

@@ -38,16 +38,6 @@ REPEATS = {"SOE-Pol-Comp.csv": 5, "dummyData-a040.csv": 5, "dummyData-a080.csv":
            "dummyData-a160.csv": 3}
 
 
-def smpc_path() -> Path | None:
-    env = os.environ.get("GRANDBARGAIN_SMPC")
-    candidates = [Path(env)] if env else []
-    candidates.append(Path.home() / ".cache" / "grandbargain" / "ktab" / "smpc")
-    for path in candidates:
-        if path.is_file() and os.access(path, os.X_OK):
-            return path
-    return None
-
-
 def _model_alone(case: Path):
     from grandbargain.models import SpatialModelOfPolitics
     from grandbargain.scenario import load_scenario
@@ -64,35 +54,6 @@ def _command(case: Path) -> tuple[float, dict]:
                           "--model", "smp", "--format", "json"], env=env, check=True,
                          capture_output=True, text=True).stdout
     return time.perf_counter() - started, json.loads(out)
-
-
-def _smpc(smpc: Path, case: Path) -> tuple[float, list[list[float]]]:
-    """smpc's wall time (--logmin, in a fresh folder with its logger configuration) and the
-    final positions it prints (its position history: one row per actor and dimension, the
-    last column, one decimal)."""
-    import shutil
-    import tempfile
-
-    with tempfile.TemporaryDirectory() as folder:
-        conf = smpc.parent / "smpc-logger.conf"
-        if conf.exists():
-            shutil.copy(conf, folder)
-        started = time.perf_counter()
-        subprocess.run([str(smpc), "--logmin", "--csv", str(case)], cwd=folder,
-                       capture_output=True, text=True, timeout=3600, check=True)
-        seconds = time.perf_counter() - started
-        text = "".join(p.read_text(errors="replace") for p in Path(folder).glob("*log*.txt"))
-    lines = text.splitlines()
-    try:
-        first = next(k for k, line in enumerate(lines) if "History of actor positions" in line)
-    except StopIteration:
-        return seconds, []
-    rows = []
-    for line in lines[first + 1:]:
-        if "History of actors" in line or ":" not in line:
-            break
-        rows.append([float(v) for v in line.rsplit(":", 1)[1].split()[-1:]])
-    return seconds, rows
 
 
 def _random(n: int, d: int, rng: np.random.Generator):
@@ -121,6 +82,9 @@ def main() -> None:
     import _record
 
     sys.path.insert(0, str(ROOT / "src"))
+    sys.path.insert(0, str(ROOT))
+    from tests._ktab_reference import run_smpc, smpc_path
+
     if not CASES.exists():
         print(f"skipped: {CASES} absent")
         return
@@ -133,7 +97,7 @@ def main() -> None:
             seconds, run = _model_alone(case)
             ours.append(seconds)
             if smpc is not None and (k < 1 or name in ("SOE-Pol-Comp.csv", "dummyData-a040.csv")):
-                s, final = _smpc(smpc, case)
+                s, final = run_smpc(smpc, case)
                 theirs.append(s)
                 mine = [f"{v:.1f}" for row in run.turns[-1].positions for v in row]
                 got = [f"{v:.1f}" for row in final for v in row]

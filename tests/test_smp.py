@@ -199,3 +199,18 @@ def test_rounds_cli_turn_by_turn_in_plain_words(shared_benchmarks):
     limited = json.loads(_cli("rounds", path, "-m", "smp", "-n", "3", "--format", "json"))
     assert limited["turns_run"] == 3 and limited["stopped"] == "max-turns"
     _cli("rounds", path, "-m", "smp", "--issue", "nope", code=2)
+
+
+@pytest.mark.parametrize("csv_name", ["SOE-Pol-Comp.csv", "dummyData_3Dim.csv",
+                                      "dummyData-a040.csv"])
+def test_same_final_positions_as_smpc_side_by_side(shared_benchmarks, csv_name):
+    from ._ktab_reference import BUILD, run_smpc, smpc_path
+
+    smpc = smpc_path()
+    if smpc is None:
+        pytest.skip(f"KTAB's smpc is not built here: {BUILD}")
+    case = shared_benchmarks / "ktab-smp" / csv_name
+    _, final = run_smpc(smpc, case)
+    run = SpatialModelOfPolitics(order="input").forecast(load_scenario(case)).detail["run"]
+    ours = [f"{v:.1f}" for row in run.turns[-1].positions for v in row]
+    assert ours == [f"{v:.1f}" for row in final for v in row]

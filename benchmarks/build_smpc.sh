@@ -49,9 +49,12 @@ cmake --build "$OUT/easyloggingpp/build" -j "$JOBS" >/dev/null
 cmake --install "$OUT/easyloggingpp/build" >/dev/null
 
 for sub in KTAB/kutils KTAB/kmodel examples/smp; do
+  target=()
+  [ "$sub" = examples/smp ] && target=(--target smpc)  # not the Qt GUIs
   cmake -S "$OUT/src/$sub" -B "$OUT/src/$sub/build" -DCMAKE_BUILD_TYPE=Release \
     -DCMAKE_CXX_FLAGS="$FLAGS" >"$OUT/cmake-$(basename "$sub").log" 2>&1
-  cmake --build "$OUT/src/$sub/build" -j "$JOBS" >"$OUT/make-$(basename "$sub").log" 2>&1 || {
+  cmake --build "$OUT/src/$sub/build" -j "$JOBS" "${target[@]}" \
+    >"$OUT/make-$(basename "$sub").log" 2>&1 || {
     echo "build_smpc.sh: $sub failed, see $OUT/make-$(basename "$sub").log" >&2; exit 1; }
 done
 cp "$(find "$OUT/src/examples/smp" -name smpc -type f -perm -u+x | head -1)" "$OUT/smpc"

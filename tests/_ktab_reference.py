@@ -33,7 +33,8 @@ def run_smpc(smpc: Path, case: Path) -> tuple[float, list[list[float]]]:
         if conf.exists():
             shutil.copy(conf, folder)
         started = time.perf_counter()
-        subprocess.run([str(smpc), "--logmin", "--csv", str(case)], cwd=folder,
+        subprocess.run([str(smpc), "--logmin", "--csv", str(case), "--connstr",
+                        "Driver=QSQLITE;Database=smpc"], cwd=folder,
                        capture_output=True, text=True, timeout=3600, check=True)
         seconds = time.perf_counter() - started
         text = "".join(p.read_text(errors="replace") for p in Path(folder).glob("*log*.txt"))

@@ -29,7 +29,8 @@ from pathlib import Path
 import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
-CASES = ROOT.parent / "shared" / "benchmarks" / "ktab-smp"
+CASES = Path(os.environ.get("GRANDBARGAIN_SHARED") or ROOT.parent / "shared") / "benchmarks" / \
+    "ktab-smp"
 FILES = ["SOE-Pol-Comp.csv", "dummyData-a040.csv", "dummyData-a080.csv", "dummyData-a160.csv"]
 # smpc with --logmin on this machine kind (models.md section 8); None: not given there
 SPEC_SMPC_LOGMIN = {"SOE-Pol-Comp.csv": 0.38, "dummyData-a080.csv": 63.0,
@@ -38,12 +39,12 @@ REPEATS = {"SOE-Pol-Comp.csv": 5, "dummyData-a040.csv": 5, "dummyData-a080.csv":
            "dummyData-a160.csv": 3}
 
 
-def _model_alone(case: Path):
+def _model_alone(case: Path, **options):
     from grandbargain.models import SpatialModelOfPolitics
     from grandbargain.scenario import load_scenario
 
     started = time.perf_counter()
-    result = SpatialModelOfPolitics().forecast(load_scenario(case))
+    result = SpatialModelOfPolitics(**options).forecast(load_scenario(case))
     return time.perf_counter() - started, result.detail["run"]
 
 
@@ -99,7 +100,10 @@ def main() -> None:
             if smpc is not None and (k < 1 or name in ("SOE-Pol-Comp.csv", "dummyData-a040.csv")):
                 s, final = run_smpc(smpc, case)
                 theirs.append(s)
-                mine = [f"{v:.1f}" for row in run.turns[-1].positions for v in row]
+                # smpc's own actor order (the default canonical order can break exact ties
+                # differently: decision SMP-06)
+                _, run_input = _model_alone(case, order="input")
+                mine = [f"{v:.1f}" for row in run_input.turns[-1].positions for v in row]
                 got = [f"{v:.1f}" for row in final for v in row]
                 checks.append((name, mine == got if got else None))
         commands = [_command(case)[0] for _ in range(2)]

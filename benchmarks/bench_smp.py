@@ -75,6 +75,10 @@ def _per_turn(n: int, d: int, seed: int = 1) -> float:
     return (time.perf_counter() - started) / len(sim.turns)
 
 
+def _times(ratio: float) -> str:
+    return f"{ratio:.0f}x" if ratio >= 10 else f"{ratio:.1f}x"
+
+
 def _slope(xs, ys) -> float:
     return float(np.polyfit(np.log(xs), np.log(ys), 1)[0])
 
@@ -126,8 +130,8 @@ def main() -> None:
              "| smpc (s) | speed-up, model | speed-up, command |", "|---|---:|---:|---:|---:|---:|"
              "---:|---:|---:|"]
     for name, n, d, turns, model_s, command_s, base, where in rows:
-        ratio = f"{base / model_s:.0f}x" if base else "–"
-        ratio_cmd = f"{base / command_s:.0f}x" if base else "–"
+        ratio = _times(base / model_s) if base else "–"
+        ratio_cmd = _times(base / command_s) if base else "–"
         cell = f"{base:.2f} ({where})" if base else "–"
         table.append(f"| `{name}` | {n} | {d} | {turns} | {model_s:.3f} | {command_s:.2f} | "
                      f"{cell} | {ratio} | {ratio_cmd} |")
@@ -145,8 +149,13 @@ def main() -> None:
         "|---|" + "---:|" * len(dims),
         "| ms per turn | " + " | ".join(f"{t * 1000:.1f}" for t in by_d) + " |",
     ]
-    same = ("same final positions as smpc (one decimal): " + ", ".join(
-        f"{n} {'yes' if ok else 'NO' if ok is not None else 'not parsed'}" for n, ok in checks)
+    verdicts: dict[str, set] = {}
+    for n, ok in checks:
+        verdicts.setdefault(n, set()).add(ok)
+    same = ("same final positions as smpc (one decimal, smpc's actor order; every smpc run "
+            "checked): " + ", ".join(
+                f"{n} {'yes' if v == {True} else 'NO' if False in v else 'not parsed'}"
+                for n, v in verdicts.items())
             if checks else "smpc not run here: the final positions are checked against KTAB's "
             "reference runs turn by turn in tests/test_smp.py (SOE-Pol-Comp, dummyData_3Dim)")
     body = "\n".join([

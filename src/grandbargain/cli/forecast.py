@@ -183,7 +183,10 @@ def forecast(scenario: ScenarioArg = None, model: ModelOpt = None,
 
 
 def _caption(results, lg: str, document: dict, first: str) -> str:
-    singles = "; ".join(f"{r.model} = {r.label}" for r in results if not r.detail.get("deal"))
+    joint = " (one joint run over every issue)" if lg == "en" else "（所有議題一次聯合推演）"
+    singles = "; ".join(f"{r.model} = {r.label}"
+                        + (joint if getattr(MODELS.get(r.model), "joint", False) else "")
+                        for r in results if not r.detail.get("deal"))
     deals = [r for r in results if r.detail.get("deal")]
     settle = unsettled_note(document, lg)
     if lg == "en":

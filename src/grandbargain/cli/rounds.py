@@ -31,12 +31,14 @@ from grandbargain.scenario import Scenario, ScenarioError
 class RoundModel(StrEnum):
     eu = "eu"
     eu_scholz = "eu-scholz"
+    smp = "smp"
 
 
 IssueOpt = Annotated[str | None, typer.Option(
     "--issue", "-i", help="The issue id (may be left out when the scenario has one issue).")]
 RoundModelOpt = Annotated[RoundModel, typer.Option(
-    "--model", "-m", help="eu (textbook) or eu-scholz (the Scholz et al. 2011 replication).")]
+    "--model", "-m", help="eu (textbook) or eu-scholz (the Scholz et al. 2011 replication); "
+    "smp: KTAB's Spatial Model of Politics, every issue in one joint run.")]
 RoundsOpt = Annotated[int, typer.Option("--rounds", "-n", min=0, help="Most rounds to run.")]
 
 
@@ -52,7 +54,7 @@ def pick_issue(scenario: Scenario, issue: str | None) -> str:
     return issue
 
 
-def rounds(scenario: ScenarioArg = None, issue: IssueOpt = None,
+def rounds(ctx: typer.Context, scenario: ScenarioArg = None, issue: IssueOpt = None,
            model: RoundModelOpt = RoundModel.eu_scholz, n_rounds: RoundsOpt = 10,
            input_format: InputFormatOpt = None, scale: ScaleOpt = None,
            capabilities: CapabilitiesOpt = None, capability_column: CapabilityColumnOpt = None,
@@ -60,6 +62,10 @@ def rounds(scenario: ScenarioArg = None, issue: IssueOpt = None,
            lang: LangOpt = Lang.en) -> None:
     """Show the expected-utility model round by round: positions, risk, accepted offers."""
     s = load(scenario, input_format, scale, capabilities, capability_column)
+    if model is RoundModel.smp:  # one joint run over every issue (cli/_smp_rounds.py)
+        from grandbargain.cli._smp_rounds import smp_rounds
+        given = ctx.get_parameter_source("n_rounds").name == "COMMANDLINE"
+        return smp_rounds(s, issue, n_rounds if given else None, fmt, out, lang.value)
     issue_id = pick_issue(s, issue)
     result = MODELS[model.value](rounds=n_rounds).forecast(s)
     if issue_id not in result.detail["runs"]:

@@ -15,6 +15,7 @@ from grandbargain.models.expected_utility import (
 )
 from grandbargain.models.median import WeightedMedianModel, weighted_median
 from grandbargain.models.nash import NashModel, nash_solution
+from grandbargain.models.smp import SmpRun, SpatialModelOfPolitics
 
 MODELS: dict[str, type[Model]] = {
     CompromiseModel.name: CompromiseModel,
@@ -23,6 +24,7 @@ MODELS: dict[str, type[Model]] = {
     ExpectedUtilityModel.name: ExpectedUtilityModel,
     ScholzExpectedUtilityModel.name: ScholzExpectedUtilityModel,
     ExchangeModel.name: ExchangeModel,
+    SpatialModelOfPolitics.name: SpatialModelOfPolitics,
 }
 
 #: Old model names still accepted on the command line, with the name they now have.
@@ -43,6 +45,8 @@ __all__ = [
     "Round",
     "Run",
     "ScholzExpectedUtilityModel",
+    "SmpRun",
+    "SpatialModelOfPolitics",
     "WeightedMedianModel",
     "nash_solution",
     "run_exchange_model",

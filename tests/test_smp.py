@@ -1,0 +1,216 @@
+"""KTAB's Spatial Model of Politics (model `smp`): reproduced turn by turn against KTAB's own
+reference runs, and its options, inputs and errors."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from grandbargain.models import MODELS, SpatialModelOfPolitics
+from grandbargain.models import _smp_core as core
+from grandbargain.scenario import load_scenario
+from grandbargain.scenario._schema import validate_document
+
+from .conftest import minimal_document
+
+
+def load_document(doc):
+    return validate_document(doc, {}, "<test>")
+
+
+REFERENCE_RUNS = [("SOE-Pol-Comp.csv", "20170530_ref-SOE-Pol-Comp.txt"),
+                  ("dummyData_3Dim.csv", "20170530_ref-dummyData_3Dim.txt")]
+
+
+def parse_reference(path: Path):
+    """From a KTAB smpc log: the positions after every turn (the 'postn i , 0 :' blocks, printed
+    %.4f on 0-100), the history of win probabilities (%.4f, one column per state) and the
+    number of states."""
+    lines = path.read_text().splitlines()
+    turns, current = [], {}
+    for k, line in enumerate(lines):
+        m = re.match(r"postn (\d+) , 0 :", line)
+        if m:
+            current[int(m.group(1))] = [float(v) for v in lines[k + 1].split()]
+        elif line.startswith("postn-ideal distance RMS"):
+            turns.append(current)
+            current = {}
+    probs = [[float(v) for v in line.split(", prob :")[1].split()]
+             for line in lines if ", prob :" in line]
+    states = int(re.search(r"There were (\d+) states", path.read_text()).group(1))
+    return turns, np.array(probs), states
+
+
+@pytest.fixture(params=["numpy", "compiled"])
+def arithmetic(request, monkeypatch):
+    """Run each reference both through the numpy path and the numba kernels."""
+    if request.param == "numpy":
+        monkeypatch.setattr(core, "_KERNELS", None)
+    else:
+        pytest.importorskip("numba")
+        monkeypatch.setattr(core, "COMPILED_FROM", 0)
+    return request.param
+
+
+@pytest.mark.parametrize("order", ["input", "canonical"])
+@pytest.mark.parametrize(("csv_name", "log_name"), REFERENCE_RUNS)
+def test_reproduces_ktab_reference_runs_turn_by_turn(shared_benchmarks, arithmetic, csv_name,
+                                                     log_name, order):
+    """Every actor's position on every dimension after every turn, the turn KTAB stopped at,
+    and (in KTAB's actor order) the win probabilities of every state. In the canonical order
+    the positions are the same; the win probabilities can differ where KTAB's grouping of
+    positions closer than 0.1 takes the first listed actor's position (SMP-06)."""
+    folder = shared_benchmarks / "ktab-smp"
+    turns, probs, states = parse_reference(folder / log_name)
+    scenario = load_scenario(folder / csv_name)
+    run = SpatialModelOfPolitics(order=order).forecast(scenario).detail["run"]
+    assert len(run.turns) == states - 1 == len(turns), "KTAB stopped after a different turn"
+    assert run.stopped == "quiet"
+    half = 0.5e-4 + 1e-9  # the logs print 4 decimals
+    for t, (ours, ref) in enumerate(zip(run.turns, turns, strict=True), start=1):
+        for i, position in enumerate(ours.positions):
+            assert np.max(np.abs(np.array(position) - ref[i])) <= half, (
+                f"turn {t}, actor {run.actors[i]}: {position} vs KTAB {ref[i]}")
+    if order == "canonical":
+        return
+    ours = np.array([t.win_probabilities for t in run.turns] + [run.final_win_probabilities])
+    assert ours.shape == probs.T.shape
+    np.testing.assert_allclose(ours, probs.T, atol=half, rtol=0)
+
+
+def test_registered_and_joint():
+    assert MODELS["smp"] is SpatialModelOfPolitics
+    assert SpatialModelOfPolitics.joint
+
+
+def test_rebuilds_from_params_and_rejects_unknown_options():
+    model = SpatialModelOfPolitics(interpolation="s2pmax", max_turns=5, order="input")
+    assert type(model)(**model.get_params()).get_params() == model.get_params()
+    with pytest.raises(ValueError, match="voting_rule='plurality'"):
+        SpatialModelOfPolitics(voting_rule="plurality").forecast(load_scenario())
+    with pytest.raises(ValueError, match="max_turns"):
+        SpatialModelOfPolitics(max_turns=0).forecast(load_scenario())
+
+
+def _two_issue_document():
+    doc = minimal_document()
+    doc["issues"].append({"id": "quota", "name": "Quota", "scale": {"min": 0.0, "max": 10.0}})
+    doc["actors"].append({"id": "c", "name": "C", "capability": 1.5})
+    doc["stances"]["a"]["quota"] = {"position": 2.0, "salience": 80.0}
+    doc["stances"]["b"]["quota"] = {"position": 9.0, "salience": 30.0}
+    doc["stances"]["c"] = {"tariff": {"position": 40.0, "salience": 60.0}}
+    return doc
+
+
+def test_joint_run_on_issue_scales_with_missing_stances():
+    scenario = load_document(_two_issue_document())
+    result = SpatialModelOfPolitics().forecast(scenario)
+    run = result.detail["run"]
+    assert run.issues == ("tariff", "quota") and run.actors == ("a", "b", "c")
+    # b's saliences sum to 1.3 > 1: scaled to sum 1 (SMP-02); c has no quota stance: it sits
+    # at the capability-weighted mean of a and b, 2 + 7 * 2 / 3 (SMP-03)
+    assert run.start[2][1] == pytest.approx(2.0 + 7.0 * 2.0 / 3.0)
+    for issue, (low, high) in {"tariff": (0, 100), "quota": (0, 10)}.items():
+        value = result.value(issue)
+        assert low <= value <= high
+    values = [p for turn in run.turns for row in turn.positions for p in row]
+    assert all(np.isfinite(values))
+    assert result.value("quota") == pytest.approx(run.forecast[1])
+
+
+def test_deterministic_and_every_option_runs():
+    scenario = load_document(_two_issue_document())
+    first = SpatialModelOfPolitics().forecast(scenario).values()
+    assert SpatialModelOfPolitics().forecast(scenario).values() == first
+    for option, choices in [("voting_rule", core.VOTING_RULES),
+                            ("victory_model", core.VICTORY_MODELS),
+                            ("pce_model", core.PCE_MODELS), ("risk_range", core.RISK_RANGES),
+                            ("risk_adjust", core.RISK_ADJUSTS),
+                            ("third_party", core.THIRD_PARTY),
+                            ("interpolation", core.INTERPOLATIONS),
+                            ("bargain_model", core.BARGAIN_MODELS),
+                            ("outcome", ("most-probable", "expected"))]:
+        for choice in choices:
+            values = SpatialModelOfPolitics(**{option: choice}).forecast(scenario).values()
+            assert all(v is not None and np.isfinite(v) for v in values.values()), (option, choice)
+    drawn = [SpatialModelOfPolitics(state_transition="stochastic", seed=7).forecast(scenario)
+             .values() for _ in range(2)]
+    assert drawn[0] == drawn[1]
+
+
+def test_compiled_and_numpy_paths_agree(monkeypatch):
+    pytest.importorskip("numba")
+    rng = np.random.default_rng(3)
+    n, d = 12, 3
+    x = rng.uniform(0, 1, (n, d))
+    sal = rng.uniform(0.1, 1, (n, d))
+    sal = sal / sal.sum(1, keepdims=True) * rng.uniform(0.5, 1, (n, 1))
+    cap = rng.uniform(1, 100, n)
+    state = core.assess(x, sal, cap, core.Options())
+    p_np, g_np = core.challenges_numpy(state, sal.sum(1), cap, core.Options())
+    monkeypatch.setattr(core, "COMPILED_FROM", 0)
+    p_nb, g_nb = core.challenges(state, sal.sum(1), cap, core.Options())
+    off = ~np.eye(n, dtype=bool)
+    np.testing.assert_allclose(p_nb[off], p_np[off], rtol=1e-12, atol=1e-14)
+    np.testing.assert_allclose(g_nb[off], g_np[off], rtol=1e-10, atol=1e-13)
+
+
+def test_one_actor_with_salience_keeps_its_position_and_none_gives_no_forecast():
+    doc = minimal_document()
+    doc["stances"]["a"]["tariff"]["salience"] = 0.0
+    result = SpatialModelOfPolitics().forecast(load_document(doc))
+    assert result.value("tariff") == 80.0
+    assert result.detail["run"].excluded == ("a",)
+    doc["stances"]["b"]["tariff"]["salience"] = 0.0
+    result = SpatialModelOfPolitics().forecast(load_document(doc))
+    assert result.value("tariff") is None
+    assert "no actor has both" in result.forecasts[0].detail["reason"]
+
+
+def _cli(*args: str, code: int = 0) -> str:
+    from typer.testing import CliRunner
+
+    from grandbargain.cli import app
+
+    result = CliRunner().invoke(app, list(args))
+    assert result.exit_code == code, result.output
+    return result.output
+
+
+def test_rounds_cli_turn_by_turn_in_plain_words(shared_benchmarks):
+    path = str(shared_benchmarks / "ktab-smp" / "SOE-Pol-Comp.csv")
+    out = _cli("rounds", path, "--model", "smp")
+    assert out.startswith("Forecast after 27 turns (one joint run over 2 issues")
+    assert "XS accepts MOF's bargain: Policy 15.0 -> 42.9, Competitive 10.0 -> 38.8" in out
+    zh = _cli("rounds", path, "--model", "smp", "--lang", "zh")
+    assert "XS 接受 MOF 提出的協議：Policy 15.0 -> 42.9" in zh
+    document = json.loads(_cli("rounds", path, "--model", "smp", "--format", "json"))
+    assert document["turns_run"] == 27 and document["stopped"] == "quiet"
+    assert document["turns"][1]["positions"]["XS"]["policy"] == pytest.approx(42.94)
+    table = list(csv.reader(io.StringIO(_cli("rounds", path, "-m", "smp", "--format", "csv"))))
+    assert table[0][:4] == ["turn", "actor", "issue", "position"]
+    assert len(table) == 1 + 28 * 13 * 2
+    limited = json.loads(_cli("rounds", path, "-m", "smp", "-n", "3", "--format", "json"))
+    assert limited["turns_run"] == 3 and limited["stopped"] == "max-turns"
+    _cli("rounds", path, "-m", "smp", "--issue", "nope", code=2)
+
+
+@pytest.mark.parametrize("csv_name", ["SOE-Pol-Comp.csv", "dummyData_3Dim.csv",
+                                      "dummyData-a040.csv"])
+def test_same_final_positions_as_smpc_side_by_side(shared_benchmarks, csv_name):
+    from ._ktab_reference import BUILD, run_smpc, smpc_path
+
+    smpc = smpc_path()
+    if smpc is None:
+        pytest.skip(f"KTAB's smpc is not built here: {BUILD}")
+    case = shared_benchmarks / "ktab-smp" / csv_name
+    _, final = run_smpc(smpc, case)
+    run = SpatialModelOfPolitics(order="input").forecast(load_scenario(case)).detail["run"]
+    ours = [f"{v:.1f}" for row in run.turns[-1].positions for v in row]
+    assert ours == [f"{v:.1f}" for row in final for v in row]

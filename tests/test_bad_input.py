@@ -224,3 +224,139 @@ def test_tab_indentation_is_a_located_yaml_error(tmp_path):
     # Tabs are a classic hand-editing mistake.
     p = one(tmp_path, GOOD.replace("  id: tiny", "\tid: tiny"))
     assert p.location.line == 2
+
+
+# --- Dates, aliases, magnitudes, empty stances (issue 12) -----------------------------------
+
+@pytest.mark.parametrize(("value", "why"), [("2025-13-45", "month must be in 1..12"),
+                                            ("2025-02-30", "no such day in that month")])
+def test_impossible_dates_are_located_errors(tmp_path, value, why):
+    p = one(tmp_path, GOOD.replace("  title: Tiny\n", f"  title: Tiny\n  as_of: {value}\n"))
+    assert (p.location.line, p.location.column, p.field) == (4, 3, "scenario.as_of")
+    assert f"'{value}' is not a valid date" in p.message and why in p.message
+
+
+ALIAS_BOMB = GOOD + "".join(
+    f"{name}: &{name} [{', '.join([f'*{prev}'] * 9 if prev else ['lol'] * 9)}]\n"
+    for prev, name in zip([None, *"abcdefgh"], "abcdefghi", strict=True))
+MERGE_BOMB = GOOD + "x0: &x0 {k1: 1, k2: 2, k3: 3, k4: 4, k5: 5, k6: 6, k7: 7, k8: 8, k9: 9}\n" + \
+    "".join(f"x{k}: &x{k} {{<<: [{', '.join([f'*x{k - 1}'] * 9)}], z: 1}}\n" for k in range(1, 9))
+
+
+@pytest.mark.parametrize("text", [ALIAS_BOMB, MERGE_BOMB], ids=["lists", "merge-keys"])
+def test_an_alias_bomb_is_a_located_error(tmp_path, text):
+    p = one(tmp_path, text)
+    assert "aliases (*name) here expand the file by more than 100,000 values" in p.message
+    assert p.location.line is not None and p.location.line > 18
+
+
+def test_an_alias_loop_is_a_located_error(tmp_path):
+    p = one(tmp_path, GOOD + "loop: &loop [1, *loop]\n")
+    assert "loop" in p.message and p.location.line == 20
+
+
+def test_aliases_within_the_limits_still_work(tmp_path):
+    text = GOOD.replace("  a:\n    tariff: {position: 20, salience: 50}",
+                        "  a:\n    tariff: &s {position: 20, salience: 50}") \
+        .replace("  b:\n    tariff: {position: 80, salience: 100}",
+                 "  b:\n    tariff: {<<: *s, position: 80}")
+    (tmp_path / "ok.yaml").write_text(text)
+    b = load_scenario(tmp_path / "ok.yaml").stance("b", "tariff")
+    assert (b.position, b.salience) == (80, 50)
+
+
+@pytest.mark.parametrize("command", ["check", "forecast"])
+def test_the_cli_refuses_an_alias_bomb_quickly_and_cleanly(tmp_path, command):
+    bad = tmp_path / "bomb.yaml"
+    bad.write_text(ALIAS_BOMB)
+    done = subprocess.run([sys.executable, "-m", "grandbargain", command, str(bad)],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert f"{bad}:" in done.stderr and "expand the file" in done.stderr
+
+
+def test_no_stances_and_no_principals_is_a_located_error(tmp_path):
+    p = one(tmp_path, GOOD[: GOOD.index("stances:")])
+    assert p.field == "stances" and "nothing to forecast" in p.message
+    p = one(tmp_path, GOOD[: GOOD.index("stances:")] + "stances: {}\n")
+    assert (p.location.line, p.field) == (15, "stances")
+
+
+def test_require_stances_refuses_a_deals_only_scenario(tmp_path):
+    from grandbargain.scenario import require_stances
+
+    path = tmp_path / "deals-only.yaml"
+    path.write_text(GOOD[: GOOD.index("stances:")] + "principals:\n  - id: p\n    name: P\n"
+                    "    weights: {tariff: 1}\n    ideal: {tariff: 10}\n")
+    scenario = load_scenario(path)
+    with pytest.raises(ScenarioError, match="forecast has nothing to forecast") as info:
+        require_stances(scenario, "forecast")
+    assert info.value.problems[0].location.file == str(path)
+    require_stances(load_scenario())  # the default scenario has stances
+
+
+HUGE_CAPABILITY = GOOD.replace("capability: 2", "capability: 1.0e+308") + """\
+principals:
+  - id: pa
+    name: PA
+    actors: [a]
+  - id: pb
+    name: PB
+    actors: [b]
+"""
+
+
+@pytest.mark.parametrize(("old", "new", "line", "field"), [
+    ("capability: 2", "capability: 1.0e+308", 14, "actors.1.capability"),
+    ("capability: 1\n", "capability: 1.0e-300\n", 11, "actors.0.capability"),
+    ("{min: 0, max: 100}", "{min: 0, max: 1.0e+308}", 7, "issues.0.scale.max"),
+    ("{position: 20, salience: 50}", "{position: 20, salience: 50, capability: 1.0e+20}", 17,
+     "stances.a.tariff.capability"),
+])
+def test_magnitudes_beyond_1e12_are_located_errors(tmp_path, old, new, line, field):
+    p = one(tmp_path, GOOD.replace(old, new))
+    assert (p.location.line, p.field) == (line, field)
+    assert "accepted" in p.message
+
+
+@pytest.mark.parametrize("command", ["forecast", "deals"])
+def test_forecast_and_deals_on_huge_capabilities_exit_cleanly(tmp_path, command):
+    bad = tmp_path / "huge.yaml"
+    bad.write_text(HUGE_CAPABILITY)
+    done = subprocess.run([sys.executable, "-m", "grandbargain", command, str(bad)],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert "Traceback" not in done.stderr and "Warning" not in done.stderr
+    assert f"{bad}:14:" in done.stderr and "actors.1.capability" in done.stderr
+
+
+def test_a_2000_actor_50_issue_file_loads(tmp_path):
+    """Not timed (benchmarks/bench_loading.py times it): the large file loads, every value kept."""
+    import random
+
+    rng = random.Random(7)
+    n, m = 2000, 50
+    lines = ["scenario: {id: big, title: Big, as_of: 2025-07-17}", "issues:"]
+    lines += [f"  - {{id: i{d}, name: Issue {d}, scale: {{min: 0, max: 100}}}}" for d in range(m)]
+    lines.append("actors:")
+    lines += [f"  - {{id: a{i}, name: Actor {i}, capability: {i % 97 + 1}}}" for i in range(n)]
+    lines.append("stances:")
+    cells = {}
+    for i in range(n):
+        lines.append(f"  a{i}:")
+        for d in range(m):
+            cells[i, d] = (rng.randint(0, 100), rng.randint(0, 100))
+            lines.append(f"    i{d}: {{position: {cells[i, d][0]}, salience: {cells[i, d][1]}}}")
+    path = tmp_path / "big.yaml"
+    path.write_text("\n".join(lines) + "\n")
+    scenario = load_scenario(path)
+    assert scenario.positions.shape == (n, m) and len(scenario.stances) == n * m
+    assert scenario.positions[1234, 17] == cells[1234, 17][0]
+    assert scenario.saliences[1999, 49] == cells[1999, 49][1] / 100
+    cell = f"    i7: {{position: {cells[0, 7][0]}, "
+    path.write_text(path.read_text().replace(cell, "    i7: {position: 150, ", 1))
+    with pytest.raises(ScenarioError) as info:
+        load_scenario(path)
+    [problem] = info.value.problems
+    assert problem.field == "stances.a0.i7.position"
+    assert problem.location.line == 2 + m + 1 + n + 2 + 7 + 1

@@ -60,3 +60,44 @@ def test_mutated_good_file(at, insert):
 def test_random_tables(cells):
     text = "Actor,Capability,Position,Salience\n" + "\n".join(",".join(r) for r in cells)
     _load(text.encode(), ".csv")
+
+
+def _both_loaders(text: str):
+    from grandbargain.scenario._yaml import LOADER, PURE_LOADER, parse_yaml
+
+    results = []
+    for loader in (LOADER, PURE_LOADER):
+        try:
+            results.append(("ok", *parse_yaml(text, "f.yaml", loader)))
+        except ScenarioError as exc:
+            results.append(("error", [(p.location.line, p.field) for p in exc.problems]))
+    return results
+
+
+def test_libyaml_and_pure_python_loaders_agree_on_the_shipped_scenarios():
+    from grandbargain.scenario._load import builtin_path, builtin_scenarios, read_text
+
+    for name in builtin_scenarios():
+        fast, pure = _both_loaders(read_text(builtin_path(name)))
+        assert fast == pure, name
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=list(HealthCheck))
+@given(st.integers(0, len(GOOD) - 1), st.text(alphabet=" \n:-{}[],&*<x19.", max_size=6))
+def test_libyaml_and_pure_python_loaders_agree_on_values_and_locations(at, insert):
+    # libyaml and PyYAML's own parser word (and sometimes place) syntax errors differently;
+    # whatever both read, they must read alike, values and locations.
+    fast, pure = _both_loaders(GOOD[:at] + insert + GOOD[at:])
+    if fast[0] == pure[0] == "ok":
+        assert fast == pure
+
+
+def test_importing_the_scenario_package_loads_no_pydantic_yaml_or_numpy():
+    import subprocess
+    import sys
+
+    code = ("import sys, grandbargain.scenario; "
+            "print(sorted(m for m in ('pydantic', 'yaml', 'numpy') if m in sys.modules))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          check=True)
+    assert done.stdout.strip() == "[]"

@@ -17,6 +17,7 @@ def test_scenario_api():
         "Problem", "RedLine", "Scenario", "ScenarioError", "Stance", "ValueFunction",
         "builtin_scenarios", "json_schema", "load_scenario", "read_capabilities",
         "scenario_to_document", "write_scenario",
+        "require_stances",
     }
     for name in grandbargain.scenario.__all__:
         assert getattr(grandbargain.scenario, name) is not None

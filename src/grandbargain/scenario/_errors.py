@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -48,3 +50,13 @@ class ScenarioError(Exception):
     def single(cls, file: str, message: str, *, line: int | None = None,
                column: int | None = None, field: str = "") -> ScenarioError:
         return cls([Problem(Location(file, line, column), field, message)])
+
+
+def locate(locator: Mapping[tuple[Any, ...], Location], path: tuple[Any, ...],
+           default_file: str) -> Location:
+    """The location of the longest prefix of `path` that the locator knows."""
+    for end in range(len(path), -1, -1):
+        loc = locator.get(tuple(path[:end]))
+        if loc is not None:
+            return loc
+    return Location(default_file)

@@ -5,9 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from grandbargain.scenario._ktab import write_ktab
 from grandbargain.scenario._model import Scenario
-from grandbargain.scenario._yaml import dump_yaml
 
 
 def _drop_empty(mapping: dict[str, Any]) -> dict[str, Any]:
@@ -61,8 +59,12 @@ def write_scenario(scenario: Scenario, path: str | Path, format: str | None = No
     path = Path(path)
     fmt = format or ("ktab" if path.suffix.lower() == ".csv" else "yaml")
     if fmt == "ktab":
+        from grandbargain.scenario._ktab import write_ktab
+
         text = write_ktab(scenario)
     elif fmt == "yaml":
+        from grandbargain.scenario._yaml import dump_yaml
+
         text = dump_yaml(scenario_to_document(scenario))
     else:
         raise ValueError(f"cannot write format '{fmt}' (yaml or ktab)")

@@ -12,8 +12,6 @@ from typing import Any
 from grandbargain.scenario._errors import Location, ScenarioError
 from grandbargain.scenario._merge import merge_documents
 from grandbargain.scenario._model import Scenario
-from grandbargain.scenario._schema import validate_document
-from grandbargain.scenario._yaml import parse_yaml
 
 MAX_BYTES = 50 * 1024 * 1024
 DEFAULT_SCENARIO = "us-china-2025-07"
@@ -26,6 +24,7 @@ def _readers() -> dict[str, Reader]:
     from grandbargain.scenario._decide import read_decide
     from grandbargain.scenario._deu import read_deu
     from grandbargain.scenario._ktab import read_ktab
+    from grandbargain.scenario._yaml import parse_yaml
 
     return {
         "yaml": lambda text, file, **_: parse_yaml(text, file),
@@ -166,5 +165,21 @@ def load_scenario(source: str | os.PathLike[str] | None = None, *, format: str |
         elif not path.suffix:
             raise ScenarioError.single(name, "no such file, and no shipped scenario of that "
                                        f"name (shipped: {', '.join(builtin_scenarios())})")
-    data, locator = _read_document(path, format, options)
-    return validate_document(data, locator, str(path))
+    # The format's models (pydantic) and the YAML reader load here, not at import: the CLI
+    # starts without them.
+    from grandbargain.scenario._schema import validate_document
+    from grandbargain.scenario._yaml import gc_paused
+
+    with gc_paused():
+        data, locator = _read_document(path, format, options)
+        return validate_document(data, locator, str(path))
+
+
+def require_stances(scenario: Scenario, command: str = "this command") -> None:
+    """Refuse, with a located error, a scenario whose actors state no stance (a deals-only file
+    with principals loads, but there is nothing for a model to forecast)."""
+    if not scenario.stances:
+        raise ScenarioError.single(
+            scenario.source or scenario.id, f"no actor has a stance on any issue: {command} "
+            "has nothing to forecast (add `stances: {actor: {issue: {position: ..., "
+            "salience: ...}}}`)", field="stances")

@@ -8,13 +8,16 @@ is the actor's capability, or a per-stance override where the source gives one.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
 from types import MappingProxyType
+from typing import TYPE_CHECKING
 
-import numpy as np
+if TYPE_CHECKING:  # numpy is imported where the arrays are built: `import` stays cheap
+    import numpy as np
 
 _EMPTY: Mapping[str, float] = MappingProxyType({})
 
@@ -62,7 +65,7 @@ class Issue:
         return self.name_zh if lang == "zh" and self.name_zh else self.name
 
     def nearest_anchor(self, value: float) -> Anchor | None:
-        if not self.anchors or value is None or not np.isfinite(value):
+        if not self.anchors or value is None or not math.isfinite(value):
             return None
         return min(self.anchors, key=lambda a: (abs(a.value - value), a.value))
 
@@ -180,6 +183,8 @@ class Scenario:
         return MappingProxyType({(s.actor, s.issue): s for s in self.stances})
 
     def _matrix(self, fill: float, value) -> np.ndarray:
+        import numpy as np
+
         out = np.full((len(self.actors), len(self.issues)), fill, dtype=float)
         for s in self.stances:
             out[self.actor_index[s.actor], self.issue_index[s.issue]] = value(s)
@@ -189,7 +194,7 @@ class Scenario:
     @cached_property
     def positions(self) -> np.ndarray:
         """(actors, issues) positions on each issue's scale; NaN where the actor takes no part."""
-        return self._matrix(np.nan, lambda s: s.position)
+        return self._matrix(math.nan, lambda s: s.position)
 
     @cached_property
     def saliences(self) -> np.ndarray:
@@ -199,6 +204,8 @@ class Scenario:
     @cached_property
     def capabilities(self) -> np.ndarray:
         """(actors,) capabilities."""
+        import numpy as np
+
         out = np.array([a.capability for a in self.actors], dtype=float)
         out.setflags(write=False)
         return out
@@ -206,6 +213,8 @@ class Scenario:
     @cached_property
     def capability_matrix(self) -> np.ndarray:
         """(actors, issues) capability per stance (the actor's unless the stance overrides it)."""
+        import numpy as np
+
         out = np.repeat(self.capabilities[:, None], len(self.issues), axis=1)
         for s in self.stances:
             if s.capability is not None:
@@ -216,6 +225,8 @@ class Scenario:
     @cached_property
     def takes_part(self) -> np.ndarray:
         """(actors, issues) True where the actor has a stance."""
+        import numpy as np
+
         out = ~np.isnan(self.positions)
         out.setflags(write=False)
         return out

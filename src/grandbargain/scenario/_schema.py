@@ -1,7 +1,8 @@
 """The scenario file format as pydantic models: what a file may say, checked at the edge.
 
 `validate_document` turns a plain dict (from YAML or any reader) into a frozen `Scenario`, or
-raises `ScenarioError` listing every problem with its file, line, column and field.
+raises `ScenarioError` listing every problem with its file, line, column and field. pydantic is
+imported with this module: `_load` imports it only when a file is validated.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from grandbargain.scenario._errors import Location, Problem, ScenarioError
+from grandbargain.scenario._errors import Location, Problem, ScenarioError, locate
 from grandbargain.scenario._model import (
     Actor,
     Anchor,
@@ -140,15 +141,6 @@ class ScenarioDoc(_Doc):
         {}, description="Deal disagreement point per issue where it is not the status quo.")
 
 
-def locate(locator: Locator, path: Path, default_file: str) -> Location:
-    """The location of the longest prefix of `path` that the locator knows."""
-    for end in range(len(path), -1, -1):
-        loc = locator.get(tuple(path[:end]))
-        if loc is not None:
-            return loc
-    return Location(default_file)
-
-
 def _field_name(path: Path) -> str:
     return ".".join(str(p) for p in path)
 
@@ -201,8 +193,55 @@ def _option_values(issue: IssueDoc) -> tuple[float, ...]:
     return tuple(sorted(set(values)))
 
 
-def _semantic_problems(doc: ScenarioDoc) -> list[tuple[Path, str]]:
+MAX_MAGNITUDE = 1e12
+"""The largest capability, principal weight or scale end accepted (D-007): beyond it the models'
+products of capabilities, saliences and distances overflow float64."""
+
+
+def _magnitude_problem(name: str, value: float, relative: bool) -> str | None:
+    """Why a value is out of the accepted magnitudes, or None. `relative` values (capabilities)
+    must also not be tiny: only their ratios matter, so they can always be rescaled."""
+    if abs(value) > MAX_MAGNITUDE:
+        bound, limit, which = "above", MAX_MAGNITUDE, "largest"
+    elif relative and 0 < value < 1 / MAX_MAGNITUDE:
+        bound, limit, which = "below", 1 / MAX_MAGNITUDE, "smallest"
+    else:
+        return None
+    hint = ("only their ratios matter: multiply or divide them all by one factor" if relative
+            else "state the scale in other units (e.g. billions)")
+    return f"{name} {value:g} is {bound} {limit:g}, the {which} accepted; {hint}"
+
+
+def _magnitude_problems(doc: ScenarioDoc) -> list[tuple[Path, str]]:
     out: list[tuple[Path, str]] = []
+    for k, issue in enumerate(doc.issues):
+        for end in ("min", "max"):
+            message = _magnitude_problem(f"scale {end}", getattr(issue.scale, end), False)
+            if message:
+                out.append((("issues", k, "scale", end), message))
+    for k, actor in enumerate(doc.actors):
+        message = _magnitude_problem("capability", actor.capability, True)
+        if message:
+            out.append((("actors", k, "capability"), message))
+    for actor_id, row in doc.stances.items():
+        for issue_id, stance in row.items():
+            if stance.capability is not None:
+                message = _magnitude_problem("capability", stance.capability, True)
+                if message:
+                    out.append((("stances", actor_id, issue_id, "capability"), message))
+    for k, principal in enumerate(doc.principals):
+        for issue_id, weight in principal.weights.items():
+            message = _magnitude_problem("weight", weight, True)
+            if message:
+                out.append((("principals", k, "weights", issue_id), message))
+    return out
+
+
+def _semantic_problems(doc: ScenarioDoc) -> list[tuple[Path, str]]:
+    out: list[tuple[Path, str]] = _magnitude_problems(doc)
+    if not any(doc.stances.values()) and not doc.principals:
+        out.append((("stances",), "no actor has a stance on any issue: there is nothing to "
+                    "forecast (add `stances: {actor: {issue: {position: ..., salience: ...}}}`)"))
     issues: dict[str, IssueDoc] = {}
     for k, issue in enumerate(doc.issues):
         if issue.id in issues:

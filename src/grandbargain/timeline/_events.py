@@ -214,12 +214,17 @@ def _change(c: Checker, raw: Any, path: tuple) -> ScenarioChange | None:
                               issue=c.word(m.get("issue"), (*sub, "issue")),
                               values=MappingProxyType(values))
     if kind == "status_quo":
-        m = c.mapping(raw, path, {"issue", "status_quo", "status_quo_note"}, ("status_quo",))
+        m = c.mapping(raw, path, {"issue", "status_quo", "status_quo_note"}, ())
         if m is None:
             return None
         values = _numbers(c, m, path, ("status_quo",))
-        if "status_quo_note" in m:
-            values["status_quo_note"] = c.text(m["status_quo_note"], (*path, "status_quo_note"))
+        if "status_quo_note" in m:  # "" clears the note
+            note = m["status_quo_note"]
+            if not isinstance(note, str):
+                c.problem((*path, "status_quo_note"), f"expected text, got {kind_of(note)}")
+            values["status_quo_note"] = note.strip() if isinstance(note, str) else ""
+        if "status_quo" not in m and "status_quo_note" not in m:
+            c.problem(path, "the change sets nothing: give status_quo or status_quo_note")
         return ScenarioChange(kind, where, name, issue=c.word(m.get("issue"), (*path, "issue")),
                               values=MappingProxyType(values))
     numbers = STANCE_NUMBERS if kind == "stance" else ("capability",)

@@ -28,6 +28,7 @@ from grandbargain.cli._draws import (
     NoiseOpt,
     SeedOpt,
 )
+from grandbargain.cli.timeline import AsOfOpt, EventsForOpt, scenario_as_of_cli
 from grandbargain.models import MODELS
 from grandbargain.report import (
     forecast_document,
@@ -66,9 +67,11 @@ def forecast(scenario: ScenarioArg = None, model: ModelOpt = None,
              input_format: InputFormatOpt = None, scale: ScaleOpt = None,
              capabilities: CapabilitiesOpt = None, capability_column: CapabilityColumnOpt = None,
              fmt: FormatOpt = OutputFormat.table, out: OutOpt = None,
-             lang: LangOpt = Lang.en) -> None:
+             lang: LangOpt = Lang.en, as_of: AsOfOpt = None,
+             events: EventsForOpt = None) -> None:
     """Forecast every issue with each model (default scenario: the US-China case)."""
-    s = load(scenario, input_format, scale, capabilities, capability_column)
+    s = scenario_as_of_cli(scenario, events, as_of, lambda source: load(
+        source, input_format, scale, capabilities, capability_column))
     models = pick_models(model)
     results = [m.forecast(s) for m in models]
     document = forecast_document(s, results, lang.value)

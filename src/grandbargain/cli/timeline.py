@@ -57,6 +57,45 @@ def base_scenario(scenario: str | None, timeline):
     return load(scenario)
 
 
+AsOfOpt = Annotated[str | None, typer.Option(
+    "--as-of", help="With --events: the scenario as of this date (YYYY-MM-DD; default: the "
+    "events file's as_of).")]
+EventsForOpt = Annotated[str | None, typer.Option(
+    "--events", help="Apply this scenario events file (or the shipped history "
+    f"'{SHIPPED_HISTORY}') to the scenario, up to --as-of.")]
+
+
+def scenario_as_of_cli(scenario: str | None, events: str | None, as_of: str | None,
+                       loader=None):
+    """The scenario for a command with --events/--as-of: loaded as usual without them, else the
+    base (argument, or the one the events file names) with the events up to the date applied."""
+    from datetime import date
+
+    from grandbargain.cli._common import fail, load
+    from grandbargain.scenario import ScenarioError
+
+    if events is None:
+        if as_of is not None:
+            fail(ScenarioError.single("--as-of", "needs --events (the file whose events lead "
+                                      "to that date)"))
+        return (loader or load)(scenario)
+    day = None
+    if as_of is not None:
+        try:
+            day = date.fromisoformat(as_of.strip())
+        except ValueError:
+            fail(ScenarioError.single("--as-of", f"expected a date YYYY-MM-DD, got {as_of!r}"))
+    from grandbargain.timeline import scenario_as_of
+
+    tl = load_timeline(events)
+    base = base_scenario(scenario, tl)
+    try:
+        return scenario_as_of(base, tl, day)
+    except ScenarioError as exc:
+        fail(exc)
+        raise
+
+
 def _models(names: list[str] | None) -> list:
     from grandbargain.cli.forecast import pick_models
     from grandbargain.timeline._replay import FAST_MODELS

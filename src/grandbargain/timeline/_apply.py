@@ -181,8 +181,13 @@ def scenario_as_of(base: Scenario, timeline: Timeline, on: date | None = None) -
         raise ScenarioError.single(timeline.file, f"--as-of {day} is before the base scenario's "
                                    f"as_of {base.as_of}: events cannot be undone",
                                    field="as_of")
-    scenario = apply_events(base, [e for e in timeline.events if e.date <= day])
-    return replace(scenario, as_of=day)
+    applied = [e for e in timeline.events if e.date <= day]
+    scenario = apply_events(base, applied)
+    if not applied:
+        return replace(scenario, as_of=day)
+    return replace(scenario, as_of=day,
+                   title=f"{base.title}, with {len(applied)} events to {day}",
+                   title_zh=f"{base.text('zh')}，加上至{day}的{len(applied)}個事件")
 
 
 @dataclass(frozen=True)

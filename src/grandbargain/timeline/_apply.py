@@ -55,6 +55,29 @@ def _stance(doc: dict, change: ScenarioChange) -> dict:
     return stance
 
 
+def _check_stance(doc: dict, change: ScenarioChange, stance: dict) -> None:
+    """A set or shifted stance stays on its scale (never clipped: a silent fix would hide a
+    mistake in the events file)."""
+    issue = _issue(doc, change)
+    low, high = issue["scale"]["min"], issue["scale"]["max"]
+    for name in ("position", "low", "high"):
+        value = stance.get(name)
+        if value is not None and not low <= value <= high:
+            raise _Refused(change, f"{name} of {change.actor} on {change.issue} would be "
+                           f"{value:g}, outside the scale {low:g}-{high:g}", name)
+    if not 0 <= stance["salience"] <= 100:
+        raise _Refused(change, f"salience of {change.actor} on {change.issue} would be "
+                       f"{stance['salience']:g}, outside 0-100", "salience")
+    if stance.get("capability") is not None and stance["capability"] <= 0:
+        raise _Refused(change, "a stance's capability must stay above 0", "capability")
+    if stance.get("low") is not None and stance["low"] > stance["position"]:
+        raise _Refused(change, f"low {stance['low']:g} would be above the position "
+                       f"{stance['position']:g}", "low")
+    if stance.get("high") is not None and stance["high"] < stance["position"]:
+        raise _Refused(change, f"high {stance['high']:g} would be below the position "
+                       f"{stance['position']:g}", "high")
+
+
 def _apply_change(doc: dict, change: ScenarioChange) -> None:
     kind = change.kind
     if kind == "note":
@@ -88,12 +111,7 @@ def _apply_change(doc: dict, change: ScenarioChange) -> None:
                 raise _Refused(change, f"cannot shift {name}: the stance of {change.actor} on "
                                f"{change.issue} sets none", f"shift.{name}")
             stance[name] = stance[name] + delta
-        if "salience" in change.shifts:
-            stance["salience"] = min(max(stance["salience"], 0.0), 100.0)
-        if "position" in change.shifts:
-            issue = _issue(doc, change)
-            stance["position"] = min(max(stance["position"], issue["scale"]["min"]),
-                                     issue["scale"]["max"])
+        _check_stance(doc, change, stance)
         return
     if kind == "add_stance":
         _actor(doc, change)
@@ -103,6 +121,7 @@ def _apply_change(doc: dict, change: ScenarioChange) -> None:
             raise _Refused(change, f"{change.actor} already has a stance on {change.issue} "
                            "(change it with actor/issue)")
         row[change.issue] = dict(change.values)
+        _check_stance(doc, change, row[change.issue])
         return
     if kind == "remove_stance":
         _stance(doc, change)

@@ -331,3 +331,23 @@ def test_forecast_as_of_a_date():
 def test_change_record_fields_are_frozen():
     tl = shipped_history()
     assert {f.name for f in fields(tl.events[0])} >= {"date", "title", "sources", "changes"}
+
+
+def test_the_json_schema_accepts_both_shipped_events_files_and_refuses_a_bad_change():
+    jsonschema = pytest.importorskip("jsonschema")
+    from importlib import resources
+
+    import yaml
+
+    from grandbargain.scenario import json_schema
+
+    schema = json_schema()["$defs"]["EventsFile"]
+    for package, name in (("grandbargain.timeline", "us-china-2025.yaml"),
+                          ("grandbargain.trade", "us-china-tariffs-2025.yaml")):
+        text = resources.files(package).joinpath("data", name).read_text(encoding="utf-8")
+        document = json.loads(json.dumps(yaml.safe_load(text), default=str))
+        jsonschema.validate(document, schema)
+    bad = json.loads(json.dumps(yaml.safe_load(HEAD + one("{issue: x, colour: red}")),
+                                default=str))
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(bad, schema)

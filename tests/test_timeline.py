@@ -351,3 +351,11 @@ def test_the_json_schema_accepts_both_shipped_events_files_and_refuses_a_bad_cha
                                 default=str))
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate(bad, schema)
+
+
+def test_timeline_png(tmp_path):
+    pytest.importorskip("matplotlib")
+    target = tmp_path / "timeline.png"
+    result = runner.invoke(app, ["timeline", "-m", "compromise", "--png", str(target)])
+    assert result.exit_code == 0, result.output
+    assert target.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"

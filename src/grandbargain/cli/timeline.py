@@ -132,7 +132,10 @@ def timeline(scenario: Annotated[str | None, typer.Argument(
     if png is not None:
         from grandbargain.timeline._chart import timeline_png
 
-        timeline_png(document, png)
+        try:
+            timeline_png(document, png)
+        except (RuntimeError, OSError) as exc:
+            fail(ScenarioError.single(str(png), str(exc)))
         typer.echo(f"wrote {png}", err=True)
     if fmt is Format.json:
         import json

@@ -202,3 +202,13 @@ def test_concurrent_records_never_corrupt_the_ledger(tmp_path):
     assert verdict.ok, verdict.problems
     assert verdict.entries == 20
     assert [e["id"] for e in read_ledger(path)] == list(range(1, 21))
+
+
+def test_list_as_csv_and_json(ledger):
+    import csv
+    import io
+
+    rows = list(csv.DictReader(io.StringIO(run("list", "-f", "csv", "--ledger", str(ledger)))))
+    assert [r["id"] for r in rows] == ["1", "2", "3"] and rows[0]["models"] == "compromise,median"
+    assert [r["id"] for r in json.loads(run("list", "-f", "json", "--ledger", str(ledger)))] == [
+        1, 2, 3]

@@ -110,18 +110,22 @@ def list_entries(ledger: LedgerOpt = None, fmt: FmtOpt = Format.table, out: OutO
     if fmt is Format.json:
         emit(json.dumps(rows, indent=2, ensure_ascii=False) + "\n", out)
         return
-    if fmt is Format.csv or fmt is Format.table:
-        head = (f"{len(rows)} entries in {_path(ledger)}; head hash "
-                f"{rows[-1]['hash'] if rows else '-'}\n") if fmt is Format.table else ""
-        lines = [",".join(rows[0].keys())] if rows and fmt is Format.csv else []
-        for r in rows:
-            if fmt is Format.csv:
-                lines.append(",".join(f'"{v}"' if "," in str(v) else str(v)
-                                      for v in r.values()))
-            else:
-                lines.append(f"{r['id']:>4}  {r['recorded_at']}  {r['scenario']} (as of "
-                             f"{r['as_of']})  {r['models']}  {r['hash'][:16]}")
-        emit(head + "\n".join(lines) + ("\n" if lines else ""), out)
+    if fmt is Format.csv:
+        import csv
+        import io
+
+        buffer = io.StringIO()
+        writer = csv.DictWriter(buffer, fieldnames=["id", "recorded_at", "scenario", "as_of",
+                                                    "models", "hash"], lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+        emit(buffer.getvalue(), out)
+        return
+    lines = [f"{len(rows)} entries in {_path(ledger)}; head hash "
+             f"{rows[-1]['hash'] if rows else '-'}"]
+    lines += [f"{r['id']:>4}  {r['recorded_at']}  {r['scenario']} (as of {r['as_of']})  "
+              f"{r['models']}  {r['hash'][:16]}" for r in rows]
+    emit("\n".join(lines) + "\n", out)
 
 
 @app.command("show")

@@ -370,3 +370,23 @@ def test_the_command_modules_import_nothing_heavy():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True).stdout
     assert out.strip() == "[]"
+
+
+def test_replay_of_a_small_scenario_without_principals(tmp_path):
+    scenario = tmp_path / "s.yaml"
+    scenario.write_text(
+        "scenario: {id: small, title: Small, as_of: 2025-01-01}\n"
+        "issues: [{id: x, name: X, scale: {min: 0, max: 10}, status_quo: 5}]\n"
+        "actors: [{id: a, name: A, capability: 1}, {id: b, name: B, capability: 1}]\n"
+        "stances: {a: {x: {position: 2, salience: 50}}, b: {x: {position: 8, salience: 50}}}\n",
+        encoding="utf-8")
+    ev = tmp_path / "ev.yaml"
+    ev.write_text(HEAD.replace("as_of: 2025-07-17", "as_of: 2025-03-01\nscenario: s.yaml")
+                  + one("{actor: b, issue: x, position: 4}\n{issue: x, status_quo: 3}",
+                        "2025-02-01"), encoding="utf-8")
+    result = runner.invoke(app, ["timeline", "--events", str(ev), "-m", "compromise"])
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[2] == "2025-01-01 start: no package (no principals)"
+    assert lines[3] == ("2025-02-01 T: x status quo 5 -> 3; b position x 8 -> 4; compromise "
+                        "forecast x 5.0 -> 3.0 (-2.0)")

@@ -124,11 +124,19 @@ def timeline(scenario: Annotated[str | None, typer.Argument(
     base = base_scenario(scenario, tl)
     if solution not in ("nash", "kalai_smorodinsky", "egalitarian", "utilitarian"):
         fail(ScenarioError.single("--solution", f"unknown solution {solution!r}"))
-    try:
-        document = replay_document(base, tl, _models(model), solution=solution, lang=lang.value)
-    except ScenarioError as exc:
-        fail(exc)
-        raise
+    from rich.console import Console
+    from rich.progress import Progress
+
+    console = Console(stderr=True)
+    with Progress(console=console, transient=True, disable=not console.is_terminal) as bar:
+        task = bar.add_task("replaying", total=len(tl.dates()) + 1)
+        try:
+            document = replay_document(base, tl, _models(model), solution=solution,
+                                       lang=lang.value,
+                                       on_step=lambda done, _n: bar.update(task, completed=done))
+        except ScenarioError as exc:
+            fail(exc)
+            raise
     if png is not None:
         from grandbargain.timeline._chart import timeline_png
 

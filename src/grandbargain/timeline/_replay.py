@@ -7,7 +7,7 @@ date changed, in plain words (English or Traditional Chinese).
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from grandbargain.scenario._model import Scenario
@@ -33,8 +33,7 @@ _WORDS = {
     "no forecast moved": ("no forecast moved by 0.5 or more", "預測變動均不足0.5"),
     "package now": ("package now", "方案現為"),
     "package unchanged": ("package unchanged", "方案不變"),
-    "no package": ("no package (no principals, or no deal beats no deal)",
-                   "沒有方案（沒有主體，或沒有比不成交更好的方案）"),
+    "no package": ("no package", "沒有方案"),
     "start": ("start", "起點"),
     "note": ("note", "備註"),
     "was": ("was", "原為"),
@@ -52,21 +51,21 @@ def _num(value: float | None) -> str:
     return f"{value:.1f}".rstrip("0").rstrip(".") if float(value).is_integer() else f"{value:.1f}"
 
 
-def _package(scenario: Scenario, solution: str) -> dict[str, float] | None:
-    """The named bargaining solution's package (issue -> option value), or None."""
+def _package(scenario: Scenario, solution: str) -> tuple[dict[str, float] | None, str]:
+    """The named bargaining solution's package (issue -> option value), or None and why."""
     if not scenario.principals:
-        return None
+        return None, "no principals"
     from grandbargain.deals import analyse, deal_space
 
     try:
         analysis = analyse(deal_space(scenario), top=0)
-    except (ValueError, RuntimeError):
-        return None
+    except ValueError as exc:  # e.g. a frontier too large to enumerate
+        return None, str(exc)
     terms = analysis.solutions.get(solution)
     if terms is None:
-        return None
-    return {issue.id: issue.options[k].value
-            for issue, k in zip(analysis.space.issues, terms.solution.package, strict=True)}
+        return None, "no package beats no deal"
+    return {issue.id: issue.options[k].value for issue, k in
+            zip(analysis.space.issues, terms.solution.package, strict=True)}, ""
 
 
 def _forecasts(scenario: Scenario, models: Sequence) -> dict[str, dict[str, float | None]]:
@@ -91,9 +90,11 @@ def _difference_words(d: Difference, lang: str) -> str:
 
 
 def replay_document(base: Scenario, timeline: Timeline, models: Sequence, *,
-                    solution: str = "nash", lang: str = "en") -> dict[str, Any]:
+                    solution: str = "nash", lang: str = "en",
+                    on_step: Callable[[int, int], None] | None = None) -> dict[str, Any]:
     """Every date of the timeline: events, what changed, each model's forecasts and their moves,
-    and the package solution; plus a bottom line (the largest forecast moves)."""
+    and the package solution; plus a bottom line (the largest forecast moves). `on_step(done,
+    total)` is called after each date (for a progress bar)."""
     steps: list[Step] = replay(base, timeline)
     rows: list[dict[str, Any]] = []
     before_f: dict[str, dict[str, float | None]] | None = None
@@ -102,7 +103,7 @@ def replay_document(base: Scenario, timeline: Timeline, models: Sequence, *,
     for step in steps:
         s = step.scenario
         forecasts = _forecasts(s, models)
-        package = _package(s, solution)
+        package, why = _package(s, solution)
         changes = differences(steps[len(rows) - 1].scenario, s) if rows else []
         moves = []
         if before_f is not None:
@@ -126,11 +127,14 @@ def replay_document(base: Scenario, timeline: Timeline, models: Sequence, *,
             "status_quo": {i.id: i.status_quo for i in s.issues},
             "forecasts": forecasts,
             "forecast_changes": moves,
-            "package": {"solution": solution, "values": package, "changed": package_moves},
+            "package": {"solution": solution, "values": package, "changed": package_moves,
+                        "why_none": why},
         }
         row["text"] = _step_text(row, changes, lang, first=not rows)
         rows.append(row)
         before_f, before_p = forecasts, package
+        if on_step is not None:
+            on_step(len(rows), len(steps))
     moves = sorted((m | {"date": r["date"], "event": r["events"][0]["title"] if r["events"]
                          else ""} for r in rows for m in r["forecast_changes"]),
                    key=lambda m: -abs(m["change"]) / widths[m["issue"]])
@@ -159,8 +163,8 @@ def _step_text(row: dict, changes: list[Difference], lang: str, first: bool) -> 
         parts += moved or [_w("no forecast moved", lang)]
     package = row["package"]
     if package["values"] is None:
-        if first:
-            parts.append(_w("no package", lang))
+        if first or package["why_none"] != "no principals":
+            parts.append(f"{_w('no package', lang)} ({package['why_none']})")
     elif first:
         parts.append(f"{package['solution']} {_w('package now', lang)} " + ", ".join(
             f"{k} {_num(v)}" for k, v in package["values"].items()))

@@ -205,6 +205,8 @@ def test_no_shipped_scenario_names_a_date_after_its_as_of(name):
             continue
         if first in _SCHEDULED and _SCHEDULED[first][0].search(text[max(0, start - 20):start]):
             continue
+        if text[text.rfind("\n", 0, start) + 1:start].startswith("extends:"):
+            continue  # the id of the scenario a file extends, not a date (TL-02)
         line = text[:start].count("\n") + 1
         late.append(f"{name}.yaml:{line}: '{words}' is after as_of {scenario.as_of}")
     assert not late, "\n".join(late)

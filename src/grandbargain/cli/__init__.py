@@ -42,6 +42,8 @@ for _group in (
 ):
     _group.register(app)
 __import__("grandbargain.cli.tariffs", fromlist=["register"]).register(app)
+__import__("grandbargain.cli.timeline", fromlist=["register"]).register(app)
+__import__("grandbargain.cli.ledger", fromlist=["register"]).register(app)
 
 
 def main() -> None:

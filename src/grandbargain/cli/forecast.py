@@ -29,6 +29,7 @@ from grandbargain.cli._draws import (
     SeedOpt,
     YesOpt,
 )
+from grandbargain.cli.timeline import AsOfOpt, EventsForOpt, scenario_as_of_cli
 from grandbargain.models import MODEL_ALIASES, MODELS
 from grandbargain.report import (
     fmt_number,
@@ -137,14 +138,16 @@ def forecast(scenario: ScenarioArg = None, model: ModelOpt = None,
              capabilities: CapabilitiesOpt = None, capability_column: CapabilityColumnOpt = None,
              fmt: FormatOpt = OutputFormat.table, out: OutOpt = None,
              lang: LangOpt = Lang.en, bottom_line: BottomLineOpt = True,
-             bottom_line_draws: BottomLineDrawsOpt = 100) -> None:
+             bottom_line_draws: BottomLineDrawsOpt = 100, as_of: AsOfOpt = None,
+             events: EventsForOpt = None) -> None:
     """Forecast every issue with each model (default scenario: the US-China case), opening
     with the bottom line; where the scenario has principals, the package deals (deal-nash,
     deal-ks, deal-egalitarian, deal-utilitarian) are columns too."""
     from grandbargain.cli._draws import require_draws
 
     require_draws(noise, draws)
-    s = load(scenario, input_format, scale, capabilities, capability_column)
+    s = scenario_as_of_cli(scenario, events, as_of, lambda source: load(
+        source, input_format, scale, capabilities, capability_column))
     models = pick_models(model)
     single = [m.forecast(s) for m in models]
     lg = lang.value

@@ -402,5 +402,8 @@ def json_schema() -> dict[str, Any]:
     schema = ScenarioDoc.model_json_schema()
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["title"] = "grandbargain scenario"
+    from grandbargain.timeline._schema import events_json_schema  # the events file (TL-01)
+
+    schema.setdefault("$defs", {})["EventsFile"] = events_json_schema()
     return schema
 

@@ -10,17 +10,18 @@ Every problem is reported with its file, line, column and field.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from datetime import date
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from grandbargain.scenario._errors import Location, Problem, ScenarioError
+from grandbargain.scenario._errors import ScenarioError
 from grandbargain.scenario._yaml import parse_yaml
+from grandbargain.timeline._format import FORMAT as FORMAT
+from grandbargain.timeline._format import Checker, check_header, event_header, kind_of
 
-FORMAT = "grandbargain-events/1"
+_Checker, _kind = Checker, kind_of  # the envelope is shared with timelines (timeline/_format)
 SHIPPED_EVENTS = "us-china-tariffs-2025.yaml"
 FAMILIES = {
     "ieepa": "IEEPA",
@@ -140,70 +141,6 @@ def read_events(path: str | Path) -> TariffEvents:
     return parse_events(text, name)
 
 
-class _Checker:
-    def __init__(self, file: str, locator: dict[tuple, Location]):
-        self.file = file
-        self.locator = locator
-        self.problems: list[Problem] = []
-
-    def problem(self, path: tuple, message: str) -> None:
-        probe = path
-        while probe and probe not in self.locator:
-            probe = probe[:-1]
-        location = self.locator.get(probe, Location(self.file))
-        self.problems.append(Problem(location, ".".join(map(str, path)), message))
-
-    def mapping(self, value: Any, path: tuple, allowed: set[str], required: tuple[str, ...]
-                ) -> dict | None:
-        if not isinstance(value, dict):
-            self.problem(path, f"expected a mapping, got {_kind(value)}")
-            return None
-        for key in value:
-            if key not in allowed:
-                self.problem((*path, key), f"unknown key {key!r} (allowed: "
-                             f"{', '.join(sorted(allowed))})")
-        for key in required:
-            if key not in value:
-                self.problem(path, f"missing {key!r}")
-        return value
-
-    def text(self, value: Any, path: tuple, *, required: bool = True) -> str:
-        if value is None and not required:
-            return ""
-        if not isinstance(value, str) or not value.strip():
-            self.problem(path, f"expected text, got {_kind(value)}")
-            return ""
-        return value.strip()
-
-    def word(self, value: Any, path: tuple) -> str:
-        text = self.text(value, path)
-        if text and not all(c.isalnum() or c in "_-." for c in text):
-            self.problem(path, f"an id uses letters, digits, '_', '-', '.': got {text!r}")
-        return text
-
-    def day(self, value: Any, path: tuple) -> date | None:
-        if isinstance(value, date):
-            return value
-        if isinstance(value, str):
-            try:
-                return date.fromisoformat(value.strip())
-            except ValueError:
-                pass
-        self.problem(path, f"expected a date YYYY-MM-DD, got {value!r}")
-        return None
-
-    def number(self, value: Any, path: tuple, *, low: float = 0.0, above: bool = False
-               ) -> float | None:
-        if isinstance(value, bool) or not isinstance(value, int | float):
-            self.problem(path, f"expected a number (percent), got {_kind(value)}")
-            return None
-        if not math.isfinite(value) or value < low or (above and value == low):
-            bound = f"above {low:g}" if above else f"at least {low:g}"
-            self.problem(path, f"must be a finite number {bound}, got {value}")
-            return None
-        return float(value)
-
-
 def parse_events(text: str, file: str) -> TariffEvents:
     """Parse and validate an events document; raises ScenarioError with every problem found."""
     data, locator = parse_yaml(text, file)
@@ -213,9 +150,7 @@ def parse_events(text: str, file: str) -> TariffEvents:
                     ("format", "as_of", "layers", "events"))
     if top is None:
         raise ScenarioError(c.problems)
-    if "format" in top and top["format"] != FORMAT:
-        c.problem(("format",), f"expected {FORMAT!r}, got {top['format']!r}")
-    as_of = c.day(top.get("as_of"), ("as_of",)) if "as_of" in top else None
+    as_of = check_header(c, top)
 
     products: list[ProductGroup] = []
     seen_products: set[tuple[str, str]] = set()
@@ -303,33 +238,12 @@ def _products(c: _Checker, value: Any, path: tuple, imposer: str,
 
 def _event(c: _Checker, item: Any, path: tuple, index: int, layers: dict[str, Layer],
            known_products: set[tuple[str, str]], as_of: date | None) -> Event | None:
-    m = c.mapping(item, path, {"date", "title", "title_zh", "sources", "changes", "note"},
-                  ("date", "title", "sources", "changes"))
-    if m is None:
+    header = event_header(c, item, path, as_of, lambda raw, where, when: _change(
+        c, raw, where, layers, known_products, when))
+    if header is None:
         return None
-    when = c.day(m.get("date"), (*path, "date")) if "date" in m else None
-    if when is not None and as_of is not None and when > as_of:
-        c.problem((*path, "date"), f"event dated {when} is after the file's as_of {as_of}: "
-                  "a file holds only what was public by its as_of date")
-    sources = m.get("sources")
-    if not isinstance(sources, list) or not sources or not all(
-            isinstance(s, str) and s.strip() for s in sources):
-        c.problem((*path, "sources"), "expected a non-empty list of sources (text)")
-        sources = []
-    raw_changes = m.get("changes")
-    changes: list[Change] = []
-    if not isinstance(raw_changes, list) or not raw_changes:
-        c.problem((*path, "changes"), "expected a non-empty list of changes")
-        raw_changes = []
-    for j, raw in enumerate(raw_changes):
-        change = _change(c, raw, (*path, "changes", j), layers, known_products, when)
-        if change is not None:
-            changes.append(change)
-    if when is None:
-        return None
-    return Event(when, c.text(m.get("title"), (*path, "title")),
-                 c.text(m.get("title_zh"), (*path, "title_zh"), required=False),
-                 tuple(s.strip() for s in sources), tuple(changes), index)
+    when, title, title_zh, sources, changes, _note = header
+    return Event(when, title, title_zh, sources, changes, index)
 
 
 def _change(c: _Checker, raw: Any, path: tuple, layers: dict[str, Layer],
@@ -410,11 +324,3 @@ def _issues(c: _Checker, raw: Any, layers: dict[str, Layer],
                              tuple(families) if families else None,
                              tuple(chosen) if chosen else None))
     return tuple(out)
-
-
-def _kind(value: Any) -> str:
-    if value is None:
-        return "nothing"
-    if isinstance(value, str):
-        return f"{value!r}"
-    return type(value).__name__ if not isinstance(value, int | float) else repr(value)

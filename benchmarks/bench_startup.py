@@ -53,7 +53,8 @@ def main() -> None:
         rows.append(f"| `{name}` | {median:.3f} | {min(runs):.3f} | {max(runs):.3f} | "
                     f"{median / base:.1f}x |")
         print(f"{name}: median {median:.3f} s ({median / base:.1f}x python -c pass)")
-    launcher = "the installed `grandbargain` script" if len(cli) == 1 else "`python -m grandbargain`"
+    launcher = ("the installed `grandbargain` script" if len(cli) == 1
+                else "`python -m grandbargain`")
     body = (f"Wall time of a fresh process, {ROUNDS} rounds alternating the three commands "
             f"(after one warm-up each), through {launcher}. Targets (issue 12): `--help` under "
             "0.3 s, the default `forecast` under 1 s.\n\n"

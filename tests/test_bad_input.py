@@ -224,3 +224,92 @@ def test_tab_indentation_is_a_located_yaml_error(tmp_path):
     # Tabs are a classic hand-editing mistake.
     p = one(tmp_path, GOOD.replace("  id: tiny", "\tid: tiny"))
     assert p.location.line == 2
+
+
+# --- The command line's own bad inputs: a clean, located error with exit status 2 -------------
+
+def cli(*args: str):
+    from typer.testing import CliRunner
+
+    from grandbargain.cli import app
+
+    result = CliRunner().invoke(app, list(args))
+    assert result.exception is None or isinstance(result.exception, SystemExit), \
+        result.exception
+    assert "Traceback" not in result.output
+    return result
+
+
+def test_scheduler_that_is_not_an_address(tmp_path):
+    result = cli("simulate", "-n", "5", "--scheduler", "notaurl")
+    assert result.exit_code == 2
+    assert "--scheduler" in result.output and "tcp://HOST:PORT" in result.output
+
+
+@pytest.mark.parametrize("name", ["out.xlsx", "out", "out.json.gz"])
+def test_convert_refuses_an_unknown_output_extension(tmp_path, name):
+    target = tmp_path / name
+    result = cli("convert", "small-yard-high-fence", str(target))
+    assert result.exit_code == 2 and "unknown output extension" in result.output
+    assert str(target) in result.output and not target.exists()
+
+
+def test_convert_with_an_explicit_format_writes_any_name(tmp_path):
+    target = tmp_path / "scenario.txt"
+    assert cli("convert", "small-yard-high-fence", str(target), "--to", "yaml").exit_code == 0
+    assert load_scenario(target, format="yaml").id == load_scenario("small-yard-high-fence").id
+    assert cli("convert", "small-yard-high-fence", str(target), "--to", "xlsx").exit_code == 2
+
+
+def test_convert_never_overwrites_its_input(tmp_path):
+    source = tmp_path / "a.yaml"
+    source.write_text(GOOD)
+    for extra in ([], ["--force"]):
+        result = cli("convert", str(source), str(source), *extra)
+        assert result.exit_code == 2 and "is the input file" in result.output
+        assert source.read_text() == GOOD
+    # the same file under another spelling of its path
+    other = tmp_path / "sub" / ".." / "a.yaml"
+    (tmp_path / "sub").mkdir()
+    assert cli("convert", str(source), str(other), "--force").exit_code == 2
+    assert source.read_text() == GOOD
+
+
+def test_convert_overwrites_another_file_only_with_force(tmp_path):
+    source, target = tmp_path / "a.yaml", tmp_path / "b.yaml"
+    source.write_text(GOOD)
+    target.write_text("keep me\n")
+    result = cli("convert", str(source), str(target))
+    assert result.exit_code == 2 and "--force" in result.output
+    assert target.read_text() == "keep me\n"
+    assert cli("convert", str(source), str(target), "--force").exit_code == 0
+    assert load_scenario(target).stances == load_scenario(source).stances
+
+
+def test_convert_into_a_missing_folder(tmp_path):
+    result = cli("convert", "small-yard-high-fence", str(tmp_path / "no" / "x.yaml"))
+    assert result.exit_code == 2 and "no folder" in result.output
+
+
+def test_validate_on_an_empty_cases_folder(tmp_path):
+    result = cli("validate", "--cases", str(tmp_path))
+    assert result.exit_code == 2
+    assert "no case found" in result.output and "--cases" in result.output
+
+
+@pytest.mark.parametrize("command", [["report"], ["forecast"], ["show"]])
+def test_out_into_a_missing_folder_is_one_clean_error(tmp_path, command):
+    out = tmp_path / "missing" / "dir" / "r.html"
+    result = cli(*command, "--out", str(out), *(["--markdown"] if command == ["report"] else []))
+    assert result.exit_code == 2
+    assert f"{out}: cannot write: no folder" in result.output
+    assert "error: 2" not in result.output and not out.exists()
+
+
+def test_institutions_needs_capabilities_and_a_known_rule(tmp_path):
+    result = cli("forecast", "--institutions", "parity")
+    assert result.exit_code == 2 and "--institutions" in result.output
+    weights = tmp_path / "w.csv"
+    weights.write_text("code,weight\nfr,10\n")
+    result = cli("forecast", "--capabilities", str(weights), "--institutions", "nobody")
+    assert result.exit_code == 2 and "unknown rule 'nobody'" in result.output

@@ -67,3 +67,12 @@ def test_each_command_help_works(name):
     result = CliRunner().invoke(app, [name, "--help"])
     assert result.exit_code == 0, result.output
     assert load_command(name).name == name
+
+
+def test_constants_kept_in_the_cli_agree_with_their_packages():
+    from grandbargain.cli._common import DEFAULT_SCENARIO, INSTITUTION_RULES
+    from grandbargain.scenario import DEFAULT_SCENARIO as scenario_default
+    from grandbargain.validate import INSTITUTIONS
+
+    assert scenario_default == DEFAULT_SCENARIO
+    assert tuple(INSTITUTIONS) == INSTITUTION_RULES

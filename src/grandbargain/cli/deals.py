@@ -10,12 +10,16 @@ from typing import Annotated
 import typer
 
 from grandbargain.cli._common import (
+    CapabilitiesOpt,
+    CapabilityColumnOpt,
     FormatOpt,
     InputFormatOpt,
+    InstitutionsOpt,
     Lang,
     LangOpt,
     OutOpt,
     OutputFormat,
+    ScaleOpt,
     ScenarioArg,
     emit,
     fail,
@@ -82,7 +86,7 @@ def parse_disagreement(spec: str | None, scenario: Scenario) -> dict[str, float]
     return dict(other.disagreement)
 
 
-def _analysis(scenario: str | None, input_format: str | None, red_line: list[str] | None,
+def _analysis(scenario: str | None, loading: dict, red_line: list[str] | None,
               disagreement: str | None, top: int):
     from grandbargain.deals import FrontierTooLarge, analyse, deal_space, read_domain
 
@@ -93,7 +97,7 @@ def _analysis(scenario: str | None, input_format: str | None, red_line: list[str
                                            "scenarios, not to Genius domains")
             space = read_domain(scenario)
         else:
-            s = load(scenario, input_format)
+            s = load(scenario, **loading)
             lines, keep = parse_red_lines(red_line)
             space = deal_space(s, disagreement=parse_disagreement(disagreement, s),
                                red_lines=lines, keep_red_lines=keep)
@@ -190,7 +194,9 @@ def deals(scenario: ScenarioArg = None, red_line: RedLineOpt = None,
           disagreement: DisagreementOpt = None, top: TopOpt = 5,
           draws: DealDrawsOpt = None, seed: SeedOpt = 0, noise: NoiseOpt = None,
           distribution: DistributionOpt = Distribution.normal,
-          input_format: InputFormatOpt = None, fmt: FormatOpt = OutputFormat.table,
+          input_format: InputFormatOpt = None, scale: ScaleOpt = None,
+          capabilities: CapabilitiesOpt = None, capability_column: CapabilityColumnOpt = None,
+          institutions: InstitutionsOpt = None, fmt: FormatOpt = OutputFormat.table,
           out: OutOpt = None, lang: LangOpt = Lang.en) -> None:
     """Package deals between the scenario's principals: the Pareto frontier, the ZOPA, the
     Nash, Kalai-Smorodinsky, egalitarian and utilitarian packages, who concedes what, and the
@@ -198,11 +204,13 @@ def deals(scenario: ScenarioArg = None, red_line: RedLineOpt = None,
     from grandbargain.report import to_csv, to_json
     from grandbargain.report._deals_table import deals_document, deals_rows
 
-    analysis = _analysis(scenario, input_format, red_line, disagreement, top)
+    loading = {"input_format": input_format, "scale": scale, "capabilities": capabilities,
+               "capability_column": capability_column, "institutions": institutions}
+    analysis = _analysis(scenario, loading, red_line, disagreement, top)
     document = deals_document(analysis, lang.value, frontier_points=fmt is OutputFormat.json)
     if draws is not None:
         document["uncertainty"] = _deals_under_uncertainty(
-            scenario, input_format, red_line, disagreement, draws, seed, noise, distribution,
+            scenario, loading, red_line, disagreement, draws, seed, noise, distribution,
             lang.value, top)
     if fmt is OutputFormat.json:
         emit(to_json(document), out)
@@ -220,7 +228,7 @@ def deals(scenario: ScenarioArg = None, red_line: RedLineOpt = None,
         print_rich(view, out)
 
 
-def _deals_under_uncertainty(scenario, input_format, red_line, disagreement, draws, seed,
+def _deals_under_uncertainty(scenario, loading, red_line, disagreement, draws, seed,
                              noise, distribution, lang, top) -> dict:
     from grandbargain.cli._draws import make_simulation, run_draws
     from grandbargain.uncertainty import deal_options, deals_document
@@ -228,7 +236,7 @@ def _deals_under_uncertainty(scenario, input_format, red_line, disagreement, dra
     if scenario is not None and Path(scenario).is_dir():
         fail(ScenarioError.single(scenario, "--draws needs a scenario (stances to draw), not "
                                   "a Genius domain"))
-    s = load(scenario, input_format)
+    s = load(scenario, **loading)
     try:
         lines, keep = parse_red_lines(red_line)
         options = deal_options(parse_disagreement(disagreement, s), lines, keep)

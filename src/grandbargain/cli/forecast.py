@@ -11,6 +11,7 @@ from grandbargain.cli._common import (
     CapabilityColumnOpt,
     FormatOpt,
     InputFormatOpt,
+    InstitutionsOpt,
     Lang,
     LangOpt,
     OutOpt,
@@ -65,10 +66,11 @@ def forecast(scenario: ScenarioArg = None, model: ModelOpt = None,
              distribution: DistributionOpt = Distribution.normal,
              input_format: InputFormatOpt = None, scale: ScaleOpt = None,
              capabilities: CapabilitiesOpt = None, capability_column: CapabilityColumnOpt = None,
+             institutions: InstitutionsOpt = None,
              fmt: FormatOpt = OutputFormat.table, out: OutOpt = None,
              lang: LangOpt = Lang.en) -> None:
     """Forecast every issue with each model (default scenario: the US-China case)."""
-    s = load(scenario, input_format, scale, capabilities, capability_column)
+    s = load(scenario, input_format, scale, capabilities, capability_column, institutions)
     models = pick_models(model)
     results = [m.forecast(s) for m in models]
     document = forecast_document(s, results, lang.value)

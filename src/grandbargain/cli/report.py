@@ -11,6 +11,7 @@ from grandbargain.cli._common import (
     CapabilitiesOpt,
     CapabilityColumnOpt,
     InputFormatOpt,
+    InstitutionsOpt,
     Lang,
     LangOpt,
     ScaleOpt,
@@ -81,6 +82,7 @@ def _missing_extra(exc: RuntimeError) -> None:
 def report(scenario: ScenarioArg = None, model: ModelOpt = None,
            input_format: InputFormatOpt = None, scale: ScaleOpt = None,
            capabilities: CapabilitiesOpt = None, capability_column: CapabilityColumnOpt = None,
+           institutions: InstitutionsOpt = None,
            out: ReportOutOpt = None, png: PngOpt = None, markdown: MarkdownOpt = False,
            draws: DrawsOpt = None, seed: SeedOpt = 0, noise: NoiseOpt = None,
            distribution: DistributionOpt = "normal", lang: LangOpt = Lang.en) -> None:
@@ -92,7 +94,7 @@ def report(scenario: ScenarioArg = None, model: ModelOpt = None,
     """
     from grandbargain.report import LANGS, markdown_brief, report_document
 
-    s = load(scenario, input_format, scale, capabilities, capability_column)
+    s = load(scenario, input_format, scale, capabilities, capability_column, institutions)
     models = pick_models(model)
     results = [m.forecast(s) for m in models]
     forecasts = forecast_documents(s, models, results, draws, seed, noise, distribution)
@@ -113,6 +115,8 @@ def report(scenario: ScenarioArg = None, model: ModelOpt = None,
             from grandbargain.report.html import render_html
 
             emit(render_html(docs, lg), out or Path("report.html"))
+    except typer.Exit:  # a clean error already printed (click's Exit is a RuntimeError)
+        raise
     except RuntimeError as exc:  # a missing optional dependency or font, with the fix
         _missing_extra(exc)
 

@@ -12,6 +12,7 @@ from grandbargain.cli._common import (
     CapabilityColumnOpt,
     FormatOpt,
     InputFormatOpt,
+    InstitutionsOpt,
     Lang,
     LangOpt,
     OutOpt,
@@ -56,10 +57,11 @@ def rounds(scenario: ScenarioArg = None, issue: IssueOpt = None,
            model: RoundModelOpt = RoundModel.eu_scholz, n_rounds: RoundsOpt = 10,
            input_format: InputFormatOpt = None, scale: ScaleOpt = None,
            capabilities: CapabilitiesOpt = None, capability_column: CapabilityColumnOpt = None,
+           institutions: InstitutionsOpt = None,
            fmt: FormatOpt = OutputFormat.table, out: OutOpt = None,
            lang: LangOpt = Lang.en) -> None:
     """Show the expected-utility model round by round: positions, risk, accepted offers."""
-    s = load(scenario, input_format, scale, capabilities, capability_column)
+    s = load(scenario, input_format, scale, capabilities, capability_column, institutions)
     issue_id = pick_issue(s, issue)
     result = MODELS[model.value](rounds=n_rounds).forecast(s)
     if issue_id not in result.detail["runs"]:

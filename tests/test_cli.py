@@ -139,3 +139,18 @@ def test_deu_forecast_matches_validate_for_each_institutions_rule(shared_benchma
     run("convert", table, str(target), "--capabilities", weights)
     assert json.loads(run("forecast", str(target), "-m", "compromise", "-f", "json"))[
         "issues"] == one["issues"]
+
+
+def test_show_gives_the_capability_in_effect_on_each_issue(shared_benchmarks):
+    from grandbargain.validate import load_deu
+
+    table, weights = deu_sample(shared_benchmarks)
+    rows = list(csv.DictReader(io.StringIO(run("show", table, "--capabilities", weights,
+                                               "--institutions", "parity", "-f", "csv"))))
+    scenario = load_deu(table, weights, None, "parity")
+    for row in rows:
+        stance = scenario.stance(row["actor"], row["issue"])
+        expected = stance.capability if stance.capability is not None else \
+            scenario.actor(row["actor"]).capability
+        assert float(row["capability"]) == expected
+    assert any(row["actor"] == "com" and float(row["capability"]) > 1 for row in rows)

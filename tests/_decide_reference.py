@@ -17,6 +17,7 @@ it, which the tests turn into a skip: the test run itself installs nothing.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import subprocess
@@ -78,9 +79,42 @@ def find_reference_python() -> Path:
 reference_python = find_reference_python  # the name the tests import
 
 
+def results_dir() -> Path:
+    """Where the reference's answers are kept ($GRANDBARGAIN_DECIDE_RESULTS to move it)."""
+    configured = os.environ.get("GRANDBARGAIN_DECIDE_RESULTS")
+    return Path(configured) if configured else _cache_dir() / f"{PACKAGE}-{VERSION}-results"
+
+
+def _result_key(file: Path, rounds: int, seeds: list[int], deterministic: bool) -> str:
+    """The reference is a pinned, seeded program: the same input gives the same answer, so its
+    answer is kept under a hash of everything it depends on (version, driver, file, args)."""
+    digest = hashlib.sha256()
+    for part in (VERSION.encode(), DRIVER.read_bytes(), file.read_bytes(),
+                 json.dumps([rounds, list(seeds), deterministic]).encode()):
+        digest.update(hashlib.sha256(part).digest())
+    return digest.hexdigest()
+
+
 def run_reference(python: Path, file: Path, rounds: int, seeds: list[int],
                   deterministic: bool = False) -> list[dict]:
-    """Run the reference on a Decide file: one JSON record per seed (see _decide_driver)."""
+    """Run the reference on a Decide file: one JSON record per seed (see _decide_driver).
+
+    Answers are kept in results_dir() and reused for the same input (set
+    GRANDBARGAIN_DECIDE_NO_CACHE=1 to rerun): the reference takes minutes on cop21, our side of
+    every comparison still runs each time."""
+    kept = results_dir() / f"{_result_key(file, rounds, seeds, deterministic)}.json"
+    if kept.is_file() and not os.environ.get("GRANDBARGAIN_DECIDE_NO_CACHE"):
+        return json.loads(kept.read_text(encoding="utf-8"))
+    answer = _run_reference(python, file, rounds, seeds, deterministic)
+    kept.parent.mkdir(parents=True, exist_ok=True)
+    partial = kept.with_suffix(f".{os.getpid()}.tmp")
+    partial.write_text(json.dumps(answer), encoding="utf-8")
+    partial.replace(kept)
+    return answer
+
+
+def _run_reference(python: Path, file: Path, rounds: int, seeds: list[int],
+                   deterministic: bool) -> list[dict]:
     command = [str(python), str(DRIVER), str(file), str(rounds), ",".join(map(str, seeds))]
     if deterministic:
         command.append("deterministic")

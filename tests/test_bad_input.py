@@ -317,3 +317,13 @@ def test_institutions_needs_capabilities_and_a_known_rule(tmp_path):
     weights.write_text("code,weight\nfr,10\n")
     result = cli("forecast", "--capabilities", str(weights), "--institutions", "nobody")
     assert result.exit_code == 2 and "unknown rule 'nobody'" in result.output
+
+
+def test_a_problem_found_while_running_is_a_clean_error_in_process_too(tmp_path):
+    """Found by the fuzz: `simulate --deals` on a file without principals raised its
+    ScenarioError out of the command (the shell's entry point caught it, CliRunner did not)."""
+    path = tmp_path / "d.txt"
+    path.write_text("'#A'\t'A0'\t'A0'\t''\n'#P'\t'P0'\t'P0'\t'P0'\n'#M'\t'P0'\t0\n"
+                    "'#M'\t'P0'\t100\n'#D'\t'A0'\t'P0'\t99.3\t0.985\t0.575\n")
+    result = cli("simulate", str(path), "--draws", "20", "--deals", "--format", "csv")
+    assert result.exit_code == 2 and "principals" in result.output

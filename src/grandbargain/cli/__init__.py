@@ -73,6 +73,19 @@ class LazyGroup(TyperGroup):
     def get_command(self, ctx: Any, cmd_name: str) -> Any:
         return load_command(cmd_name) if cmd_name in COMMANDS else None
 
+    def invoke(self, ctx: Any) -> Any:
+        """Run the command; a ScenarioError that escapes it ends as the same clean list of
+        problems and exit status 2 as `_common.fail` gives (in process, as from the shell)."""
+        try:
+            return super().invoke(ctx)
+        except Exception as exc:
+            scenario = sys.modules.get("grandbargain.scenario")  # not loaded: not one of ours
+            if scenario is None or not isinstance(exc, scenario.ScenarioError):
+                raise
+            from grandbargain.cli._common import fail
+
+            fail(exc)
+
     def format_commands(self, ctx: Any, formatter: Any) -> None:
         limit = max(30, formatter.width - 6 - max(len(n) for n in COMMANDS))
         rows = [(name, textwrap.shorten(summary, limit, placeholder="..."))
@@ -97,16 +110,4 @@ def _root() -> None:
 
 
 def main() -> None:
-    try:
-        app()
-    except Exception as exc:
-        from grandbargain.scenario import ScenarioError
-
-        if not isinstance(exc, ScenarioError):
-            raise
-        from grandbargain.cli._common import fail
-
-        try:
-            fail(exc)
-        except typer.Exit as done:
-            sys.exit(done.exit_code)
+    app()

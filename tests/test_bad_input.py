@@ -327,3 +327,30 @@ def test_a_problem_found_while_running_is_a_clean_error_in_process_too(tmp_path)
                     "'#M'\t'P0'\t100\n'#D'\t'A0'\t'P0'\t99.3\t0.985\t0.575\n")
     result = cli("simulate", str(path), "--draws", "20", "--deals", "--format", "csv")
     assert result.exit_code == 2 and "principals" in result.output
+
+
+def test_deals_with_capabilities_of_1e308_is_a_clean_error(tmp_path):
+    """Found by the fuzz (and in issue 12): the deal space refused the overflowing weights with
+    a bare ValueError."""
+    path = tmp_path / "big.yaml"
+    path.write_text("""\
+scenario: {id: t, title: T}
+issues:
+- {id: i0, name: I0, scale: {min: 0, max: 100}, status_quo: 50}
+- {id: i1, name: I1, scale: {min: 0, max: 100}, status_quo: 50}
+actors:
+- {id: a0, name: A0, capability: 1.0e+308}
+- {id: a1, name: A1, capability: 1.0}
+- {id: a2, name: A2, capability: 1.0e+308}
+principals:
+- {id: p, name: P, actors: [a0, a1]}
+- {id: q, name: Q, actors: [a2]}
+stances:
+  a0: {i0: {position: 10, salience: 50}, i1: {position: 80, salience: 50}}
+  a1: {i0: {position: 20, salience: 50}, i1: {position: 70, salience: 50}}
+  a2: {i0: {position: 90, salience: 50}, i1: {position: 10, salience: 50}}
+""")
+    result = cli("deals", str(path))
+    assert result.exit_code in (0, 2)
+    if result.exit_code == 2:
+        assert str(path) in result.output

@@ -28,7 +28,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
@@ -46,6 +46,7 @@ MODEL_NAMES = ["compromise", "median", "nash", "eu", "eu-scholz", "exchange", "e
 DEU_CODES = ["com", "ep", "fr", "de", "it", "nl", "mt"]
 SKIP_OPTIONS = {"--png", "--help"}
 OUTCOMES: Counter = Counter()
+FAILURES: list[str] = []
 
 
 def examples(kind: str) -> int:
@@ -401,6 +402,15 @@ def run_and_judge(args: list[str]) -> None:
         with open(os.environ["FUZZ_LOG"], "a", encoding="utf-8") as log:
             first = next((line for line in result.output.splitlines()[1:] if line.strip()), "")
             log.write(f"{result.exit_code}\t{took:.2f}\t{' '.join(args)}\t{first[:160]}\n")
+    try:
+        judge(args, result)
+    except AssertionError as failure:
+        if not FULL:
+            raise
+        FAILURES.append(str(failure))  # the full run goes on, so that its count is complete
+
+
+def judge(args: list[str], result) -> None:
     exc = result.exception
     if exc is not None and not isinstance(exc, SystemExit):
         import traceback
@@ -428,7 +438,8 @@ def where(tmp_path_factory, monkeypatch):
 COMMAND_WEIGHTS = [c for c in COMMANDS if c not in ("report", "scenarios", "schema")] * 4 + \
     ["report", "report", "scenarios", "schema"]
 FUZZ = settings(deadline=None, suppress_health_check=list(HealthCheck), derandomize=not FULL,
-                database=None)
+                database=None,
+                phases=[Phase.explicit, Phase.generate] if FULL else list(Phase))
 
 
 @settings(FUZZ, max_examples=examples("files"))
@@ -459,7 +470,11 @@ def test_every_option_with_random_values(where, data):
 
 
 def test_zz_report_outcomes(capsys):
-    """Print what the fuzz saw (exit statuses, examples, time) when run with -s."""
+    """Print what the fuzz saw (exit statuses, examples, time) when run with -s; in the full
+    run, fail here with every failure it collected."""
     if OUTCOMES:
         with capsys.disabled():
-            print(f"\nfuzz outcomes: {dict(OUTCOMES)}")
+            print(f"\nfuzz outcomes: {dict(OUTCOMES)}; failures: {len(FAILURES)}")
+    distinct = list(dict.fromkeys(f.splitlines()[0] for f in FAILURES))
+    assert not FAILURES, f"{len(FAILURES)} failures ({len(distinct)} distinct commands):\n" + \
+        "\n\n".join(dict.fromkeys(FAILURES))

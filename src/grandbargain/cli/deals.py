@@ -108,6 +108,9 @@ def _analysis(scenario: str | None, loading: dict, red_line: list[str] | None,
     except FrontierTooLarge as exc:
         fail(ScenarioError.single(scenario or "scenario", str(exc)))
         raise
+    except ValueError as exc:  # the deal space refuses its inputs (e.g. capabilities of 1e308)
+        fail(ScenarioError.single(scenario or "scenario", f"cannot build the deals: {exc}"))
+        raise
 
 
 def _utilities(values: dict[str, float], parties: list[dict], gains=None) -> str:

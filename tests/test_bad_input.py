@@ -354,3 +354,16 @@ stances:
     assert result.exit_code in (0, 2)
     if result.exit_code == 2:
         assert str(path) in result.output
+
+
+def test_deals_draws_whose_deal_space_is_refused_end_cleanly(monkeypatch):
+    """Found by the fuzz: with capabilities near 1e308, a drawn scenario's deal space can be
+    refused (ValueError) although the point one is built; stand in for such a draw."""
+    import grandbargain.cli._draws as draws
+
+    def refused(*args, **kwargs):
+        raise ValueError("issue 'x': values must be finite")
+
+    monkeypatch.setattr(draws, "run_draws", refused)  # `deals --draws` imports it on use
+    result = cli("deals", "small-yard-high-fence", "--draws", "5")
+    assert result.exit_code == 2 and "cannot build the deals of a draw" in result.output

@@ -247,7 +247,12 @@ def _deals_under_uncertainty(scenario, loading, red_line, disagreement, draws, s
         fail(exc)
         raise
     sim = make_simulation(s, [], draws, seed, noise, distribution, deals=options)
-    samples = run_draws(sim)
+    try:
+        samples = run_draws(sim)
+    except ValueError as exc:  # a drawn deal space refused (e.g. capabilities near 1e308)
+        fail(ScenarioError.single(scenario or "scenario", f"cannot build the deals of a draw: "
+                                  f"{exc}", field="--draws"))
+        raise
     out = deals_document(s, options, samples.nash_packages, lang, top)
     out["simulation"] = {"draws": sim.draws, "seed": sim.seed, "chunk_size": sim.chunk_size,
                          "noise": sim.noise.as_dict()}

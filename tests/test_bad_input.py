@@ -367,3 +367,27 @@ def test_deals_draws_whose_deal_space_is_refused_end_cleanly(monkeypatch):
     monkeypatch.setattr(draws, "run_draws", refused)  # `deals --draws` imports it on use
     result = cli("deals", "small-yard-high-fence", "--draws", "5")
     assert result.exit_code == 2 and "cannot build the deals of a draw" in result.output
+
+
+def test_report_whose_deals_section_is_refused_ends_cleanly(tmp_path):
+    """Found by the full fuzz: `report` on capabilities of 1e308 raised the deal space's
+    ValueError from its deals section."""
+    path = tmp_path / "big.yaml"
+    path.write_text("""\
+scenario: {id: t, title: T}
+issues:
+- {id: i0, name: I0, scale: {min: 0, max: 100}, status_quo: 50}
+actors:
+- {id: a0, name: A0, capability: 1.0e+308}
+- {id: a1, name: A1, capability: 1.0e+308}
+principals:
+- {id: p, name: P, actors: [a0]}
+- {id: q, name: Q, actors: [a1]}
+stances:
+  a0: {i0: {position: 10, salience: 50}}
+  a1: {i0: {position: 90, salience: 50}}
+""")
+    result = cli("report", str(path), "--markdown", "--out", str(tmp_path / "r.md"))
+    assert result.exit_code in (0, 2), result.output
+    if result.exit_code == 2:
+        assert str(path) in result.output

@@ -98,7 +98,11 @@ def report(scenario: ScenarioArg = None, model: ModelOpt = None,
     models = pick_models(model)
     results = [m.forecast(s) for m in models]
     forecasts = forecast_documents(s, models, results, draws, seed, noise, distribution)
-    docs = {lg: report_document(s, results, lg, forecast=forecasts[lg]) for lg in LANGS}
+    try:
+        docs = {lg: report_document(s, results, lg, forecast=forecasts[lg]) for lg in LANGS}
+    except ValueError as exc:  # e.g. the deals section's space refused (capabilities of 1e308)
+        fail(ScenarioError.single(scenario or "scenario", f"cannot build the report: {exc}"))
+        raise
     lg = lang.value
     try:
         if markdown:

@@ -3,30 +3,24 @@
 The package pins numpy 1.23.4, pandas 1.5.0, matplotlib 3.6.0, blinker 1.5 and PyQt5 exactly
 (`pip install --dry-run` shows it would downgrade numpy 2.x and blinker in the project's
 environment), so it cannot be a dev extra beside `numpy>=1.26`. It lives in a separate virtual
-environment that this module finds or builds once (docs/decisions.md, EX-11):
+environment (docs/decisions.md, EX-11), which this module only finds, never builds:
 
 1. `$GRANDBARGAIN_DECIDE_PYTHON`: a Python that already has the package;
 2. else the venv at `$GRANDBARGAIN_DECIDE_VENV`, default
-   `~/.cache/grandbargain/decide-exchange-model-2022.1.28` (under `$XDG_CACHE_HOME` if set);
-3. if that venv is missing, it is built there with `python -m venv` and
-   `pip install decide-exchange-model==2022.1.28` (about a minute, once per machine; a lock file
-   keeps parallel builds apart). `GRANDBARGAIN_DECIDE_NO_BUILD=1` forbids building.
+   `~/.cache/grandbargain/decide-exchange-model-2022.1.28` (under `$XDG_CACHE_HOME` if set),
+   built by `python tools/build_decide_reference.py` (`.ci/run` calls it before pytest).
 
 `run_reference` runs `_decide_driver.py` with that Python in a subprocess and returns its JSON.
-Anything unavailable raises `ReferenceUnavailable` with the reason, which the tests turn into a
-skip; CI (`.ci/run` installs `.[dev]` and runs pytest) builds the venv on first use, so the
-side-by-side tests really run there.
+Anything unavailable raises `ReferenceUnavailable` with the reason and the command that fixes
+it, which the tests turn into a skip: the test run itself installs nothing.
 """
 
 from __future__ import annotations
 
-import fcntl
+import hashlib
 import json
 import os
-import shutil
 import subprocess
-import sys
-import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -49,11 +43,14 @@ def venv_dir() -> Path:
     return Path(configured) if configured else _cache_dir() / f"{PACKAGE}-{VERSION}"
 
 
-def _python_in(venv: Path) -> Path:
+BUILD_COMMAND = "python tools/build_decide_reference.py"
+
+
+def python_in(venv: Path) -> Path:
     return venv / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
 
 
-def _has_package(python: Path) -> bool:
+def has_package(python: Path) -> bool:
     if not python.exists():
         return False
     probe = ("import importlib.metadata as m, decide.model.equalgain; "
@@ -63,56 +60,61 @@ def _has_package(python: Path) -> bool:
     return done.returncode == 0 and done.stdout.strip() == VERSION
 
 
-def _build(venv: Path) -> None:
-    venv.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=venv.name + ".", dir=venv.parent))
-    try:
-        steps = [[sys.executable, "-m", "venv", str(staging)],
-                 [str(_python_in(staging)), "-m", "pip", "install", "--quiet",
-                  "--disable-pip-version-check", f"{PACKAGE}=={VERSION}"]]
-        for step in steps:
-            done = subprocess.run(step, capture_output=True, text=True, timeout=900,
-                                  check=False)
-            if done.returncode != 0:
-                tail = (done.stderr or done.stdout).strip().splitlines()[-3:]
-                raise ReferenceUnavailable(f"building the {PACKAGE} {VERSION} venv failed at "
-                                           f"`{' '.join(step[:4])}`: {' | '.join(tail)}")
-        if venv.exists():
-            shutil.rmtree(venv)
-        staging.rename(venv)
-    finally:
-        if staging.exists():
-            shutil.rmtree(staging, ignore_errors=True)
-
-
-def reference_python() -> Path:
-    """A Python with the reference package, building its venv once if allowed."""
+def find_reference_python() -> Path:
+    """A Python with the reference package (raises ReferenceUnavailable, naming the fix)."""
     configured = os.environ.get("GRANDBARGAIN_DECIDE_PYTHON")
     if configured:
-        if not _has_package(Path(configured)):
+        if not has_package(Path(configured)):
             raise ReferenceUnavailable(f"GRANDBARGAIN_DECIDE_PYTHON={configured} has no "
                                        f"{PACKAGE} {VERSION}")
         return Path(configured)
     venv = venv_dir()
-    python = _python_in(venv)
-    if _has_package(python):
-        return python
-    if os.environ.get("GRANDBARGAIN_DECIDE_NO_BUILD"):
-        raise ReferenceUnavailable(f"{PACKAGE} {VERSION} absent ({venv} has no venv with it) "
-                                   "and GRANDBARGAIN_DECIDE_NO_BUILD is set")
-    venv.parent.mkdir(parents=True, exist_ok=True)
-    with open(venv.parent / f"{venv.name}.lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        if not _has_package(python):
-            _build(venv)
-    if not _has_package(python):
-        raise ReferenceUnavailable(f"{PACKAGE} {VERSION} still not importable from {python}")
+    python = python_in(venv)
+    if not has_package(python):
+        raise ReferenceUnavailable(f"{PACKAGE} {VERSION} is not built (no venv with it at "
+                                   f"{venv}): run `{BUILD_COMMAND}` once")
     return python
+
+
+reference_python = find_reference_python  # the name the tests import
+
+
+def results_dir() -> Path:
+    """Where the reference's answers are kept ($GRANDBARGAIN_DECIDE_RESULTS to move it)."""
+    configured = os.environ.get("GRANDBARGAIN_DECIDE_RESULTS")
+    return Path(configured) if configured else _cache_dir() / f"{PACKAGE}-{VERSION}-results"
+
+
+def _result_key(file: Path, rounds: int, seeds: list[int], deterministic: bool) -> str:
+    """The reference is a pinned, seeded program: the same input gives the same answer, so its
+    answer is kept under a hash of everything it depends on (version, driver, file, args)."""
+    digest = hashlib.sha256()
+    for part in (VERSION.encode(), DRIVER.read_bytes(), file.read_bytes(),
+                 json.dumps([rounds, list(seeds), deterministic]).encode()):
+        digest.update(hashlib.sha256(part).digest())
+    return digest.hexdigest()
 
 
 def run_reference(python: Path, file: Path, rounds: int, seeds: list[int],
                   deterministic: bool = False) -> list[dict]:
-    """Run the reference on a Decide file: one JSON record per seed (see _decide_driver)."""
+    """Run the reference on a Decide file: one JSON record per seed (see _decide_driver).
+
+    Answers are kept in results_dir() and reused for the same input (set
+    GRANDBARGAIN_DECIDE_NO_CACHE=1 to rerun): the reference takes minutes on cop21, our side of
+    every comparison still runs each time."""
+    kept = results_dir() / f"{_result_key(file, rounds, seeds, deterministic)}.json"
+    if kept.is_file() and not os.environ.get("GRANDBARGAIN_DECIDE_NO_CACHE"):
+        return json.loads(kept.read_text(encoding="utf-8"))
+    answer = _run_reference(python, file, rounds, seeds, deterministic)
+    kept.parent.mkdir(parents=True, exist_ok=True)
+    partial = kept.with_suffix(f".{os.getpid()}.tmp")
+    partial.write_text(json.dumps(answer), encoding="utf-8")
+    partial.replace(kept)
+    return answer
+
+
+def _run_reference(python: Path, file: Path, rounds: int, seeds: list[int],
+                   deterministic: bool) -> list[dict]:
     command = [str(python), str(DRIVER), str(file), str(rounds), ",".join(map(str, seeds))]
     if deterministic:
         command.append("deterministic")

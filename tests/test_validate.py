@@ -204,8 +204,8 @@ def test_broken_and_missing_cases_are_skipped_with_reasons_and_the_run_goes_on(t
 def test_an_empty_cases_folder_scores_nothing_and_says_why(tmp_path):
     v = validate_library(tmp_path)
     assert v.runs == () and len(v.skipped) == 4
-    out = invoke("validate", "--cases", str(tmp_path)).stdout
-    assert "No case of the catalogue could be read" in out
+    result = invoke("validate", "--cases", str(tmp_path), code=2)  # issue 12: not a success
+    assert "no case found" in result.output and "--cases" in result.output
 
 
 def test_a_missing_cases_folder_is_a_clean_error(tmp_path):

@@ -6,11 +6,17 @@ import io
 import sys
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from grandbargain.scenario import DEFAULT_SCENARIO, Scenario, ScenarioError, load_scenario
+if TYPE_CHECKING:
+    from grandbargain.scenario import Scenario, ScenarioError
+
+# Kept here rather than imported so that the help texts cost no import of grandbargain.scenario
+# (tests/test_cli_startup.py checks they agree).
+DEFAULT_SCENARIO = "us-china-2025-07"
+INSTITUTION_RULES = ("average-member", "parity", "council-only", "file")
 
 
 class OutputFormat(StrEnum):
@@ -35,6 +41,10 @@ CapabilitiesOpt = Annotated[Path | None, typer.Option(
     "--capabilities", help="CSV of capabilities by actor code, for DEU tables.")]
 CapabilityColumnOpt = Annotated[str | None, typer.Option(
     "--capability-column", help="Column of --capabilities to use (default: the second).")]
+InstitutionsOpt = Annotated[str | None, typer.Option(
+    "--institutions", help="DEU: how the Commission and the Parliament are weighted: "
+    "average-member (default), parity, council-only or file (docs/decisions.md V-01).",
+    show_default=False)]
 FormatOpt = Annotated[OutputFormat, typer.Option("--format", "-f", help="Output format.")]
 OutOpt = Annotated[Path | None, typer.Option("--out", "-o", help="Write to this file.")]
 LangOpt = Annotated[Lang, typer.Option("--lang", help="Language: en or zh (繁體中文).")]
@@ -53,9 +63,14 @@ def fail(problems: ScenarioError) -> None:
 
 
 def load_options(scale: str | None = None, capabilities: Path | None = None,
-                 capability_column: str | None = None) -> dict:
-    """The reader options given on the command line (raises ScenarioError if malformed)."""
-    from grandbargain.scenario import read_capabilities
+                 capability_column: str | None = None, institutions: str | None = None) -> dict:
+    """The reader options given on the command line (raises ScenarioError if malformed).
+
+    With --capabilities (a DEU table), the Commission and the Parliament are weighted by the
+    --institutions rule as `validate --deu` does (default average-member, decision V-01): their
+    placeholders here, their per-issue weights in `finish`.
+    """
+    from grandbargain.scenario import ScenarioError, read_capabilities
 
     options: dict = {}
     if scale is not None:
@@ -64,17 +79,53 @@ def load_options(scale: str | None = None, capabilities: Path | None = None,
         except ValueError:
             raise ScenarioError.single("--scale", f"expected MIN,MAX, got {scale!r}") from None
         options["scale"] = (low, high)
+    if institutions is not None:
+        if institutions not in INSTITUTION_RULES:
+            raise ScenarioError.single("--institutions", f"unknown rule '{institutions}' "
+                                       f"(known: {', '.join(INSTITUTION_RULES)})")
+        if capabilities is None:
+            raise ScenarioError.single("--institutions", "applies to DEU tables, with their "
+                                       "capabilities given by --capabilities FILE")
     if capabilities is not None:
-        options["capabilities"] = read_capabilities(capabilities, capability_column)
+        weights = read_capabilities(capabilities, capability_column)
+        rule = institutions or "average-member"
+        if rule != "file":
+            weights = {**weights, "com": 1.0, "ep": 1.0}
+        options["capabilities"] = weights
     return options
 
 
+def finish(scenario: Scenario, capabilities: Path | None, institutions: str | None) -> Scenario:
+    """The loaded scenario with the DEU institutions rule applied (when --capabilities is given;
+    any other format refuses --capabilities while loading)."""
+    rule = institutions or "average-member"
+    if capabilities is None or rule == "file":
+        return scenario
+    from grandbargain.validate._institutions import apply_institutions
+
+    return apply_institutions(scenario, rule)
+
+
+def load_checked(source: str | None, input_format: str | None = None, scale: str | None = None,
+                 capabilities: Path | None = None, capability_column: str | None = None,
+                 institutions: str | None = None) -> Scenario:
+    """Load a scenario with the command-line options (raises ScenarioError)."""
+    from grandbargain.scenario import load_scenario
+
+    options = load_options(scale, capabilities, capability_column, institutions)
+    return finish(load_scenario(source, format=input_format, **options), capabilities,
+                  institutions)
+
+
 def load(source: str | None, input_format: str | None = None, scale: str | None = None,
-         capabilities: Path | None = None, capability_column: str | None = None) -> Scenario:
+         capabilities: Path | None = None, capability_column: str | None = None,
+         institutions: str | None = None) -> Scenario:
     """Load a scenario for a command; problems end the command cleanly with status 2."""
+    from grandbargain.scenario import ScenarioError
+
     try:
-        options = load_options(scale, capabilities, capability_column)
-        return load_scenario(source, format=input_format, **options)
+        return load_checked(source, input_format, scale, capabilities, capability_column,
+                            institutions)
     except ScenarioError as exc:
         fail(exc)
         raise  # unreachable: fail() exits
@@ -85,10 +136,15 @@ def emit(text: str, out: Path | None) -> None:
     if out is None:
         sys.stdout.write(text)
         return
+    from grandbargain.scenario import ScenarioError
+
+    if not out.parent.is_dir():
+        fail(ScenarioError.single(str(out), f"cannot write: no folder {out.parent} (create it "
+                                  "first)"))
     try:
         out.write_text(text, encoding="utf-8")
     except OSError as exc:
-        fail(ScenarioError.single(str(out), f"cannot write: {exc.strerror}"))
+        fail(ScenarioError.single(str(out), f"cannot write: {exc.strerror or exc}"))
     typer.echo(f"wrote {out}", err=True)
 
 

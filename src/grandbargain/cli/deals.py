@@ -10,12 +10,16 @@ from typing import Annotated
 import typer
 
 from grandbargain.cli._common import (
+    CapabilitiesOpt,
+    CapabilityColumnOpt,
     FormatOpt,
     InputFormatOpt,
+    InstitutionsOpt,
     Lang,
     LangOpt,
     OutOpt,
     OutputFormat,
+    ScaleOpt,
     ScenarioArg,
     emit,
     fail,
@@ -90,7 +94,7 @@ def parse_disagreement(spec: str | None, scenario: Scenario) -> dict[str, float]
     return dict(other.disagreement)
 
 
-def _analysis(scenario: str | None, input_format: str | None, red_line: list[str] | None,
+def _analysis(scenario: str | None, loading: dict, red_line: list[str] | None,
               disagreement: str | None, top: int):
     from grandbargain.deals import (
         FrontierTooLarge,
@@ -107,7 +111,7 @@ def _analysis(scenario: str | None, input_format: str | None, red_line: list[str
                                            "scenarios, not to Genius domains")
             space = read_domain(scenario)
         else:
-            s = load(scenario, input_format)
+            s = load(scenario, **loading)
             lines, keep = parse_red_lines(red_line)
             space = deal_space(s, disagreement=parse_disagreement(disagreement, s),
                                red_lines=lines, keep_red_lines=keep)
@@ -117,6 +121,9 @@ def _analysis(scenario: str | None, input_format: str | None, red_line: list[str
         raise
     except (FrontierTooLarge, UtilityRangeError) as exc:
         fail(ScenarioError.single(scenario or "scenario", str(exc)))
+        raise
+    except ValueError as exc:  # the deal space refuses its inputs (e.g. capabilities of 1e308)
+        fail(ScenarioError.single(scenario or "scenario", f"cannot build the deals: {exc}"))
         raise
 
 
@@ -204,7 +211,9 @@ def deals(scenario: ScenarioArg = None, red_line: RedLineOpt = None,
           disagreement: DisagreementOpt = None, top: TopOpt = 5,
           draws: DealDrawsOpt = None, seed: SeedOpt = 0, noise: NoiseOpt = None,
           distribution: DistributionOpt = Distribution.normal, yes: YesOpt = False,
-          input_format: InputFormatOpt = None, fmt: FormatOpt = OutputFormat.table,
+          input_format: InputFormatOpt = None, scale: ScaleOpt = None,
+          capabilities: CapabilitiesOpt = None, capability_column: CapabilityColumnOpt = None,
+          institutions: InstitutionsOpt = None, fmt: FormatOpt = OutputFormat.table,
           out: OutOpt = None, lang: LangOpt = Lang.en,
           bottom_line: BottomLineOpt = True, bottom_line_draws: BottomLineDrawsOpt = 100
           ) -> None:
@@ -215,16 +224,18 @@ def deals(scenario: ScenarioArg = None, red_line: RedLineOpt = None,
     from grandbargain.report._deals_table import deals_document, deals_rows
 
     require_draws(noise, draws)
-    analysis = _analysis(scenario, input_format, red_line, disagreement, top)
+    loading = {"input_format": input_format, "scale": scale, "capabilities": capabilities,
+               "capability_column": capability_column, "institutions": institutions}
+    analysis = _analysis(scenario, loading, red_line, disagreement, top)
     document = deals_document(analysis, lang.value, frontier_points=fmt is OutputFormat.json)
     scenario_file = scenario is None or not Path(scenario).is_dir()
     if bottom_line and scenario_file and fmt is not OutputFormat.csv:
-        document = {"bottom_line": _bottom_line(scenario, input_format, red_line, disagreement,
+        document = {"bottom_line": _bottom_line(scenario, loading, red_line, disagreement,
                                                 analysis, bottom_line_draws, seed, noise,
                                                 distribution, lang.value), **document}
     if draws is not None:
         document["uncertainty"] = _deals_under_uncertainty(
-            scenario, input_format, red_line, disagreement, draws, seed, noise, distribution,
+            scenario, loading, red_line, disagreement, draws, seed, noise, distribution,
             lang.value, top, yes)
     if fmt is OutputFormat.json:
         emit(to_json(document), out)
@@ -248,7 +259,7 @@ def deals(scenario: ScenarioArg = None, red_line: RedLineOpt = None,
         print_rich(view, out)
 
 
-def _bottom_line(scenario, input_format, red_line, disagreement, analysis, draws, seed, noise,
+def _bottom_line(scenario, loading, red_line, disagreement, analysis, draws, seed, noise,
                  distribution, lang) -> dict:
     """The bottom line for this deal space (the same red lines and disagreement point), with
     every single-issue model's forecast for where they disagree."""
@@ -256,7 +267,7 @@ def _bottom_line(scenario, input_format, red_line, disagreement, analysis, draws
     from grandbargain.models import MODELS
     from grandbargain.uncertainty import deal_options, parse_noise
 
-    s = load(scenario, input_format)
+    s = load(scenario, **loading)
     try:
         lines, keep = parse_red_lines(red_line)
         options = deal_options(parse_disagreement(disagreement, s), lines, keep)
@@ -270,7 +281,7 @@ def _bottom_line(scenario, input_format, red_line, disagreement, analysis, draws
     return bottom_line_document(judgments, lang)
 
 
-def _deals_under_uncertainty(scenario, input_format, red_line, disagreement, draws, seed,
+def _deals_under_uncertainty(scenario, loading, red_line, disagreement, draws, seed,
                              noise, distribution, lang, top, yes=False) -> dict:
     from grandbargain.cli._draws import make_simulation, run_draws
     from grandbargain.uncertainty import deal_options, deals_document
@@ -278,7 +289,7 @@ def _deals_under_uncertainty(scenario, input_format, red_line, disagreement, dra
     if scenario is not None and Path(scenario).is_dir():
         fail(ScenarioError.single(scenario, "--draws needs a scenario (stances to draw), not "
                                   "a Genius domain"))
-    s = load(scenario, input_format)
+    s = load(scenario, **loading)
     try:
         lines, keep = parse_red_lines(red_line)
         options = deal_options(parse_disagreement(disagreement, s), lines, keep)
@@ -286,7 +297,12 @@ def _deals_under_uncertainty(scenario, input_format, red_line, disagreement, dra
         fail(exc)
         raise
     sim = make_simulation(s, [], draws, seed, noise, distribution, deals=options)
-    samples = run_draws(sim, yes=yes)
+    try:
+        samples = run_draws(sim, yes=yes)
+    except ValueError as exc:  # a drawn deal space refused (e.g. capabilities near 1e308)
+        fail(ScenarioError.single(scenario or "scenario", f"cannot build the deals of a draw: "
+                                  f"{exc}", field="--draws"))
+        raise
     out = deals_document(s, options, samples.nash_packages, lang, top)
     out["simulation"] = {"draws": sim.draws, "seed": sim.seed, "chunk_size": sim.chunk_size,
                          "noise": sim.noise.as_dict()}

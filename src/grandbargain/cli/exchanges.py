@@ -12,6 +12,7 @@ from grandbargain.cli._common import (
     CapabilityColumnOpt,
     FormatOpt,
     InputFormatOpt,
+    InstitutionsOpt,
     Lang,
     LangOpt,
     OutOpt,
@@ -62,10 +63,11 @@ def exchanges(scenario: ScenarioArg = None, rounds: RoundsOpt = 10, seed: SeedOp
               limit: LimitOpt = 10, input_format: InputFormatOpt = None, scale: ScaleOpt = None,
               capabilities: CapabilitiesOpt = None,
               capability_column: CapabilityColumnOpt = None,
+              institutions: InstitutionsOpt = None,
               fmt: FormatOpt = OutputFormat.table, out: OutOpt = None,
               lang: LangOpt = Lang.en) -> None:
     """Who trades support with whom across issues, round by round (Stokman's exchange model)."""
-    s = load(scenario, input_format, scale, capabilities, capability_column)
+    s = load(scenario, input_format, scale, capabilities, capability_column, institutions)
     model = ExchangeModel(rounds=rounds, seed=seed, tie_break=tie_break.value,
                           variant=variant.value)
     run = model.run(s)

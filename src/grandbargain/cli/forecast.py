@@ -11,6 +11,7 @@ from grandbargain.cli._common import (
     CapabilityColumnOpt,
     FormatOpt,
     InputFormatOpt,
+    InstitutionsOpt,
     Lang,
     LangOpt,
     OutOpt,
@@ -136,6 +137,7 @@ def forecast(scenario: ScenarioArg = None, model: ModelOpt = None,
              distribution: DistributionOpt = Distribution.normal, yes: YesOpt = False,
              input_format: InputFormatOpt = None, scale: ScaleOpt = None,
              capabilities: CapabilitiesOpt = None, capability_column: CapabilityColumnOpt = None,
+             institutions: InstitutionsOpt = None,
              fmt: FormatOpt = OutputFormat.table, out: OutOpt = None,
              lang: LangOpt = Lang.en, bottom_line: BottomLineOpt = True,
              bottom_line_draws: BottomLineDrawsOpt = 100, as_of: AsOfOpt = None,
@@ -147,7 +149,7 @@ def forecast(scenario: ScenarioArg = None, model: ModelOpt = None,
 
     require_draws(noise, draws)
     s = scenario_as_of_cli(scenario, events, as_of, lambda source: load(
-        source, input_format, scale, capabilities, capability_column))
+        source, input_format, scale, capabilities, capability_column, institutions))
     models = pick_models(model)
     single = [m.forecast(s) for m in models]
     lg = lang.value

@@ -11,6 +11,7 @@ from grandbargain.cli._common import (
     CapabilitiesOpt,
     CapabilityColumnOpt,
     InputFormatOpt,
+    InstitutionsOpt,
     Lang,
     LangOpt,
     ScaleOpt,
@@ -91,6 +92,7 @@ def _missing_extra(exc: RuntimeError) -> None:
 def report(scenario: ScenarioArg = None, model: ModelOpt = None,
            input_format: InputFormatOpt = None, scale: ScaleOpt = None,
            capabilities: CapabilitiesOpt = None, capability_column: CapabilityColumnOpt = None,
+           institutions: InstitutionsOpt = None,
            out: ReportOutOpt = None, png: PngOpt = None, markdown: MarkdownOpt = False,
            draws: DrawsOpt = None, seed: SeedOpt = 0, noise: NoiseOpt = None,
            distribution: DistributionOpt = "normal", yes: YesOpt = False,
@@ -105,12 +107,16 @@ def report(scenario: ScenarioArg = None, model: ModelOpt = None,
     from grandbargain.report import LANGS, markdown_brief, report_document
 
     require_draws(noise, draws)
-    s = load(scenario, input_format, scale, capabilities, capability_column)
+    s = load(scenario, input_format, scale, capabilities, capability_column, institutions)
     models = pick_models(model)
     results = [m.forecast(s) for m in models]
     forecasts = forecast_documents(s, models, results, draws, seed, noise, distribution,
                                    named=bool(model), yes=yes)
-    docs = {lg: report_document(s, results, lg, forecast=forecasts[lg]) for lg in LANGS}
+    try:
+        docs = {lg: report_document(s, results, lg, forecast=forecasts[lg]) for lg in LANGS}
+    except ValueError as exc:  # e.g. the deals section's space refused (capabilities of 1e308)
+        fail(ScenarioError.single(scenario or "scenario", f"cannot build the report: {exc}"))
+        raise
     lg = lang.value
     try:
         if markdown:
@@ -127,6 +133,8 @@ def report(scenario: ScenarioArg = None, model: ModelOpt = None,
             from grandbargain.report.html import render_html
 
             emit(render_html(docs, lg), out or Path("report.html"))
+    except typer.Exit:  # a clean error already printed (click's Exit is a RuntimeError)
+        raise
     except RuntimeError as exc:  # a missing optional dependency or font, with the fix
         _missing_extra(exc)
 

@@ -12,6 +12,7 @@ from grandbargain.cli._common import (
     CapabilityColumnOpt,
     FormatOpt,
     InputFormatOpt,
+    InstitutionsOpt,
     Lang,
     LangOpt,
     OutOpt,
@@ -58,10 +59,11 @@ def rounds(ctx: typer.Context, scenario: ScenarioArg = None, issue: IssueOpt = N
            model: RoundModelOpt = RoundModel.eu_scholz, n_rounds: RoundsOpt = 10,
            input_format: InputFormatOpt = None, scale: ScaleOpt = None,
            capabilities: CapabilitiesOpt = None, capability_column: CapabilityColumnOpt = None,
+           institutions: InstitutionsOpt = None,
            fmt: FormatOpt = OutputFormat.table, out: OutOpt = None,
            lang: LangOpt = Lang.en) -> None:
     """Show the expected-utility model round by round: positions, risk, accepted offers."""
-    s = load(scenario, input_format, scale, capabilities, capability_column)
+    s = load(scenario, input_format, scale, capabilities, capability_column, institutions)
     if model is RoundModel.smp:  # one joint run over every issue (cli/_smp_rounds.py)
         from grandbargain.cli._smp_rounds import smp_rounds
         given = ctx.get_parameter_source("n_rounds").name == "COMMANDLINE"

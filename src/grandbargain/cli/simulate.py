@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Annotated
 
 import typer
@@ -11,6 +12,7 @@ from grandbargain.cli._common import (
     CapabilityColumnOpt,
     FormatOpt,
     InputFormatOpt,
+    InstitutionsOpt,
     Lang,
     LangOpt,
     OutOpt,
@@ -54,8 +56,24 @@ DrawsOpt = Annotated[int, typer.Option("--draws", "-n", help="Number of Monte Ca
 WorkersOpt = Annotated[int | None, typer.Option(
     "--workers", help="Run on a local Dask cluster of N worker processes (needs the [dask] "
     "extra).", min=1)]
+_SCHEDULER = re.compile(r"^(?:(?:tcp|tls|ws|wss|ucx)://)?(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9._-]+)"
+                        r":(\d{1,5})/?$")
+
+
+def check_scheduler(address: str | None) -> str | None:
+    """--scheduler must look like [tcp://]HOST:PORT (else Dask raises a bare ValueError)."""
+    if address is None:
+        return None
+    match = _SCHEDULER.match(address.strip())
+    if not match or not 0 < int(match.group(2)) < 65536:
+        raise typer.BadParameter(f"expected the scheduler's address as tcp://HOST:PORT (e.g. "
+                                 f"tcp://10.0.0.5:8786), got {address!r}")
+    return address.strip()
+
+
 SchedulerOpt = Annotated[str | None, typer.Option(
-    "--scheduler", help="Run on an existing Dask cluster: tcp://HOST:PORT of its scheduler.")]
+    "--scheduler", help="Run on an existing Dask cluster: tcp://HOST:PORT of its scheduler.",
+    callback=check_scheduler)]
 WeightsOpt = Annotated[str | None, typer.Option(
     "--weights", help="Ensemble weights, MODEL=WEIGHT,... (default: equal; unnamed models 0).")]
 DealsOpt = Annotated[bool, typer.Option(
@@ -75,13 +93,14 @@ def simulate(scenario: ScenarioArg = None, draws: DrawsOpt = 1000, seed: SeedOpt
              progress: ProgressOpt = None, yes: YesOpt = False,
              input_format: InputFormatOpt = None, scale: ScaleOpt = None,
              capabilities: CapabilitiesOpt = None, capability_column: CapabilityColumnOpt = None,
+             institutions: InstitutionsOpt = None,
              fmt: FormatOpt = OutputFormat.table, out: OutOpt = None,
              lang: LangOpt = Lang.en) -> None:
     """Forecast every issue under input uncertainty: quantiles, anchor-band probabilities and
     an ensemble of the models, from N seeded draws (in process, or on Dask)."""
     if workers is not None and scheduler is not None:
         fail(ScenarioError.single("--workers", "give --workers or --scheduler, not both"))
-    s = load(scenario, input_format, scale, capabilities, capability_column)
+    s = load(scenario, input_format, scale, capabilities, capability_column, institutions)
     models = models_for_draws(pick_models(model), bool(model))
     options = None
     if deals:

@@ -95,6 +95,12 @@ def validate(
                                           "or drop --no-cases"))
         elif folder.is_dir():
             library = validate_library(folder, read_catalogue(catalogue), model)
+            if not library.runs and (cases is not None or deu is None):
+                expected = ", ".join(s.file for s in library.skipped[:3])
+                fail(ScenarioError.single(
+                    str(folder), f"no case found: none of the catalogue's "
+                    f"{len(library.skipped)} case files could be read here (e.g. {expected}); "
+                    "give the benchmark folder with --cases DIR", field="--cases"))
         elif cases is not None or deu is None:
             fail(ScenarioError.single(str(folder), "no such folder: give the benchmark folder "
                                       f"with --cases DIR (or set ${CASES_ENV})",

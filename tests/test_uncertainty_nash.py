@@ -17,8 +17,8 @@ from grandbargain.scenario import load_scenario
 from grandbargain.uncertainty import Noise, base_inputs, batch_path, draw_inputs, forecast_draws
 from grandbargain.uncertainty._montecarlo import chunk_streams
 
-BDM_1994 = Path(os.environ.get("GRANDBARGAIN_SHARED", "/nonexistent")) / "benchmarks" / \
-    "bdm-1994-emission-standards" / "actors.csv"
+SHARED = os.environ.get("GRANDBARGAIN_SHARED") or Path(__file__).resolve().parents[2] / "shared"
+BDM_1994 = Path(SHARED) / "benchmarks" / "bdm-1994-emission-standards" / "actors.csv"
 OPTIONS = [dict(zip(CHOICES, combo, strict=True)) for combo in itertools.product(*CHOICES.values())]
 
 

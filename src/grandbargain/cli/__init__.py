@@ -23,7 +23,7 @@ from typer.core import TyperGroup
 # Command name -> (module under grandbargain.cli, one-line help shown by `grandbargain --help`).
 COMMANDS: dict[str, tuple[str, str]] = {
     "forecast": ("forecast", "Forecast every issue with each model (default scenario: the "
-                 "US-China case)."),
+                 "US-China case), opening with the bottom line;"),
     "rounds": ("rounds", "Show the expected-utility model round by round: positions, risk, "
                "accepted offers."),
     "exchanges": ("exchanges", "Who trades support with whom across issues, round by round "
@@ -45,12 +45,12 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "convert": ("scenarios", "Convert a scenario between formats (writes YAML or KTAB CSV)."),
     "report": ("report", "Report for analysts: positions, forecasts, rounds, package deals, "
                "sources."),
-    "tariffs": ("tariffs", "Tariffs as bargaining chips: the 2 April 2025 formula with what-ifs, "
-                "and the tariff stack on a date."),
-    "timeline": ("timeline", "Replay a negotiation event by event: what changed on each date "
-                 "and how the forecasts moved."),
-    "ledger": ("ledger", "Record forecasts in a hash-chained ledger; list, show, verify and "
-               "score them against outcomes."),
+    "tariffs": ("tariffs", "Tariffs as bargaining chips: the 2 April 2025 formula and the tariff "
+                "stack by date."),
+    "timeline": ("timeline", "Replay an events file: forecasts and the package at every event "
+                 "date, and why they moved."),
+    "ledger": ("ledger", "A hash-chained record of forecasts: record, list, show, verify, "
+               "score against outcomes."),
 }
 
 _loaded: dict[str, Any] = {}

@@ -68,15 +68,19 @@ def record(scenario: Annotated[str | None, typer.Argument(
            ledger: LedgerOpt = None) -> None:
     """Forecast a scenario and append the forecast to the ledger."""
     from grandbargain.cli._draws import Distribution
-    from grandbargain.cli.forecast import pick_models
+    from grandbargain.cli.forecast import pick_models, with_bottom_line
     from grandbargain.cli.timeline import scenario_as_of_cli
     from grandbargain.report import forecast_document
     from grandbargain.timeline._ledger import record_entry
 
     s = scenario_as_of_cli(scenario, events, as_of)
     models = pick_models(model)
-    results = [m.forecast(s) for m in models]
+    # The same document `forecast --format json` prints: package columns and bottom line too.
+    single = [m.forecast(s) for m in models]
+    results, lines = with_bottom_line(s, single, "en", seed=seed)
     document = forecast_document(s, results, "en")
+    if lines is not None:
+        document = {"bottom_line": lines["en"], **document}
     if draws is not None:
         from grandbargain.cli._draws import (
             interval_summary,
@@ -91,7 +95,7 @@ def record(scenario: Annotated[str | None, typer.Argument(
     options = {"draws": draws, "noise": noise, "events": events, "as_of": as_of,
                "scenario_argument": scenario}
     path = _path(ledger)
-    entry = record_entry(path, scenario=s, forecast=document, models=[r.model for r in results],
+    entry = record_entry(path, scenario=s, forecast=document, models=[r.model for r in single],
                          options=options, seed=seed)
     typer.echo(f"recorded entry {entry['id']} in {path} (hash {entry['hash'][:16]}..., "
                f"scenario {s.id} {entry['scenario']['hash'][:12]}...)")

@@ -14,7 +14,7 @@ from grandbargain.scenario._model import Scenario
 from grandbargain.timeline._apply import Difference, Step, differences, replay
 from grandbargain.timeline._events import Timeline
 
-FAST_MODELS = ("compromise", "median", "nash", "eu")
+FAST_MODELS = ("compromise", "median", "nash-issue", "eu")
 """Models run by default at every date (each well under a second on the US-China case)."""
 MOVE = 0.05  # forecast changes smaller than this (scale units) are not recorded
 TEXT_MOVE = 0.5  # nor, below this, put into words

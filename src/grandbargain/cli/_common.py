@@ -17,6 +17,10 @@ if TYPE_CHECKING:
 # (tests/test_cli_startup.py checks they agree).
 DEFAULT_SCENARIO = "us-china-2025-07"
 INSTITUTION_RULES = ("average-member", "parity", "council-only", "file")
+#: The commands that run the models: a scenario without stances (a deals-only file) has nothing
+#: for them to forecast, and `load` refuses it with a located error (exit status 2).
+FORECASTING_COMMANDS = frozenset({"forecast", "simulate", "report", "rounds", "exchanges",
+                                  "timeline", "ledger record"})
 
 
 class OutputFormat(StrEnum):
@@ -121,14 +125,37 @@ def load(source: str | None, input_format: str | None = None, scale: str | None 
          capabilities: Path | None = None, capability_column: str | None = None,
          institutions: str | None = None) -> Scenario:
     """Load a scenario for a command; problems end the command cleanly with status 2."""
-    from grandbargain.scenario import ScenarioError
+    from grandbargain.scenario import ScenarioError, require_stances
 
     try:
-        return load_checked(source, input_format, scale, capabilities, capability_column,
-                            institutions)
+        scenario = load_checked(source, input_format, scale, capabilities, capability_column,
+                                institutions)
+        command = running_command()
+        if command in FORECASTING_COMMANDS:
+            require_stances(scenario, f"`grandbargain {command}`")
+        return scenario
     except ScenarioError as exc:
         fail(exc)
         raise  # unreachable: fail() exits
+
+
+def running_command() -> str | None:
+    """The command being run, without the program name ("forecast", "ledger record"), or None
+    outside a command. Typer 0.29 vendors click as typer._click; older Typers use click."""
+    import importlib
+
+    for module in ("typer._click.globals", "click.globals"):
+        try:
+            context = importlib.import_module(module).get_current_context(silent=True)
+        except ImportError:
+            continue
+        if context is not None:
+            names = []
+            while context is not None and context.parent is not None:
+                names.append(context.info_name)
+                context = context.parent
+            return " ".join(reversed(names)) or None
+    return None
 
 
 def emit(text: str, out: Path | None) -> None:

@@ -6,11 +6,19 @@ per table and issue per session in a subprocess (tests/_eu_reference_driver.py),
 must give the same rounds: `eu-scholz` against ref_eum.py (median, weighted mean and every
 actor's position, round by round), the textbook `eu` against ref_eum_textbook.py (median and
 weighted mean). The readings are slow pure Python; the large tables are marked slow.
+
+The readings are pure and deterministic, so their answers are kept under a hash of everything
+they depend on (the reading's source, the driver, the CSV, the rounds) in
+~/.cache/grandbargain/eu-reference-results ($GRANDBARGAIN_EU_REFERENCE_RESULTS to move it,
+GRANDBARGAIN_EU_REFERENCE_NO_CACHE=1 to rerun them): the 160-actor table's reading takes about
+1.5 min, once per machine; our side of every comparison still runs each time.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -40,6 +48,37 @@ KTAB = ["ktab-smp/SOE-Competitive.csv", "ktab-smp/SOE-Policy.csv", "ktab-smp/SOE
 _CACHE: dict[tuple[str, str, str], dict] = {}
 
 
+def results_dir() -> Path:
+    configured = os.environ.get("GRANDBARGAIN_EU_REFERENCE_RESULTS")
+    if configured:
+        return Path(configured)
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "grandbargain" / "eu-reference-results"
+
+
+def run_reading(module: str, csv: Path, folder: Path) -> dict:
+    """The reading's rounds on one CSV: kept by hash, else run in a subprocess."""
+    digest = hashlib.sha256()
+    for part in ((REFERENCE / f"{module}.py").read_bytes(), DRIVER.read_bytes(),
+                 csv.read_bytes(), f"{module} {ROUNDS}".encode()):
+        digest.update(hashlib.sha256(part).digest())
+    kept = results_dir() / f"{digest.hexdigest()}.json"
+    if kept.is_file() and not os.environ.get("GRANDBARGAIN_EU_REFERENCE_NO_CACHE"):
+        return json.loads(kept.read_text(encoding="utf-8"))
+    done = subprocess.run([sys.executable, str(DRIVER), str(REFERENCE), module, str(csv),
+                           str(ROUNDS)], capture_output=True, text=True, check=True,
+                          cwd=folder, timeout=1800)
+    answer = json.loads(done.stdout)
+    try:  # a read-only home only costs the rerun next time
+        kept.parent.mkdir(parents=True, exist_ok=True)
+        partial = kept.with_suffix(f".{os.getpid()}.tmp")
+        partial.write_text(json.dumps(answer), encoding="utf-8")
+        partial.replace(kept)
+    except OSError:
+        pass
+    return answer
+
+
 def reference_csv(scenario, issue_id: str, path: Path) -> None:
     """The readings' CSV (Actor, Capability, Position, Salience 0-100) of one issue, exact."""
     x, _, c = scenario.issue_arrays(issue_id)
@@ -63,10 +102,7 @@ def reference_rounds(tmp_path_factory):
         if key not in _CACHE:
             csv = folder / f"{table.replace('/', '_')}.{issue_id}.csv"
             reference_csv(scenario, issue_id, csv)
-            done = subprocess.run([sys.executable, str(DRIVER), str(REFERENCE), module,
-                                   str(csv), str(ROUNDS)], capture_output=True, text=True,
-                                  check=True, cwd=folder, timeout=1800)
-            _CACHE[key] = json.loads(done.stdout)
+            _CACHE[key] = run_reading(module, csv, folder)
         return _CACHE[key]
 
     return get

@@ -73,13 +73,37 @@ def judge(scenario: Scenario, results: Sequence[ModelResult], *,
         analysis, note = package_analysis(scenario, options)
     nash_draws, posts = None, ()
     if analysis is not None and analysis.solutions.get(HEADLINE) is not None:
-        if draws > 0:
-            sim = simulation(scenario, [], noise, draws, seed, deals=options)
-            nash_draws = run_simulation(sim).nash_packages
         package = analysis.solutions[HEADLINE].solution.package
-        posts = tuple(signposts(scenario, options, package, top=top_signposts))
+
+        def robustness():
+            found = None
+            if draws > 0:
+                sim = simulation(scenario, [], noise, draws, seed, deals=options)
+                found = run_simulation(sim).nash_packages
+            return found, tuple(signposts(scenario, options, package, top=top_signposts))
+
+        from grandbargain._memo import enabled, memo
+
+        if enabled():  # pure: a command line may keep them for the same inputs
+            nash_draws, posts = memo("bottomline", (
+                _scenario_key(scenario), options, draws, seed, noise, tuple(package),
+                top_signposts), robustness)
+        else:
+            nash_draws, posts = robustness()
     return Judgments(scenario, single, analysis, options, note, draws, seed, noise, nash_draws,
                      posts)
+
+
+def _scenario_key(scenario: Scenario) -> tuple:
+    """Everything the draws and the signposts read: the scenario's whole document (as the YAML
+    format writes it, floats exact) and its arrays."""
+    import json
+
+    from grandbargain.scenario._export import scenario_to_document
+
+    return (json.dumps(scenario_to_document(scenario), sort_keys=True, default=repr),
+            scenario.positions, scenario.saliences, scenario.capability_matrix,
+            scenario.takes_part)
 
 
 def _disagreement(scenario: Scenario, results: Sequence[ModelResult], lang: str

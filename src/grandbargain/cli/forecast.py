@@ -76,6 +76,27 @@ def pick_models(names: list[str] | None) -> list:
     return [MODELS[n]() for n in names]
 
 
+def runnable_models(s, models: list, named: bool) -> tuple[list, dict[str, str]]:
+    """The models that take this scenario on, and why the others refuse it (too large), asked
+    before any runs. A model named with --model that refuses ends the command (exit 2) with
+    the reason; the default set leaves it out with a note on stderr."""
+    refusals = {m.name: reason for m in models if (reason := m.refusal(s))}
+    if not refusals:
+        return models, {}
+    if named:
+        fail(ScenarioError([_refusal_problem(s, name, reason)
+                            for name, reason in refusals.items()]))
+    for name, reason in refusals.items():
+        typer.echo(f"note: model {name} left out: {reason}", err=True)
+    return [m for m in models if m.name not in refusals], refusals
+
+
+def _refusal_problem(s, name: str, reason: str):
+    from grandbargain.scenario._errors import Location, Problem
+
+    return Problem(Location(s.source or s.id), f"model {name}", reason)
+
+
 DrawsIntervalOpt = Annotated[int | None, typer.Option(
     "--draws", "-n", help="Add 90% intervals from N Monte Carlo draws of the inputs (see "
     "--noise; `grandbargain simulate` gives the full distributions).", min=1)]
@@ -147,15 +168,28 @@ def forecast(scenario: ScenarioArg = None, model: ModelOpt = None,
     deal-ks, deal-egalitarian, deal-utilitarian) are columns too."""
     from grandbargain.cli._draws import require_draws
 
+    from grandbargain._memo import caching
+
     require_draws(noise, draws)
+    with caching():
+        _forecast(scenario, model, draws, seed, noise, distribution, yes, input_format, scale,
+                  capabilities, capability_column, institutions, fmt, out, lang, bottom_line,
+                  bottom_line_draws, as_of, events)
+
+
+def _forecast(scenario, model, draws, seed, noise, distribution, yes, input_format, scale,
+              capabilities, capability_column, institutions, fmt, out, lang, bottom_line,
+              bottom_line_draws, as_of, events) -> None:
     s = scenario_as_of_cli(scenario, events, as_of, lambda source: load(
         source, input_format, scale, capabilities, capability_column, institutions))
-    models = pick_models(model)
+    models, left_out = runnable_models(s, pick_models(model), named=bool(model))
     single = [m.forecast(s) for m in models]
     lg = lang.value
     results, lines = with_bottom_line(s, single, lg, bottom_line and fmt is not OutputFormat.csv,
                                       bottom_line_draws, seed, noise, distribution.value)
     document = forecast_document(s, results, lg)
+    if left_out:
+        document["models_left_out"] = left_out
     if lines is not None:
         document = {"bottom_line": lines[lg], **document}
     if draws is not None:

@@ -67,6 +67,11 @@ class Model:
     def forecast(self, scenario: Scenario) -> ModelResult:
         raise NotImplementedError
 
+    def refusal(self, scenario: Scenario) -> str | None:
+        """Why this model refuses the scenario (too large to run in reasonable time and
+        memory), or None: it runs it. Cheap, so that a command can say so before it starts."""
+        return None
+
     def _result(self, forecasts: list[IssueForecast], **detail: Any) -> ModelResult:
         return ModelResult(self.name, self.label, self.get_params(), tuple(forecasts), detail)
 

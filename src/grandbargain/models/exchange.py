@@ -167,9 +167,12 @@ def run_exchange_model(scenario: Scenario, rounds: int = 10, seed: int | None = 
     actors = [a.id for a in scenario.actors]
     rank = np.empty(len(actors), dtype=np.int64)
     rank[np.argsort(np.array(actors, dtype=object), kind="stable")] = np.arange(len(actors))
-    try:
-        raw = core.run_rounds(x, s, c, rounds, rng, decide=variant == "decide",
-                              actor_rank=rank)
+    from grandbargain._memo import memo
+
+    try:  # pure: a command line may keep the rounds for the same inputs (grandbargain._memo)
+        raw = memo("exchange", (x, s, c, rounds, seed, tie_break, variant, rank),
+                   lambda: core.run_rounds(x, s, c, rounds, rng, decide=variant == "decide",
+                                           actor_rank=rank))
     except core.TooManyExchanges as exc:
         raise _too_large(scenario, exc.problem) from None
 
@@ -211,6 +214,10 @@ class ExchangeModel(Model):
         self.seed = seed
         self.tie_break = tie_break
         self.variant = variant
+
+    def refusal(self, scenario: Scenario) -> str | None:
+        problem = refusal(scenario)
+        return None if problem is None else _too_large(scenario, problem).problems[0].message
 
     def run(self, scenario: Scenario) -> ExchangeRun:
         return run_exchange_model(scenario, self.rounds, self.seed, self.tie_break,

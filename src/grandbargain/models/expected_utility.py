@@ -300,10 +300,13 @@ class ExpectedUtilityModel(Model):
                                        scale_inferred(issue))
         return out
 
+    def refusal(self, scenario: Scenario) -> str | None:
+        return too_large([int(scenario.takes_part[:, d].sum())
+                          for d in range(len(scenario.issues))], self.rounds)
+
     def forecast(self, scenario: Scenario) -> ModelResult:
         forecasts, runs = [], {}
-        refused = too_large([int(scenario.takes_part[:, d].sum())
-                             for d in range(len(scenario.issues))], self.rounds)
+        refused = self.refusal(scenario)
         if refused:
             return self._result([IssueForecast(issue.id, None, {"reason": refused})
                                  for issue in scenario.issues], runs=runs)

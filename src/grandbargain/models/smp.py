@@ -132,6 +132,30 @@ def smp_inputs(scenario: Scenario, positions: np.ndarray | None = None,
                      tuple(a for a, k in zip(ids, keep, strict=True) if not k))
 
 
+# Most actor-cubes x turns (the challenges are O(n^3) a turn, n the actors taking part, for at
+# most max_turns turns) one forecast takes on: 1.6e9 is about 250 actors at KTAB's 100 turns,
+# some 20-40 s of one core; a larger scenario is refused with the reason (SMP-11).
+MAX_CUBE_TURNS = 1_600_000_000
+
+
+def too_large(actors: int, max_turns: int) -> str | None:
+    """The reason the model refuses a run of this many actors, or None."""
+    work = actors ** 3 * max_turns
+    if work <= MAX_CUBE_TURNS:
+        return None
+    return (f"too large for the SMP: every turn weighs every actor's challenge to every other "
+            f"with every third party's vote (actors cubed), and {actors:,} actors x up to "
+            f"{max_turns} turns is {work:,} actor-cubes x turns, above its limit of "
+            f"{MAX_CUBE_TURNS:,} (about 250 actors at 100 turns). Use fewer actors, fewer turns "
+            "(max_turns), or the median, compromise or Nash models (SMP-11)")
+
+
+def actors_taking_part(scenario: Scenario) -> int:
+    """How many actors a run has: those with some salience and a positive capability."""
+    part = scenario.takes_part & (np.nan_to_num(scenario.saliences) > 0)
+    return int((part.any(axis=1) & (np.asarray(scenario.capabilities) > 0)).sum())
+
+
 class SpatialModelOfPolitics(Model):
     """KTAB's SMP with KTAB's defaults (docs/decisions.md SMP-01 .. SMP-09).
 
@@ -270,7 +294,14 @@ class SpatialModelOfPolitics(Model):
                       tuple(map(float, sim.final_win_probabilities)), forecast, sim.stopped,
                       inputs.excluded)
 
+    def refusal(self, scenario: Scenario) -> str | None:
+        return too_large(actors_taking_part(scenario), self.max_turns)
+
     def forecast(self, scenario: Scenario) -> ModelResult:
+        refused = self.refusal(scenario)
+        if refused:
+            return self._result([IssueForecast(i.id, None, {"reason": refused})
+                                 for i in scenario.issues])
         run = self.run(scenario)
         if run is None:
             return self._result([IssueForecast(i.id, None, {

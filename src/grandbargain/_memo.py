@@ -2,9 +2,9 @@
 
 The models and the bottom line are pure functions, so their results can be kept and reused when
 the same inputs come again (the default `grandbargain forecast`, run again and again, is the
-common case). Off unless a command turns it on for its run with `with caching():` (the library
-itself never writes to disk); `memo(kind, parts, compute)` then returns the kept result of `compute()` for
-these inputs, or computes and keeps it.
+common case). Off unless a command turns it on for its run with `with caching():` (the
+library itself never writes to disk); `memo(kind, parts, compute)` then returns the kept result
+of `compute()` for these inputs, or computes and keeps it.
 
 Keys: SHA-256 of the kind, the inputs (arrays by dtype, shape and bytes; other values by repr)
 and the code: the name, size and modification time of every .py file of the package, so that any

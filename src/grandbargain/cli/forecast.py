@@ -166,9 +166,8 @@ def forecast(scenario: ScenarioArg = None, model: ModelOpt = None,
     """Forecast every issue with each model (default scenario: the US-China case), opening
     with the bottom line; where the scenario has principals, the package deals (deal-nash,
     deal-ks, deal-egalitarian, deal-utilitarian) are columns too."""
-    from grandbargain.cli._draws import require_draws
-
     from grandbargain._memo import caching
+    from grandbargain.cli._draws import require_draws
 
     require_draws(noise, draws)
     with caching():

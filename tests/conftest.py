@@ -34,3 +34,23 @@ def minimal_document(**overrides) -> dict:
     }
     doc.update(overrides)
     return doc
+
+
+def pytest_configure(config):
+    """The commands' results cache (grandbargain._memo) goes to a folder of this run, not the
+    user's ~/.cache, unless GRANDBARGAIN_CACHE is set (subprocesses inherit the variable)."""
+    if "GRANDBARGAIN_CACHE" not in os.environ:
+        import tempfile
+
+        folder = tempfile.mkdtemp(prefix="grandbargain-cache-")
+        os.environ["GRANDBARGAIN_CACHE"] = folder
+        config._grandbargain_cache = folder
+
+
+def pytest_unconfigure(config):
+    folder = getattr(config, "_grandbargain_cache", None)
+    if folder:
+        import shutil
+
+        shutil.rmtree(folder, ignore_errors=True)
+        os.environ.pop("GRANDBARGAIN_CACHE", None)

@@ -96,6 +96,7 @@ def parse_disagreement(spec: str | None, scenario: Scenario) -> dict[str, float]
 
 def _analysis(scenario: str | None, loading: dict, red_line: list[str] | None,
               disagreement: str | None, top: int):
+    """The deals analysis, and the loaded scenario (None for a Genius domain)."""
     from grandbargain.deals import (
         FrontierTooLarge,
         UtilityRangeError,
@@ -109,13 +110,13 @@ def _analysis(scenario: str | None, loading: dict, red_line: list[str] | None,
             if red_line or disagreement:
                 raise ScenarioError.single(scenario, "--red-line and --disagreement apply to "
                                            "scenarios, not to Genius domains")
-            space = read_domain(scenario)
+            space, s = read_domain(scenario), None
         else:
             s = load(scenario, **loading)
             lines, keep = parse_red_lines(red_line)
             space = deal_space(s, disagreement=parse_disagreement(disagreement, s),
                                red_lines=lines, keep_red_lines=keep)
-        return analyse(space, top=top)
+        return analyse(space, top=top), s
     except ScenarioError as exc:
         fail(exc)
         raise
@@ -226,16 +227,19 @@ def deals(scenario: ScenarioArg = None, red_line: RedLineOpt = None,
     require_draws(noise, draws)
     loading = {"input_format": input_format, "scale": scale, "capabilities": capabilities,
                "capability_column": capability_column, "institutions": institutions}
-    analysis = _analysis(scenario, loading, red_line, disagreement, top)
+    analysis, s = _analysis(scenario, loading, red_line, disagreement, top)
     document = deals_document(analysis, lang.value, frontier_points=fmt is OutputFormat.json)
     scenario_file = scenario is None or not Path(scenario).is_dir()
     if bottom_line and scenario_file and fmt is not OutputFormat.csv:
-        document = {"bottom_line": _bottom_line(scenario, loading, red_line, disagreement,
-                                                analysis, bottom_line_draws, seed, noise,
-                                                distribution, lang.value), **document}
+        from grandbargain._memo import caching
+
+        with caching():
+            document = {"bottom_line": _bottom_line(s, red_line, disagreement, analysis,
+                                                    bottom_line_draws, seed, noise,
+                                                    distribution, lang.value), **document}
     if draws is not None:
         document["uncertainty"] = _deals_under_uncertainty(
-            scenario, loading, red_line, disagreement, draws, seed, noise, distribution,
+            scenario, s, red_line, disagreement, draws, seed, noise, distribution,
             lang.value, top, yes)
     if fmt is OutputFormat.json:
         emit(to_json(document), out)
@@ -259,15 +263,15 @@ def deals(scenario: ScenarioArg = None, red_line: RedLineOpt = None,
         print_rich(view, out)
 
 
-def _bottom_line(scenario, loading, red_line, disagreement, analysis, draws, seed, noise,
-                 distribution, lang) -> dict:
+def _bottom_line(s, red_line, disagreement, analysis, draws, seed, noise, distribution,
+                 lang) -> dict:
     """The bottom line for this deal space (the same red lines and disagreement point), with
-    every single-issue model's forecast for where they disagree."""
+    the single-issue models' forecasts for where they disagree: the models `forecast` runs by
+    default, less those that refuse the scenario (too large); none without stances."""
     from grandbargain.bottomline import DEFAULT_NOISE, bottom_line_document, judge
     from grandbargain.models import MODELS
     from grandbargain.uncertainty import deal_options, parse_noise
 
-    s = load(scenario, **loading)
     try:
         lines, keep = parse_red_lines(red_line)
         options = deal_options(parse_disagreement(disagreement, s), lines, keep)
@@ -275,13 +279,14 @@ def _bottom_line(scenario, loading, red_line, disagreement, analysis, draws, see
     except ScenarioError as exc:
         fail(exc)
         raise
-    results = [cls().forecast(s) for cls in MODELS.values()]
+    models = [cls() for cls in MODELS.values()] if s.stances else []
+    results = [m.forecast(s) for m in models if m.refusal(s) is None]
     judgments = judge(s, results, analysis=analysis, options=options, draws=draws, seed=seed,
                       noise=spread)
     return bottom_line_document(judgments, lang)
 
 
-def _deals_under_uncertainty(scenario, loading, red_line, disagreement, draws, seed,
+def _deals_under_uncertainty(scenario, s, red_line, disagreement, draws, seed,
                              noise, distribution, lang, top, yes=False) -> dict:
     from grandbargain.cli._draws import make_simulation, run_draws
     from grandbargain.uncertainty import deal_options, deals_document
@@ -289,7 +294,6 @@ def _deals_under_uncertainty(scenario, loading, red_line, disagreement, draws, s
     if scenario is not None and Path(scenario).is_dir():
         fail(ScenarioError.single(scenario, "--draws needs a scenario (stances to draw), not "
                                   "a Genius domain"))
-    s = load(scenario, **loading)
     try:
         lines, keep = parse_red_lines(red_line)
         options = deal_options(parse_disagreement(disagreement, s), lines, keep)

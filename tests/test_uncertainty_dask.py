@@ -21,7 +21,9 @@ pytest.importorskip("distributed", reason="the [dask] extra is not installed")
 
 pytestmark = pytest.mark.slow
 runner = CliRunner()
-ARGS = ["simulate", "--draws", "400", "--chunk-size", "100", "--seed", "42", "--noise",
+# 4 chunks of 30 draws: enough for both workers to take chunks out of order, small enough to be
+# quick (the draws' arithmetic is the in-process path's, tested at size elsewhere).
+ARGS = ["simulate", "--draws", "120", "--chunk-size", "30", "--seed", "42", "--noise",
         "position=10,salience=15,capability=20", "--format", "json", "--no-progress",
         "-m", "compromise", "-m", "median", "-m", "eu", "--deals"]
 

@@ -134,8 +134,12 @@ def with_bottom_line(s, results: list, lang: str, enabled: bool = True,
     except ScenarioError as exc:
         fail(exc)
         raise
-    judgments = judge(s, results, analysis=analysis, note=note,
-                      draws=DEFAULT_DRAWS if draws is None else draws, seed=seed, noise=spread)
+    from grandbargain._memo import caching
+
+    with caching():  # the draws and signposts are kept for the same inputs (report, ledger too)
+        judgments = judge(s, results, analysis=analysis, note=note,
+                          draws=DEFAULT_DRAWS if draws is None else draws, seed=seed,
+                          noise=spread)
     return [*results, *packages], {lg: bottom_line_document(judgments, lg)
                                    for lg in dict.fromkeys((lang, "en", "zh"))}
 

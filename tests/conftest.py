@@ -54,3 +54,33 @@ def pytest_unconfigure(config):
 
         shutil.rmtree(folder, ignore_errors=True)
         os.environ.pop("GRANDBARGAIN_CACHE", None)
+
+
+def pytest_collection_finish(session):
+    """The expected-utility readings of the two large KTAB tables take minutes of pure Python
+    when not kept from an earlier run: start them now, beside the suite (tests/
+    test_eu_reference.py waits for them when it gets there)."""
+    chosen = [item for item in session.items
+              if item.nodeid.startswith("tests/test_eu_reference.py")]
+    if not chosen:
+        return
+    import tempfile
+
+    from tests import test_eu_reference as eu
+
+    wanted = [t for t in eu.SLOW if any(t in item.nodeid for item in chosen)]
+    if wanted:
+        folder = Path(tempfile.mkdtemp(prefix="eu-reference-prefetch-"))
+        session.config._grandbargain_prefetch = folder
+        eu.prefetch(folder, wanted)
+
+
+def pytest_sessionfinish(session):
+    folder = getattr(session.config, "_grandbargain_prefetch", None)
+    if folder is not None:
+        import shutil
+
+        from tests import test_eu_reference as eu
+
+        eu.stop_prefetch()
+        shutil.rmtree(folder, ignore_errors=True)

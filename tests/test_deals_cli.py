@@ -47,24 +47,28 @@ def test_small_yard_high_fence_shows_the_zopa_shrinking():
     assert by_hand["zopa"] == fenced
 
 
+def deal_json(*args: str) -> dict:
+    """`deals ... --format json` without the bottom line (test_bottom_line.py tests it)."""
+    return json.loads(run(*args, "--format", "json", "--no-bottom-line"))
+
+
 def test_disagreement_options():
-    escalation = json.loads(run("--disagreement", "escalation", "--format", "json"))
-    shipped = json.loads(run("escalation", "--format", "json"))
+    escalation = deal_json("--disagreement", "escalation")
+    shipped = deal_json("escalation")
     assert escalation["zopa"] == shipped["zopa"]
     assert escalation["disagreement"]["utilities"]["us"] < 0.5
-    back = json.loads(run("escalation", "--disagreement", "status-quo", "--format", "json"))
-    assert back["zopa"] == json.loads(run("--format", "json"))["zopa"]
-    pairs = json.loads(run("--disagreement", "us_tariffs=145,china_tariffs=125",
-                           "--format", "json"))
-    base = json.loads(run("--format", "json"))
+    back = deal_json("escalation", "--disagreement", "status-quo")
+    assert back["zopa"] == deal_json()["zopa"]
+    pairs = deal_json("--disagreement", "us_tariffs=145,china_tariffs=125")
+    base = deal_json()
     for party in ("us", "china"):
         assert pairs["disagreement"]["utilities"][party] < base["disagreement"]["utilities"][party]
     assert pairs["zopa"]["share"] > base["zopa"]["share"]
 
 
 def test_red_line_none_drops_the_scenarios_red_lines():
-    free = json.loads(run("small-yard-high-fence", "--red-line", "none", "--format", "json"))
-    base = json.loads(run("--red-line", "none", "--format", "json"))
+    free = deal_json("small-yard-high-fence", "--red-line", "none")
+    base = deal_json("--red-line", "none")
     assert free["zopa"] == base["zopa"]
 
 

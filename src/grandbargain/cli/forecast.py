@@ -174,19 +174,11 @@ def forecast(scenario: ScenarioArg = None, model: ModelOpt = None,
     from grandbargain.cli._draws import require_draws
 
     require_draws(noise, draws)
-    with caching():
-        _forecast(scenario, model, draws, seed, noise, distribution, yes, input_format, scale,
-                  capabilities, capability_column, institutions, fmt, out, lang, bottom_line,
-                  bottom_line_draws, as_of, events)
-
-
-def _forecast(scenario, model, draws, seed, noise, distribution, yes, input_format, scale,
-              capabilities, capability_column, institutions, fmt, out, lang, bottom_line,
-              bottom_line_draws, as_of, events) -> None:
     s = scenario_as_of_cli(scenario, events, as_of, lambda source: load(
         source, input_format, scale, capabilities, capability_column, institutions))
     models, left_out = runnable_models(s, pick_models(model), named=bool(model))
-    single = [m.forecast(s) for m in models]
+    with caching():  # the point forecasts only: a draw's inputs are new every time
+        single = [m.forecast(s) for m in models]
     lg = lang.value
     results, lines = with_bottom_line(s, single, lg, bottom_line and fmt is not OutputFormat.csv,
                                       bottom_line_draws, seed, noise, distribution.value)

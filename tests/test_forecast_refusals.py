@@ -114,3 +114,11 @@ def test_a_broken_cache_file_is_recomputed(tmp_path):
         assert _memo.memo("t", (1,), lambda: [4]) == [3]
 
 
+
+
+def test_the_cache_keeps_at_most_max_files(tmp_path, monkeypatch):
+    monkeypatch.setattr(_memo, "MAX_FILES", 4)
+    with _memo.caching(tmp_path):
+        for k in range(5):
+            _memo.memo("t", (k,), lambda k=k: k)
+    assert len(list(tmp_path.glob("*.pickle"))) == 3  # 5 written, the oldest 2 dropped

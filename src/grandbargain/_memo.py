@@ -10,7 +10,8 @@ Keys: SHA-256 of the kind, the inputs (arrays by dtype, shape and bytes; other v
 and the code: the name, size and modification time of every .py file of the package, so that any
 change of the code starts afresh. Where: $GRANDBARGAIN_CACHE, else grandbargain/results under
 $XDG_CACHE_HOME or ~/.cache; GRANDBARGAIN_CACHE=off turns it off. A cache that cannot be read or
-written is ignored (the result is computed); writes are atomic (temporary file, then rename).
+written is ignored (the result is computed); writes are atomic (temporary file, then rename);
+past MAX_FILES results the oldest half is dropped.
 """
 
 from __future__ import annotations
@@ -19,12 +20,14 @@ import hashlib
 import os
 import pickle
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any, TypeVar
 
 T = TypeVar("T")
 ENV = "GRANDBARGAIN_CACHE"
+#: Most results kept (tens of kB each); past it, the oldest half is dropped when one is added.
+MAX_FILES = 400
 _state: dict[str, Any] = {"folder": None, "code": None}
 
 
@@ -102,6 +105,17 @@ def memo(kind: str, parts: Iterable[Any], compute: Callable[[], T]) -> T:
         with partial.open("wb") as handle:
             pickle.dump(result, handle, protocol=pickle.HIGHEST_PROTOCOL)
         partial.replace(path)
+        _trim(folder)
     except Exception:  # a read-only or full disk only costs the computation next time
         pass
     return result
+
+
+def _trim(folder: Path) -> None:
+    kept = [entry for entry in os.scandir(folder) if entry.name.endswith(".pickle")]
+    if len(kept) <= MAX_FILES:
+        return
+    kept.sort(key=lambda entry: entry.stat().st_mtime_ns)
+    for entry in kept[: len(kept) // 2]:
+        with suppress(OSError):
+            os.unlink(entry.path)

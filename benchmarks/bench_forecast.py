@@ -2,7 +2,8 @@
 package columns, the bottom line with 100 draws and its signposts), against the same command
 with `--no-bottom-line` (the forecast table alone, package columns included). Each is a fresh
 process (imports included), alternated, 7 runs each; the ratio is of the medians. The bottom
-line's parts are also timed in process (median of 7).
+line's parts are also timed in process (median of 7). The results cache is off
+(GRANDBARGAIN_CACHE=off): every run computes everything (bench_startup times the cached run).
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ SRC = Path(__file__).resolve().parent.parent / "src"
 
 
 def _command(*extra: str) -> float:
-    env = {**os.environ, "PYTHONPATH": str(SRC)}
+    env = {**os.environ, "PYTHONPATH": str(SRC), "GRANDBARGAIN_CACHE": "off"}
     start = time.perf_counter()
     subprocess.run([sys.executable, "-m", "grandbargain", "forecast", *extra], env=env,
                    check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

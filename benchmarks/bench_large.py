@@ -81,8 +81,8 @@ def main() -> None:
         + f"\n\nThe default forecast ran {', '.join(ran)}; the models that refuse this size "
         "said so on stderr before anything ran (`-m NAME` for one of them ends the command "
         "with exit status 2 and the same reason):\n\n" + refusals + "\n\n"
-        "Machine shared with other jobs while this ran: provisional figures; read the CPU "
-        "column.")
+        f"Load average at the end: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores; on a "
+        "machine shared with other jobs the figures are provisional: read the CPU column.")
     if notes:
         print(notes[-400:])
     record("large", "2,000 actors x 50 issues: check and the default forecast", body)

@@ -82,8 +82,10 @@ def main() -> None:
             "each command imports its own module, and through it what it uses, when it runs. "
             "Before (issue 12, commit 4a286c4): `--help` 1.17 s and `forecast` 1.97 s against "
             "0.02 s for `python3 -c pass`; in one alternating run on a loaded machine "
-            "(2026-12-03), `--help` went from 11.8x to 1.9x a bare interpreter. Provisional: "
-            "measured on a machine shared with other jobs; the lead reruns it on a quiet one.")
+            "(2026-12-03), `--help` went from 11.8x to 1.9x a bare interpreter. Load average "
+            f"at the end of this run: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores. "
+            "Provisional: measured on a machine shared with other jobs; the lead reruns it on "
+            "a quiet one.")
     import shutil
 
     shutil.rmtree(folder, ignore_errors=True)

@@ -136,13 +136,15 @@ def run_draws_compiled(x, s, c, width, rounds: int, settings: core.Settings, tol
         if current:
             spread = x.max(axis=-1) - x.min(axis=-1)
             width = np.where(spread > 0, spread, 1.0)
+        p0 = np.empty((*x.shape, x.shape[1]))
+        kernels.probabilities(x, w, width, scholz, p0)
         if risk is None or settings.risk == "every-round":
             if settings.risk == "neutral":
                 risk = np.ones_like(x)
             else:
                 risk = np.empty_like(x)
-                kernels.security_risk(x, s, w, width, median, scholz, settings.q, extra,
-                                      t_given, t, risk)
+                kernels.security_risk(x, s, width, median, p0, settings.q, extra, t_given,
+                                      t, risk)
         use_r = ~np.all(risk == 1.0, axis=-1)  # per draw, as the one-draw model decides
         rows = np.flatnonzero(use_r)
         slot = np.full(x.shape[0], -1, dtype=np.int64)
@@ -150,7 +152,7 @@ def run_draws_compiled(x, s, c, width, rounds: int, settings: core.Settings, tol
         table, u_s, u_f, u_sq, u_b, u_w = _powered(kernels, x, width, median, risk, rows,
                                                    settings, extra)
         new_x = np.empty_like(x)
-        kernels.offers(x, s, w, width, median, slot, table, u_s, u_f, u_sq, u_b, u_w,
+        kernels.offers(x, s, w, width, median, p0, slot, table, u_s, u_f, u_sq, u_b, u_w,
                        scholz, settings.q, extra, t_given, t, rule, balanced, rank, new_x)
         new_median = np.empty(x.shape[0])
         kernels.medians(new_x, w, width, scholz, rank, new_median)

@@ -121,21 +121,22 @@ def _margins(x, w, width, powered, out, table, order, xs):  # pragma: no cover -
     for k in range(n):
         xs[k] = x[order[k]]
     use_power = powered.shape[0] > 0
+    row = np.empty(n)
     for j in range(n):
-        table[j, 0] = 0.0
-        table[j, 2 * n + 1] = 0.0
-        total = 0.0
         for k in range(n):
             d = powered[j, k] if use_power else abs(xs[k] - x[j]) / width
-            d = d * w[order[k]]
-            total = d if k == 0 else total + d
+            row[k] = d * w[order[k]]
+        table[j, 0] = 0.0
+        table[j, 2 * n + 1] = 0.0
+        total = row[0]
+        table[j, 1] = total
+        for k in range(1, n):
+            total = total + row[k]
             table[j, 1 + k] = total
-        total = 0.0
-        for m in range(n):
-            k = n - 1 - m
-            d = powered[j, k] if use_power else abs(xs[k] - x[j]) / width
-            d = d * w[order[k]]
-            total = d if m == 0 else total + d
+        total = row[n - 1]
+        table[j, 2 * n] = total
+        for m in range(1, n):
+            total = total + row[n - 1 - m]
             table[j, 2 * n - m] = total
     for i in range(n):
         xi = x[i]
@@ -234,25 +235,32 @@ def _challenges(x, s, width, median, p, q, extra, t_given, t, out,
 
 
 @_jit
-def security_risk(x, s, w, width, median, scholz, q, extra, t_given, t,
-                  risk):  # pragma: no cover - compiled
-    """Per draw: Sec_j = sum_{i != j} E[i, j] with every r = 1, then the risk exponents
-    (`risk_exponents`), into `risk`."""
+def probabilities(x, w, width, scholz, p0):  # pragma: no cover - compiled
+    """Per draw: P with every r = 1 (`_Round._p(None)`) into p0 (draws, n, n)."""
     size, n = x.shape
     margins = np.empty((n, n))
-    p = np.empty((n, n))
-    e = np.empty((n, n))
     table = np.empty((n, 2 * (n + 1)))
     order = np.empty(n, dtype=np.int64)
     xs = np.empty(n)
     rows = np.empty(n)
+    empty2 = np.empty((0, 0))
+    for b in range(size):
+        _margins(x[b], w[b], width[b], empty2, margins, table, order, xs)
+        _probabilities(margins, scholz, p0[b], rows)
+
+
+@_jit
+def security_risk(x, s, width, median, p0, q, extra, t_given, t,
+                  risk):  # pragma: no cover - compiled
+    """Per draw: Sec_j = sum_{i != j} E[i, j] with every r = 1 (P from p0), then the risk
+    exponents (`risk_exponents`), into `risk`."""
+    size, n = x.shape
+    e = np.empty((n, n))
     sec = np.empty(n)
     empty2 = np.empty((0, 0))
     empty1 = np.empty(0)
     for b in range(size):
-        _margins(x[b], w[b], width[b], empty2, margins, table, order, xs)
-        _probabilities(margins, scholz, p, rows)
-        _challenges(x[b], s[b], width[b], median[b], p, q, extra, t_given, t, e,
+        _challenges(x[b], s[b], width[b], median[b], p0[b], q, extra, t_given, t, e,
                     empty2, empty2, empty1, empty2, empty2)
         for j in range(n):
             total = e[0, j]
@@ -274,13 +282,14 @@ def security_risk(x, s, w, width, median, scholz, q, extra, t_given, t,
 
 
 @_jit
-def offers(x, s, w, width, median, slot, table_r, u_s_r, u_f_r, u_sq_r, u_b_r, u_w_r,
+def offers(x, s, w, width, median, p0, slot, table_r, u_s_r, u_f_r, u_sq_r, u_b_r, u_w_r,
            scholz, q, extra, t_given, t, rule, balanced, rank, new_x):  # pragma: no cover
     """Per draw: every actor's accepted offer (`_Round.offers` and `choose`), its new position
-    into `new_x`. slot[b] >= 0: the row of the powered arrays holding draw b's exponents."""
+    into `new_x`. slot[b] >= 0: the row of the powered arrays holding draw b's exponents;
+    p0: P with every r = 1 (the textbook's P, and scholz-2011's where every r is 1)."""
     size, n = x.shape
     margins = np.empty((n, n))
-    p = np.empty((n, n))
+    p_r = np.empty((n, n))
     receiver = np.empty((n, n))
     table = np.empty((n, 2 * (n + 1)))
     order = np.empty(n, dtype=np.int64)
@@ -297,9 +306,10 @@ def offers(x, s, w, width, median, slot, table_r, u_s_r, u_f_r, u_sq_r, u_b_r, u
         r = slot[b]
         if r >= 0 and scholz:
             _margins(xb, wb, width[b], table_r[r], margins, table, order, xs)
+            _probabilities(margins, scholz, p_r, rows)
+            p = p_r
         else:
-            _margins(xb, wb, width[b], empty2, margins, table, order, xs)
-        _probabilities(margins, scholz, p, rows)
+            p = p0[b]
         if r >= 0:
             _challenges(xb, sb, width[b], median[b], p, q, extra, t_given, t, receiver,
                         u_s_r[r], u_f_r[r], u_sq_r[r], u_b_r[r] if extra else empty2,

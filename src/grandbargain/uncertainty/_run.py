@@ -29,9 +29,15 @@ from grandbargain.uncertainty._summary import (
 
 def run_simulation(sim: Simulation, workers: int | None = None, scheduler: str | None = None,
                    progress: Progress | None = None) -> Samples:
-    """In-process by default; `workers` local Dask processes; or the Dask `scheduler` given."""
+    """In-process by default; `workers` local processes (forked, U-14; a local Dask cluster
+    where fork is not available); or the Dask `scheduler` given."""
     if workers is None and scheduler is None:
         return run_in_process(sim, progress)
+    if scheduler is None:
+        from grandbargain.uncertainty._forks import fork_available, run_on_forks
+
+        if fork_available():
+            return run_on_forks(sim, workers, progress)
     from grandbargain.uncertainty._dask import run_on_dask
 
     return run_on_dask(sim, workers, scheduler, progress)

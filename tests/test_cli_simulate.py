@@ -92,9 +92,16 @@ def test_simulate_bad_options_are_clean_errors():
 
 def test_missing_dask_gives_the_install_hint(monkeypatch):
     monkeypatch.setitem(sys.modules, "distributed", None)  # import distributed fails
-    out = error("simulate", "-n", "10", "--workers", "2", *NOISE)
+    out = error("simulate", "-n", "10", "--scheduler", "tcp://127.0.0.1:1", *NOISE)
     assert "pip install 'grandbargain[dask]'" in out
     assert "Traceback" not in out
+    from grandbargain.uncertainty._forks import fork_available
+
+    if fork_available():  # local workers are forked processes: no Dask needed
+        here = run("simulate", "-n", "30", "--chunk-size", "10", *NOISE, "-m", "eu", "-f",
+                   "json")
+        assert run("simulate", "-n", "30", "--chunk-size", "10", *NOISE, "-m", "eu",
+                   "--workers", "2", "-f", "json") == here
 
 
 def test_forecast_with_draws_adds_intervals_and_keeps_the_point_forecasts():

@@ -226,10 +226,7 @@ def _challenges(x, s, width, median, p, q, extra, t_given, t, out,
                 else:
                     drift = (to_median / width + gap) / 4.0
                     ub, uw = _plain_utility(0.5 - drift), _plain_utility(0.5 + drift)
-                if t_given:
-                    better = t
-                else:
-                    better = 1.0 if to_median < abs(x[i] - x[j]) else 0.0
+                better = t if t_given else (1.0 if to_median < abs(x[i] - x[j]) else 0.0)
                 value = value - (1.0 - q) * (better * ub + (1.0 - better) * uw)
             out[i, j] = value
 

@@ -31,7 +31,7 @@ def _work(sim: Simulation, indices: list[int], conn) -> None:  # pragma: no cove
         for index in indices:
             conn.send(("chunk", index, run_chunk(sim, index)))
         conn.send(("done", None, None))
-    except BaseException as exc:  # noqa: BLE001 - reported to the parent, which raises it
+    except BaseException as exc:  # reported to the parent, which raises it
         conn.send(("error", None, f"{type(exc).__name__}: {exc}\n{traceback.format_exc()}"))
     finally:
         conn.close()

@@ -43,7 +43,7 @@ def run_simulation(sim: Simulation, workers: int | None = None, scheduler: str |
     return run_on_dask(sim, workers, scheduler, progress)
 
 
-PROBE_DRAWS = 16  # draws timed per model when one draw says the run may be long
+PROBE_DRAWS = 64  # draws timed per batched model when one draw says the run may be long
 
 
 def estimate_seconds(sim: Simulation, workers: int | None = None,

@@ -73,9 +73,8 @@ def estimate_seconds(sim: Simulation, workers: int | None = None,
         return time.perf_counter() - start
 
     chunks = sim.chunk_count
-    for task, batched in tasks:  # first calls load lazy imports and compiled kernels: untimed
-        if batched:
-            task(_first(probe, 1))
+    for task, _ in tasks:  # first calls load lazy imports and compiled kernels: untimed
+        task(_first(probe, 1))
     one = [timed(task, 1) for task, _ in tasks]
     seconds = sum(one) * sim.draws
     if seconds > budget and size > 1:

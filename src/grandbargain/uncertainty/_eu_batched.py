@@ -6,6 +6,10 @@ of `expected_utility.simulate` for a block of draws at once: vectors (B, n), mat
 by reduction, so each draw's forecast equals `ExpectedUtilityModel.forecast` bit for bit,
 settling rule included (tests/test_uncertainty_eu.py checks it for both variants and every
 option).
+
+With numba (a dependency), `run_draws_compiled` runs each round's n x n work in the compiled
+kernels of `_eu_kernels` instead, one draw at a time in the core's order of operations, and
+takes every power with numpy between the kernels (decision U-13): the same bits, 4-6x faster.
 """
 
 from __future__ import annotations

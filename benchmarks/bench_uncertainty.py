@@ -76,10 +76,12 @@ def child_peak(draws: int, chunk: int) -> tuple[float, float]:
     return float(seconds), int(kilobytes) / 1024.0
 
 
-def command(*args: str) -> float:
-    """Wall seconds of one `grandbargain ARGS` run in this process (its stderr swallowed)."""
+def command(*args: str) -> tuple[float, float]:
+    """(wall, CPU) seconds of one `grandbargain ARGS` run in this process (its stderr
+    swallowed); CPU counts this process and its finished children (forked workers)."""
     from grandbargain.cli import app
 
+    before = os.times()
     start = time.perf_counter()
     with contextlib.redirect_stderr(io.StringIO()):
         try:
@@ -87,20 +89,29 @@ def command(*args: str) -> float:
         except SystemExit as exc:  # pragma: no cover - a failed command
             if exc.code:
                 raise
-    return time.perf_counter() - start
+    wall = time.perf_counter() - start
+    after = os.times()
+    used = sum(getattr(after, k) - getattr(before, k)
+               for k in ("user", "system", "children_user", "children_system"))
+    return wall, used
 
 
-def alternate(cases: dict[str, tuple[str, ...]], repeats: int) -> dict[str, float]:
-    """Median seconds of each command, the commands run in turn `repeats` times (after one
-    untimed warm-up each)."""
+def alternate(cases: dict[str, tuple[str, ...]],
+              repeats: int) -> tuple[dict[str, float], dict[str, float]]:
+    """Median (wall, CPU) seconds of each command, the commands run in turn `repeats` times
+    (after one untimed warm-up each)."""
     for args in cases.values():
         command(*args)
-    times: dict[str, list[float]] = {label: [] for label in cases}
+    walls: dict[str, list[float]] = {label: [] for label in cases}
+    cpus: dict[str, list[float]] = {label: [] for label in cases}
     for _ in range(repeats):
         for label, args in cases.items():
-            times[label].append(command(*args))
-            print(f"{label}: {times[label][-1]:.2f} s", flush=True)
-    return {label: float(np.median(values)) for label, values in times.items()}
+            wall, used = command(*args)
+            walls[label].append(wall)
+            cpus[label].append(used)
+            print(f"{label}: {wall:.2f} s, {used:.2f} s CPU", flush=True)
+    return ({label: float(np.median(v)) for label, v in walls.items()},
+            {label: float(np.median(v)) for label, v in cpus.items()})
 
 
 def cpu(function) -> float:
@@ -154,20 +165,20 @@ def main() -> None:
             return ("simulate", "--draws", "10000", "--yes", "--no-progress", *extra, "-f",
                     "json", "-o", str(out / f"{name}.json"))
 
-        default = alternate({
+        default, default_cpu = alternate({
             "in process": simulate(name="here"),
             "--workers 1": simulate("--workers", "1", name="w1"),
             "--workers 2": simulate("--workers", "2", name="w2"),
         }, REPEATS)
         same = len({(out / f"{name}.json").read_bytes() for name in ("here", "w1", "w2")}) == 1
-        noisy = alternate({
+        noisy, noisy_cpu = alternate({
             "in process": simulate(*noise, name="nhere"),
             "--workers 1": simulate(*noise, "--workers", "1", name="nw1"),
             "--workers 2": simulate(*noise, "--workers", "2", name="nw2"),
         }, REPEATS)
         same_noisy = len({(out / f"{name}.json").read_bytes()
                           for name in ("nhere", "nw1", "nw2")}) == 1
-        commands = alternate({
+        commands, commands_cpu = alternate({
             "forecast": ("forecast", "-o", str(out / "f.txt")),
             "forecast --draws 1000": ("forecast", "--draws", "1000", "--yes", "-o",
                                       str(out / "fd.txt")),
@@ -183,14 +194,21 @@ def main() -> None:
     all_at_once_gb = MILLION * 3 * scenario.positions.size * 8 / 1e9
     load = os.getloadavg()[0]
 
-    def speed_rows(times: dict[str, float], label: str) -> list[str]:
+    def speed_rows(times: dict[str, float], used: dict[str, float], label: str) -> list[str]:
         return [
-            f"| `simulate --draws 10000{label}` | {times['in process']:.2f} | |",
-            f"| `simulate --draws 10000{label} --workers 1` | {times['--workers 1']:.2f} | |",
+            f"| `simulate --draws 10000{label}` | {times['in process']:.2f} | "
+            f"{used['in process']:.2f} | |",
+            f"| `simulate --draws 10000{label} --workers 1` | {times['--workers 1']:.2f} | "
+            f"{used['--workers 1']:.2f} | |",
             f"| `simulate --draws 10000{label} --workers 2` | {times['--workers 2']:.2f} | "
+            f"{used['--workers 2']:.2f} | "
             f"**{times['--workers 1'] / times['--workers 2']:.2f}x** `--workers 1`, "
             f"{times['in process'] / times['--workers 2']:.2f}x in process |",
         ]
+
+    def row(label: str, base: str | None = None) -> str:
+        ratio = f"{commands[label] / commands[base]:.1f}x `{base}`" if base else "1.00x"
+        return f"| `{label}` | {commands[label]:.2f} | {commands_cpu[label]:.2f} | {ratio} |"
 
     lines = [
         "Provisional: measured on a machine shared with other jobs (load average "
@@ -205,16 +223,17 @@ def main() -> None:
         "`simulate --draws 10000` under 15 s and `--workers 2` at least 1.6x `--workers 1`; "
         "`forecast --draws 1000` and `report --draws 2000` under 10 s.",
         "",
-        "| command | seconds | ratio |",
-        "|---|---:|---:|",
-        *speed_rows(default, ""),
-        *speed_rows(noisy, " --noise position=10,salience=15,capability=20"),
-        f"| `forecast` | {commands['forecast']:.2f} | 1.00x |",
-        f"| `forecast --draws 1000` | {commands['forecast --draws 1000']:.2f} | "
-        f"{commands['forecast --draws 1000'] / commands['forecast']:.1f}x `forecast` |",
-        f"| `report` | {commands['report']:.2f} | 1.00x |",
-        f"| `report --draws 2000` | {commands['report --draws 2000']:.2f} | "
-        f"{commands['report --draws 2000'] / commands['report']:.1f}x `report` |",
+        "| command | wall s | CPU s | ratio (wall) |",
+        "|---|---:|---:|---:|",
+        *speed_rows(default, default_cpu, ""),
+        *speed_rows(noisy, noisy_cpu, " --noise position=10,salience=15,capability=20"),
+        row("forecast"),
+        row("forecast --draws 1000", "forecast"),
+        row("report"),
+        row("report --draws 2000", "report"),
+        "",
+        "CPU s: the command's process and its workers (on a shared machine closer than the wall "
+        "time to what one quiet core takes; with workers it is their sum, not the wait).",
         "",
         "The default `simulate`, `forecast --draws` and `report --draws` draw compromise, "
         "median, nash-issue, eu and eu-scholz (the exchange model and smp only when named, "

@@ -9,7 +9,8 @@ option).
 
 With numba (a dependency), `run_draws_compiled` runs each round's n x n work in the compiled
 kernels of `_eu_kernels` instead, one draw at a time in the core's order of operations, and
-takes every power with numpy between the kernels (decision U-13): the same bits, 4-6x faster.
+takes every power with numpy between the kernels (decision U-13): the same bits, 3-5x less
+CPU.
 """
 
 from __future__ import annotations

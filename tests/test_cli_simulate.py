@@ -92,9 +92,16 @@ def test_simulate_bad_options_are_clean_errors():
 
 def test_missing_dask_gives_the_install_hint(monkeypatch):
     monkeypatch.setitem(sys.modules, "distributed", None)  # import distributed fails
-    out = error("simulate", "-n", "10", "--workers", "2", *NOISE)
+    out = error("simulate", "-n", "10", "--scheduler", "tcp://127.0.0.1:1", *NOISE)
     assert "pip install 'grandbargain[dask]'" in out
     assert "Traceback" not in out
+    from grandbargain.uncertainty._forks import fork_available
+
+    if fork_available():  # local workers are forked processes: no Dask needed
+        here = run("simulate", "-n", "30", "--chunk-size", "10", *NOISE, "-m", "eu", "-f",
+                   "json")
+        assert run("simulate", "-n", "30", "--chunk-size", "10", *NOISE, "-m", "eu",
+                   "--workers", "2", "-f", "json") == here
 
 
 def test_forecast_with_draws_adds_intervals_and_keeps_the_point_forecasts():
@@ -176,3 +183,30 @@ def test_report_draws_the_same_models_as_forecast():
         named = forecast_documents(scenario, slow[:1], results[-1:], 2, 0, "position=10",
                                    "normal", named=True)
         assert set(named["en"]["issues"][0]["intervals"]) == {slow[0].name}
+
+
+def test_report_draws_the_same_models_as_forecast_draws(monkeypatch):
+    """`report --draws` (issue 13 item 5): the models `forecast --draws` draws, the exchange
+    model only when named, run through the same progress-bar runner."""
+    from grandbargain.cli import _draws
+    from grandbargain.cli.forecast import pick_models
+    from grandbargain.cli.report import forecast_documents
+
+    seen = []
+    real = _draws.run_draws
+
+    def spy(sim, *args, **kwargs):
+        seen.append(sim.model_names)
+        return real(sim, *args, **kwargs)
+
+    monkeypatch.setattr(_draws, "run_draws", spy)
+    s = load_scenario()
+    models = pick_models(None)
+    docs = forecast_documents(s, models, [m.forecast(s) for m in models], 20, 1,
+                              "position=10", "normal")
+    assert seen == [tuple(DRAWN)]
+    assert "exchange" not in DRAWN
+    assert set(docs["en"]["issues"][0]["intervals"]) == set(DRAWN)
+    forecast = json.loads(run("forecast", "--draws", "20", "--seed", "1", "--noise",
+                              "position=10", "-f", "json"))
+    assert docs["en"]["issues"][0]["intervals"] == forecast["issues"][0]["intervals"]

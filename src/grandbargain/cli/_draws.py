@@ -139,8 +139,8 @@ def make_simulation(scenario: Scenario, models: list[Model], draws: int, seed: i
 def run_draws(sim: Simulation, workers: int | None = None, scheduler: str | None = None,
               progress: bool | None = None, yes: bool = False) -> Samples:
     """Run the draws with a rich progress bar (with ETA) on stderr when it is a terminal,
-    after checking the estimated time (`confirm_duration`)."""
-    confirm_duration(sim, workers, yes)
+    after checking the estimated time (`confirm_duration`, under a spinner: on the first run on
+    a machine it also compiles the expected-utility kernels, U-13)."""
     from rich.console import Console
     from rich.progress import (
         BarColumn,
@@ -153,6 +153,12 @@ def run_draws(sim: Simulation, workers: int | None = None, scheduler: str | None
 
     console = Console(stderr=True)
     show = console.is_terminal if progress is None else progress
+    if show:
+        with console.status("estimating the run's time from a few draws (a first run on this "
+                            "machine also compiles the expected-utility kernels, about 30 s)"):
+            confirm_duration(sim, workers, yes)
+    else:
+        confirm_duration(sim, workers, yes)
     where = (f"on {scheduler}" if scheduler else f"on {workers} local workers" if workers
              else "in process")
     columns = (TextColumn("[progress.description]{task.description}"), BarColumn(),

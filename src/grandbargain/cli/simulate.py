@@ -54,8 +54,8 @@ from grandbargain.uncertainty import DEFAULT_CHUNK_SIZE, ENSEMBLE, uncertainty_d
 DrawsOpt = Annotated[int, typer.Option("--draws", "-n", help="Number of Monte Carlo draws.",
                                        min=1)]
 WorkersOpt = Annotated[int | None, typer.Option(
-    "--workers", help="Run on a local Dask cluster of N worker processes (needs the [dask] "
-    "extra).", min=1)]
+    "--workers", help="Run on N local worker processes (forked on Linux; elsewhere a local "
+    "Dask cluster, which needs the [dask] extra). Same numbers as in process.", min=1)]
 _SCHEDULER = re.compile(r"^(?:(?:tcp|tls|ws|wss|ucx)://)?(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9._-]+)"
                         r":(\d{1,5})/?$")
 

@@ -29,15 +29,21 @@ from grandbargain.uncertainty._summary import (
 
 def run_simulation(sim: Simulation, workers: int | None = None, scheduler: str | None = None,
                    progress: Progress | None = None) -> Samples:
-    """In-process by default; `workers` local Dask processes; or the Dask `scheduler` given."""
+    """In-process by default; `workers` local processes (forked, U-14; a local Dask cluster
+    where fork is not available); or the Dask `scheduler` given."""
     if workers is None and scheduler is None:
         return run_in_process(sim, progress)
+    if scheduler is None:
+        from grandbargain.uncertainty._forks import fork_available, run_on_forks
+
+        if fork_available():
+            return run_on_forks(sim, workers, progress)
     from grandbargain.uncertainty._dask import run_on_dask
 
     return run_on_dask(sim, workers, scheduler, progress)
 
 
-PROBE_DRAWS = 16  # draws timed per model when one draw says the run may be long
+PROBE_DRAWS = 64  # draws timed per batched model when one draw says the run may be long
 
 
 def estimate_seconds(sim: Simulation, workers: int | None = None,
@@ -67,6 +73,8 @@ def estimate_seconds(sim: Simulation, workers: int | None = None,
         return time.perf_counter() - start
 
     chunks = sim.chunk_count
+    for task, _ in tasks:  # first calls load lazy imports and compiled kernels: untimed
+        task(_first(probe, 1))
     one = [timed(task, 1) for task, _ in tasks]
     seconds = sum(one) * sim.draws
     if seconds > budget and size > 1:

@@ -259,3 +259,34 @@ def test_soe_policy_turn_by_turn_with_smpc_side_by_side(shared_benchmarks):
         ours = [[f"{run.start[a][0]:.1f}"] + [f"{t.positions[a][0]:.1f}" for t in run.turns]
                 for a in range(len(run.actors))]
         assert ours == [[f"{v:.1f}" for v in row] for row in history], options
+
+
+def test_report_section_shows_the_turns_in_words_and_charts(shared_benchmarks):
+    """The report's SMP section (report/_smp_section.py): the run's turns as `rounds` prints
+    them, each accepted bargain in words (en/zh), one chart per issue with every actor's path;
+    "not_run" without the SMP."""
+    from grandbargain.models import MODELS
+    from grandbargain.report._charts import build_charts
+    from grandbargain.report._document import report_document
+
+    scenario = load_scenario(shared_benchmarks / "ktab-smp" / "SOE-Pol-Comp.csv")
+    result = SpatialModelOfPolitics().forecast(scenario)
+    run = result.detail["run"]
+    for lang, word in (("en", "moves on its bargain with"), ("zh", "依與")):
+        doc = report_document(scenario, [result], lang)
+        section = doc["sections"]["smp"]
+        assert section["status"] == "ok"
+        assert f"{len(run.turns)}" in section["bottom_line"]
+        assert section["document"]["turns_run"] == len(run.turns) == 27
+        first = section["turns_in_words"][0]
+        assert len(first["bargains"]) == len(run.turns[0].accepted)
+        assert any(word in text for text in first["bargains"])
+        charts = {c.id: c for c in build_charts(doc) if c.id.startswith("smp-")}
+        assert set(charts) == {"smp-policy", "smp-competitive"}
+        path = charts["smp-policy"].marks[0]
+        assert path.x == tuple(row[0] for row in (run.start[0], *[t.positions[0]
+                                                                   for t in run.turns]))
+        assert path.y == tuple(range(len(run.turns) + 1))
+    other = report_document(scenario, [MODELS["median"]().forecast(scenario)], "en")
+    assert other["sections"]["smp"]["status"] == "not_run"
+    assert not [c for c in build_charts(other) if c.id.startswith("smp-")]

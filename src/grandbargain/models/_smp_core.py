@@ -68,8 +68,9 @@ def _warm_up(kernels) -> None:
     """Load the cached kernels now. Numba's first call probes for BLAS by importing
     scipy.linalg (about 0.25 s of CPU, a third of numba's start) although these kernels use no
     linear algebra; unless scipy.linalg is already loaded, the probe is answered "absent" for
-    the duration of this call only (numba then refuses np.dot/np.linalg inside compiled code,
-    which nothing in this package uses: numba is imported nowhere else)."""
+    the duration of this call only. Its one lasting effect: numba's compiled inner products
+    (np.correlate, np.convolve) use numba's own loop instead of BLAS; np.dot and np.linalg
+    still find scipy when compiled later. Nothing in this package uses either."""
     import sys
 
     blocked = _BLAS_PROBE not in sys.modules

@@ -214,3 +214,79 @@ def test_same_final_positions_as_smpc_side_by_side(shared_benchmarks, csv_name):
     run = SpatialModelOfPolitics(order="input").forecast(load_scenario(case)).detail["run"]
     ours = [f"{v:.1f}" for row in run.turns[-1].positions for v in row]
     assert ours == [f"{v:.1f}" for row in final for v in row]
+
+
+# smpc (lsyaseen/KTAB @ 3b5b0635, built -O3 by benchmarks/build_smpc.sh) on SOE-Policy.csv, the
+# final position of every actor in the file's order as it printed them (one decimal; 2026-12-03).
+# KTAB's defaults; InterVecBrgn S2PMax; BigRAdjust Half (the 2015 code's setting). SMP-11.
+SMPC_SOE_POLICY = {
+    (): (19, "38.7 41.0 38.6 38.9 38.7 38.7 38.9 38.0 39.2 38.5 38.6 38.7 38.9 15.8 17.5 16.9 "
+             "38.7 37.9 38.7 38.6 38.0 38.8 37.0 38.9 39.1 36.9"),
+    (("interpolation", "s2pmax"),): (
+        19, "30.0 45.0 31.0 30.8 50.0 30.4 30.4 30.8 30.2 30.9 31.2 30.9 31.0 10.0 15.0 15.0 "
+            "30.5 31.7 30.7 30.4 30.4 30.3 30.7 30.7 31.2 30.5"),
+    (("risk_adjust", "half"),): (
+        16, "37.6 36.3 37.0 36.7 36.4 36.8 37.3 36.0 37.9 36.8 36.7 36.8 36.7 12.3 17.2 16.7 "
+            "36.7 36.9 37.5 37.9 36.7 36.7 36.0 37.9 36.6 36.6"),
+}
+
+
+@pytest.mark.parametrize("options", list(SMPC_SOE_POLICY), ids=["defaults", "s2pmax", "half"])
+def test_soe_policy_ends_where_smpc_ends(shared_benchmarks, options):
+    """SMP-11: on the validate case the published 30 came from, KTAB's own smpc with its
+    defaults ends at 38.7 (XJ) and so does ours; only S2PMax bargains end at 30."""
+    scenario = load_scenario(shared_benchmarks / "ktab-smp" / "SOE-Policy.csv")
+    turns, finals = SMPC_SOE_POLICY[options]
+    run = SpatialModelOfPolitics(**dict(options)).forecast(scenario).detail["run"]
+    assert len(run.turns) == turns
+    assert " ".join(f"{row[0]:.1f}" for row in run.turns[-1].positions) == finals
+
+
+def test_soe_policy_turn_by_turn_with_smpc_side_by_side(shared_benchmarks):
+    """Every turn of SOE-Policy.csv as smpc prints it, with KTAB's defaults and with S2PMax
+    (its XML reader: the only way to give smpc model parameters)."""
+    from ._ktab_reference import BUILD, run_smpc, smpc_path
+
+    smpc = smpc_path()
+    if smpc is None:
+        pytest.skip(f"KTAB's smpc is not built here: {BUILD}")
+    case = shared_benchmarks / "ktab-smp" / "SOE-Policy.csv"
+    for options, parameters in (({}, {}), ({"interpolation": "s2pmax"},
+                                           {"InterVecBrgn": "S2PMax"})):
+        _, history = run_smpc(smpc, case, history=True, **parameters)
+        run = SpatialModelOfPolitics(order="input", **options).forecast(
+            load_scenario(case)).detail["run"]
+        ours = [[f"{run.start[a][0]:.1f}"] + [f"{t.positions[a][0]:.1f}" for t in run.turns]
+                for a in range(len(run.actors))]
+        assert ours == [[f"{v:.1f}" for v in row] for row in history], options
+
+
+def test_report_section_shows_the_turns_in_words_and_charts(shared_benchmarks):
+    """The report's SMP section (report/_smp_section.py): the run's turns as `rounds` prints
+    them, each accepted bargain in words (en/zh), one chart per issue with every actor's path;
+    "not_run" without the SMP."""
+    from grandbargain.models import MODELS
+    from grandbargain.report._charts import build_charts
+    from grandbargain.report._document import report_document
+
+    scenario = load_scenario(shared_benchmarks / "ktab-smp" / "SOE-Pol-Comp.csv")
+    result = SpatialModelOfPolitics().forecast(scenario)
+    run = result.detail["run"]
+    for lang, word in (("en", "moves on its bargain with"), ("zh", "依與")):
+        doc = report_document(scenario, [result], lang)
+        section = doc["sections"]["smp"]
+        assert section["status"] == "ok"
+        assert f"{len(run.turns)}" in section["bottom_line"]
+        assert section["document"]["turns_run"] == len(run.turns) == 27
+        first = section["turns_in_words"][0]
+        assert len(first["bargains"]) == len(run.turns[0].accepted)
+        assert any(word in text for text in first["bargains"])
+        charts = {c.id: c for c in build_charts(doc) if c.id.startswith("smp-")}
+        assert set(charts) == {"smp-policy", "smp-competitive"}
+        path = charts["smp-policy"].marks[0]
+        assert path.x == tuple(row[0] for row in (run.start[0], *[t.positions[0]
+                                                                   for t in run.turns]))
+        assert path.y == tuple(range(len(run.turns) + 1))
+    other = report_document(scenario, [MODELS["median"]().forecast(scenario)], "en")
+    assert other["sections"]["smp"]["status"] == "not_run"
+    assert not [c for c in build_charts(other) if c.id.startswith("smp-")]

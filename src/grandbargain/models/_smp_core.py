@@ -57,7 +57,33 @@ def _compiled():
             _KERNELS = None
         else:
             _KERNELS = _smp_kernels
+            _warm_up(_smp_kernels)
     return _KERNELS
+
+
+_BLAS_PROBE = "scipy.linalg.cython_blas"
+
+
+def _warm_up(kernels) -> None:
+    """Load the cached kernels now. Numba's first call probes for BLAS by importing
+    scipy.linalg (about 0.25 s of CPU, a third of numba's start) although these kernels use no
+    linear algebra; unless scipy.linalg is already loaded, the probe is answered "absent" for
+    the duration of this call only. Its one lasting effect: numba's compiled inner products
+    (np.correlate, np.convolve) use numba's own loop instead of BLAS; np.dot and np.linalg
+    still find scipy when compiled later. Nothing in this package uses either."""
+    import sys
+
+    blocked = _BLAS_PROBE not in sys.modules
+    if blocked:
+        sys.modules[_BLAS_PROBE] = None  # type: ignore[assignment]
+    try:
+        w = np.ones(2)
+        kernels.coalitions(0, w, np.zeros((2, 2)))
+        kernels.challenges(np.zeros((2, 2)), np.zeros(2), w, w, 0, 1, 3, np.zeros((2, 2)),
+                           np.zeros((2, 2)))
+    finally:
+        if blocked and sys.modules.get(_BLAS_PROBE, 0) is None:
+            del sys.modules[_BLAS_PROBE]
 
 
 #: below this many actors the numpy path is as fast and numba is not even imported
@@ -407,7 +433,10 @@ def best_targets(prob: np.ndarray, gain: np.ndarray):
 
 
 def _round4(x):
-    return np.floor(0.5 + x * 10000.0) / 10000.0
+    """KTAB rounds bargains to 4 decimals with floor(0.5 + 10^4 x), which sends exact halves
+    up (towards the top of every scale); halves go to the even digit here, so a mirrored case
+    rounds as a mirror. Only exact halves differ from KTAB (SMP-12)."""
+    return np.round(x * 10000.0) / 10000.0
 
 
 def interpolate(xi, si, pi, xj, sj, pj, how: str):

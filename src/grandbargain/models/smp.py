@@ -7,7 +7,8 @@ probable bargain of its queue (a PCE over the states the bargains lead to). The 
 turn moves the actors less than 2% of the first turn's move (KTAB's smpStopFn).
 
 The forecast on each issue is that dimension's coordinate of the most probable position of the
-final state (KTAB's "winning probabilities", a PCE over the distinct positions), or, with
+final state (KTAB's "winning probabilities", a PCE over the distinct positions; tied or
+grouped positions give their mean, SMP-12), or, with
 `outcome="expected"`, the probability-weighted mean over those positions (docs/decisions.md
 SMP-05). The per-turn record is `ModelResult.detail["run"]`, an `SmpRun`.
 """
@@ -21,6 +22,9 @@ import numpy as np
 from grandbargain.models import _smp_core as core
 from grandbargain.models._base import IssueForecast, Model, ModelResult, check_choices
 from grandbargain.scenario import Scenario
+
+#: win probabilities this close (relative) to the largest count as tied in the readout
+TIE_TOLERANCE = 1e-9
 
 CHOICES = {
     "voting_rule": core.VOTING_RULES,
@@ -253,7 +257,15 @@ class SpatialModelOfPolitics(Model):
         p = sim.final_unique_probabilities
         if self.outcome == "expected":
             return (p[:, None] * x[unique]).sum(axis=0) / p.sum()
-        return x[unique[int(np.argmax(p))]]
+        # KTAB's position for a group of positions closer than its tolerance is the first
+        # listed one's, and of equally probable groups (a symmetric stand-off) the first; in
+        # the canonical order (sorted by position) both lean towards the low end. The forecast
+        # is the mean of the members of the most probable group(s) instead (SMP-12).
+        tolerance = self.options().position_tolerance
+        top = unique[p >= p.max() * (1.0 - TIE_TOLERANCE)]
+        groups = [x[np.sqrt(((x - x[u]) ** 2).sum(axis=1)) < tolerance].mean(axis=0)
+                  for u in top]
+        return np.mean(groups, axis=0)
 
     def run(self, scenario: Scenario) -> SmpRun | None:
         inputs = smp_inputs(scenario)

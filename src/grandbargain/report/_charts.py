@@ -18,6 +18,7 @@ from grandbargain.report._chart_spec import (
 )
 from grandbargain.report._layout import LINE_PX, label_width, place_labels
 from grandbargain.report._report_words import group_name, word
+from grandbargain.report._smp_section import smp_charts
 from grandbargain.report._text import shorten, wrap
 
 
@@ -60,6 +61,9 @@ def _unit_axis(issue: dict[str, Any], lang: str) -> str:
     low, high = issue["scale"]
     unit = f"{issue['unit']}, " if issue["unit"] else ""
     return f"{word('position', lang)} ({unit}{_fmt(low)}–{_fmt(high)})"
+
+
+unit_axis_label = _unit_axis  # for report/_smp_section.py
 
 
 def _to_px(value: float, span: tuple[float, float], size: float) -> float:
@@ -377,4 +381,5 @@ def build_charts(doc: dict[str, Any]) -> list[Chart]:
         charts += [c for c in (trades_chart(doc),) if c]
     if doc["sections"].get("deals", {}).get("status") == "ok":
         charts += [c for c in (frontier_chart(doc),) if c]
+    charts += smp_charts(doc)  # KTAB SMP turns (report/_smp_section.py)
     return charts

@@ -19,6 +19,7 @@ from grandbargain import __version__
 from grandbargain.models import ModelResult
 from grandbargain.report._forecast_table import forecast_document
 from grandbargain.report._sections import optional_sections
+from grandbargain.report._smp_section import smp_section
 from grandbargain.scenario import Scenario
 
 
@@ -72,5 +73,6 @@ def report_document(scenario: Scenario, results: Sequence[ModelResult], lang: st
         "forecast": forecast if forecast is not None else forecast_document(scenario, results,
                                                                                lang),
         "scenario": scenario_part(scenario, lang),
-        "sections": optional_sections(scenario, results, lang, extras or {}),
+        "sections": {**optional_sections(scenario, results, lang, extras or {}),
+                     "smp": smp_section(scenario, results, lang)},  # KTAB SMP turns
     }

@@ -120,6 +120,10 @@ def check(files: Annotated[list[str], typer.Argument(help="Scenario files or shi
                        institutions)
             typer.echo(f"{name}: OK ({len(s.issues)} issues, {len(s.actors)} actors, "
                        f"{len(s.stances)} stances)")
+            from grandbargain.scenario._translations import check_translations
+
+            for problem in check_translations(name, input_format):
+                typer.echo(f"warning: {problem}")
         except ScenarioError as exc:
             failures.extend(exc.problems)
     if failures:

@@ -18,7 +18,8 @@ from grandbargain.scenario._errors import Location, Problem
 
 FORMAT = "grandbargain-events/1"
 HEADER_KEYS = frozenset({"format", "id", "title", "title_zh", "as_of", "description", "events"})
-EVENT_KEYS = frozenset({"date", "title", "title_zh", "sources", "changes", "note"})
+EVENT_KEYS = frozenset({"date", "title", "title_zh", "sources", "sources_zh", "changes",
+                        "note"})
 
 
 class Checker:

@@ -7,6 +7,7 @@ from typing import Any
 
 from grandbargain import __version__
 from grandbargain.models import ModelResult
+from grandbargain.report._model_words import model_label
 from grandbargain.scenario import Issue, Scenario
 
 
@@ -68,7 +69,7 @@ def forecast_document(scenario: Scenario, results: Sequence[ModelResult],
         issues.append({
             "id": issue.id,
             "name": issue.text(lang),
-            "unit": issue.unit,
+            "unit": issue.unit_text(lang),
             "scale": [issue.low, issue.high],
             "status_quo": issue.status_quo,
             "forecasts": forecasts,
@@ -80,7 +81,8 @@ def forecast_document(scenario: Scenario, results: Sequence[ModelResult],
         "scenario": {"id": scenario.id, "title": scenario.text(lang),
                      "as_of": scenario.as_of.isoformat() if scenario.as_of else None,
                      "source": scenario.source},
-        "models": [{"name": r.model, "label": r.label, "params": dict(r.params)}
+        "models": [{"name": r.model, "label": model_label(r.model, r.label, lang),
+                    "params": dict(r.params)}
                    for r in results],
         "issues": issues,
     }

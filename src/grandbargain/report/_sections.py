@@ -13,6 +13,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from grandbargain.models import ModelResult
+from grandbargain.report._model_words import model_label
 from grandbargain.scenario import Scenario
 
 
@@ -56,7 +57,8 @@ def trajectories(scenario: Scenario, results: Sequence[ModelResult], lang: str,
                         for r in with_runs if issue.id in _runs(r)}}
               for issue in scenario.issues]
     return {"status": "ok", "note": "",
-            "models": [{"name": r.model, "label": r.label} for r in with_runs],
+            "models": [{"name": r.model, "label": model_label(r.model, r.label, lang)}
+                       for r in with_runs],
             "issues": issues}
 
 

@@ -52,6 +52,10 @@ class Layer:
     name_zh: str
     basis: str
     products: tuple[str, ...] | None  # None: every product group of the imposer
+    basis_zh: str = ""
+
+    def basis_in(self, lang: str) -> str:
+        return self.basis_zh if lang == "zh" and self.basis_zh else self.basis
 
     def covers(self, product: str) -> bool:
         return self.products is None or product in self.products
@@ -180,7 +184,7 @@ def parse_events(text: str, file: str) -> TariffEvents:
     for k, item in enumerate(raw_layers):
         path = ("layers", k)
         m = c.mapping(item, path, {"id", "imposer", "target", "family", "name", "name_zh",
-                                   "basis", "products"},
+                                   "basis", "basis_zh", "products"},
                       ("id", "imposer", "target", "family", "name", "basis"))
         if m is None:
             continue
@@ -197,7 +201,8 @@ def parse_events(text: str, file: str) -> TariffEvents:
         layers[lid] = Layer(lid, imposer, c.word(m.get("target"), (*path, "target")),
                             str(family), c.text(m.get("name"), (*path, "name")),
                             c.text(m.get("name_zh"), (*path, "name_zh"), required=False),
-                            c.text(m.get("basis"), (*path, "basis")), scope)
+                            c.text(m.get("basis"), (*path, "basis")), scope,
+                            c.text(m.get("basis_zh"), (*path, "basis_zh"), required=False))
 
     events: list[Event] = []
     raw_events = top.get("events", [])

@@ -65,7 +65,7 @@ def show(scenario: ScenarioArg = None, input_format: InputFormatOpt = None,
     lg = lang.value
     if fmt is not OutputFormat.table:
         rows = [[st.actor, st.issue, st.position, st.salience, _capability(s, st), st.low,
-                 st.high, st.rationale] for st in s.stances]
+                 st.high, st.rationale_text(lg)] for st in s.stances]
         header = ["actor", "issue", "position", "salience", "capability", "low", "high",
                   "rationale"]
         if fmt is OutputFormat.json:

@@ -371,7 +371,8 @@ def _to_scenario(doc: ScenarioDoc, source: str) -> Scenario:
     )
     stances = tuple(
         Stance(actor=actor_id, issue=issue_id, position=s.position, salience=s.salience,
-               rationale=s.rationale, rationale_zh=s.rationale_zh, low=s.low, high=s.high, capability=s.capability)
+               rationale=s.rationale, rationale_zh=s.rationale_zh, low=s.low, high=s.high,
+               capability=s.capability)
         for actor_id, row in doc.stances.items()
         for issue_id, s in row.items()
     )

@@ -26,7 +26,8 @@ def _object(properties: dict[str, Any], required: list[str], description: str = 
 def events_json_schema() -> dict[str, Any]:
     stance_numbers = {k: _NUM for k in ("position", "salience", "low", "high", "capability")}
     stance = _object({"actor": _ID, "issue": _ID, **stance_numbers, "rationale": _TEXT,
-                      "rationale_zh": _TEXT, "shift": _object(dict(stance_numbers), [])}, ["actor", "issue"],
+                      "rationale_zh": _TEXT, "shift": _object(dict(stance_numbers), [])},
+                     ["actor", "issue"],
                      "Set (or shift by +/-d) fields of an actor's stance on an issue.")
     changes = [
         _object({"issue": _ID, "status_quo": _NUM, "status_quo_note": {"type": "string"},

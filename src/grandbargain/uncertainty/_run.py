@@ -117,7 +117,7 @@ def uncertainty_document(sim: Simulation, samples: Samples,
             summary = distribution_summary(issue, array[:, d], lang)
             forecasts[name] = {"point": point, **summary,
                                "point_outside": point_outside(point, summary)}
-        issues.append({"id": issue.id, "name": issue.text(lang), "unit": issue.unit,
+        issues.append({"id": issue.id, "name": issue.text(lang), "unit": issue.unit_text(lang),
                        "scale": [issue.low, issue.high], "status_quo": issue.status_quo,
                        "forecasts": forecasts})
     return {

@@ -52,7 +52,9 @@ def scenarios(fmt: FormatOpt = OutputFormat.table, lang: LangOpt = Lang.en) -> N
     elif fmt is OutputFormat.csv:
         emit(to_csv(header, rows), None)
     else:
-        print_rich(rich_table("Shipped scenarios", header, rows))
+        shown = header if lang.value == "en" else ["代號", "標題", "截至", "議題數", "行為者數"]
+        print_rich(rich_table("Shipped scenarios" if lang.value == "en" else "內建情境", shown,
+                              rows))
 
 
 def show(scenario: ScenarioArg = None, input_format: InputFormatOpt = None,

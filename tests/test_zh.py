@@ -31,6 +31,7 @@ def english_words(text: str, allowed: set[str]) -> list[str]:
     text = re.sub(r"`[^`]*`", "", text)           # code: commands, options, model names
     text = re.sub(r"--[a-z][a-z\-]*", "", text)   # command-line options
     text = re.sub(r"\d[\d.]*e[-+]?\d+", "", text)  # numbers in exponent notation
+    text = re.sub(r"\b[a-z][\w\-]*/[\w./\-]+", "", text)  # file paths (docs/decisions.md)
     out = []
     for word in WORD.findall(text):
         bare = word.strip(".-'")
@@ -209,3 +210,55 @@ def test_sources_zh_needs_one_translation_per_source(tmp_path):
         encoding="utf-8")
     with pytest.raises(ScenarioError, match=r"scenario.sources_zh.*1 translations for 2 sources"):
         load_scenario(path)
+
+
+def test_the_zh_timeline_replay_speaks_chinese():
+    from grandbargain.models import CompromiseModel
+    from grandbargain.timeline import shipped_history
+    from grandbargain.timeline._replay import replay_document
+
+    history = shipped_history()
+    base = load_scenario(history.scenario)
+    doc = replay_document(base, history, [CompromiseModel()], lang="zh")
+    allowed = {a.id for a in base.actors} | {i.id for i in base.issues} | {"compromise"}
+    texts = [doc["bottom_line"], *(step["text"] for step in doc["steps"]),
+             *(source for step in doc["steps"] for e in step["events"] for source in e["sources"])]
+    found = [f"{english_words(t, allowed)} in {t[:100]!r}" for t in texts
+             if english_words(t, allowed)]
+    assert not found, "\n".join(found[:10])
+    geneva = next(s for s in doc["steps"] if s["date"] == "2025-05-14")
+    assert "「美國2025年對中國商品加徵的關稅」現狀 145 -> 30" in geneva["text"]
+    # the replayed July scenario carries every translation of the July file
+    from grandbargain.timeline import scenario_as_of
+
+    july, replayed = load_scenario("us-china-2025-07"), scenario_as_of(base, history)
+    assert [i.status_quo_note_zh for i in replayed.issues] == \
+        [i.status_quo_note_zh for i in july.issues]
+    assert len(replayed.sources_zh) == len(replayed.sources) > len(base.sources)
+
+
+def test_the_zh_tariff_stack_document_speaks_chinese():
+    from datetime import date
+
+    from grandbargain.trade import shipped_events
+    from grandbargain.trade._documents import stack_document
+
+    doc = stack_document(shipped_events(), date(2025, 7, 17), "general", "zh")
+    texts = [doc["bottom_line"], doc["stacking_rules"],
+             *(la[k] for s in doc["stacks"] for la in s["layers"] for k in ("name", "basis",
+                                                                            "status", "set_by"))]
+    found = [f"{english_words(t, {'general'})} in {t[:100]!r}" for t in texts
+             if t and english_words(t, {"general"})]
+    assert not found, "\n".join(found)
+
+
+def test_the_json_schema_takes_the_translated_scenario():
+    jsonschema = pytest.importorskip("jsonschema")
+    from grandbargain.scenario import json_schema
+    from grandbargain.scenario._load import _read_document, builtin_path
+
+    data, _ = _read_document(builtin_path("us-china-2025-07"), "yaml", {})
+    data["scenario"]["as_of"] = data["scenario"]["as_of"].isoformat()
+    jsonschema.validate(data, json_schema())
+    for key in ("description_zh", "sources_zh", "languages"):
+        assert key in json_schema()["$defs"]["MetaDoc"]["properties"]

@@ -47,7 +47,7 @@ def unsettled_note(document: dict[str, Any], lang: str = "en") -> str:
     for issue in document["issues"]:
         for model, span in issue.get("last_rounds", {}).items():
             if lang == "zh":
-                parts.append(f"{model} 於 {issue['id']}：{span['low']:.1f}-{span['high']:.1f}"
+                parts.append(f"{model} 於「{issue['name']}」：{span['low']:.1f}-{span['high']:.1f}"
                              f"（第 {span['from_round']}-{span['to_round']} 輪）")
             else:
                 parts.append(f"{model} on {issue['id']} {span['low']:.1f}-{span['high']:.1f} "

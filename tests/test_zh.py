@@ -124,7 +124,7 @@ def test_every_shipped_text_has_its_translation(name):
 
 
 def test_every_model_has_a_chinese_label():
-    from grandbargain.report._model_words import MODEL_LABELS_ZH
+    from grandbargain.models._labels import MODEL_LABELS_ZH
 
     assert set(MODELS) <= set(MODEL_LABELS_ZH)
 

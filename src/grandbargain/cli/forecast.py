@@ -189,7 +189,7 @@ def forecast(scenario: ScenarioArg = None, model: ModelOpt = None,
 
 def _caption(results, lg: str, document: dict, first: str) -> str:
     joint = " (one joint run over every issue)" if lg == "en" else "（所有議題一次聯合推演）"
-    from grandbargain.report._model_words import model_label
+    from grandbargain.models._labels import model_label
 
     singles = ("; " if lg == "en" else "；").join(f"{r.model} = {model_label(r.model, r.label, lg)}"
                         + (joint if getattr(MODELS.get(r.model), "joint", False) else "")

@@ -6,8 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 from grandbargain import __version__
+from grandbargain.models._labels import model_label
 from grandbargain.models.exchange import Exchange, ExchangeRun, Move
-from grandbargain.report._model_words import model_label
 from grandbargain.scenario import Scenario
 
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from grandbargain import __version__
 from grandbargain.models import ModelResult
-from grandbargain.report._model_words import model_label
+from grandbargain.models._labels import model_label
 from grandbargain.scenario import Issue, Scenario
 
 

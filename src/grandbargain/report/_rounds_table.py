@@ -6,7 +6,7 @@ from typing import Any
 
 from grandbargain import __version__
 from grandbargain.models import ModelResult, Run
-from grandbargain.report._model_words import model_label
+from grandbargain.models._labels import model_label
 from grandbargain.scenario import Scenario
 
 

@@ -13,7 +13,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from grandbargain.models import ModelResult
-from grandbargain.report._model_words import model_label
+from grandbargain.models._labels import model_label
 from grandbargain.scenario import Scenario
 
 

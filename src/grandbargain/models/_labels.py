@@ -1,4 +1,5 @@
-"""Model labels in Traditional Chinese, by model name (each model states its English label)."""
+"""Model labels in Traditional Chinese, by model name (each model states its English label);
+the report, the terminal and the JSON documents show them with `--lang zh`."""
 
 from __future__ import annotations
 

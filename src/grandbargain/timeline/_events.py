@@ -34,6 +34,7 @@ from grandbargain.timeline._format import (
     check_header,
     event_header,
     event_list,
+    event_sources_zh,
     kind_of,
 )
 
@@ -130,28 +131,13 @@ def parse_timeline(text: str, file: str) -> Timeline:
             when, title, title_zh, sources, changes, note = header
             events.append(ScenarioEvent(when, title, title_zh, sources, changes, k,
                                         _where(c, path), note,
-                                        _sources_zh(c, item, path, len(sources))))
+                                        event_sources_zh(c, item, path, len(sources))))
     if c.problems:
         raise ScenarioError(c.problems)
     return Timeline(id=str(top.get("id", Path(file).stem)), title=str(top.get("title", "")),
                     title_zh=str(top.get("title_zh", "")), as_of=as_of,  # type: ignore[arg-type]
                     scenario=base, events=tuple(sorted(events, key=lambda e: (e.date, e.index))),
                     file=file)
-
-
-def _sources_zh(c: Checker, item: dict, path: tuple, count: int) -> tuple[str, ...]:
-    """An event's `sources_zh`: one translation per source, in the same order."""
-    raw = item.get("sources_zh")
-    if raw is None:
-        return ()
-    if not isinstance(raw, list) or not all(isinstance(s, str) and s.strip() for s in raw):
-        c.problem((*path, "sources_zh"), "expected a list of sources (text)")
-        return ()
-    if len(raw) != count:
-        c.problem((*path, "sources_zh"), f"{len(raw)} translations for {count} sources: give "
-                  "one per source, in the same order")
-        return ()
-    return tuple(s.strip() for s in raw)
 
 
 def _where(c: Checker, path: tuple) -> Location:

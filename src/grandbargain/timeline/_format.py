@@ -145,6 +145,21 @@ def event_header(c: Checker, item: Any, path: tuple, as_of: date | None,
     return when, title, title_zh, tuple(s.strip() for s in sources), tuple(changes), note
 
 
+def event_sources_zh(c: Checker, item: dict, path: tuple, count: int) -> tuple[str, ...]:
+    """An event's `sources_zh`: one translation per source, in the same order."""
+    raw = item.get("sources_zh")
+    if raw is None:
+        return ()
+    if not isinstance(raw, list) or not all(isinstance(s, str) and s.strip() for s in raw):
+        c.problem((*path, "sources_zh"), "expected a list of sources (text)")
+        return ()
+    if len(raw) != count:
+        c.problem((*path, "sources_zh"), f"{len(raw)} translations for {count} sources: give "
+                  "one per source, in the same order")
+        return ()
+    return tuple(s.strip() for s in raw)
+
+
 def kind_of(value: Any) -> str:
     if value is None:
         return "nothing"

@@ -242,7 +242,7 @@ def layer_entry(la, lang: str = "en") -> dict:
         "status": STATUS_ZH.get(la.status, la.status) if lang == "zh" else la.status,
         "since": la.since.isoformat() if la.since else None,
         "set_by": la.event.title_in(lang) if la.event else None,
-        "sources": list(la.event.sources) if la.event else [],
+        "sources": list(la.event.sources_in(lang)) if la.event else [],
     }
 
 

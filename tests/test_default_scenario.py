@@ -188,7 +188,7 @@ def test_the_date_finder_ignores_numbers_that_are_not_dates():
 
 # Dates after as_of that were public by as_of, each with the words it must stand in and why.
 _SCHEDULED = {
-    date(2025, 8, 12): (re.compile(r"(until|runs to|ends|expires)\s+$", re.IGNORECASE),
+    date(2025, 8, 12): (re.compile(r"(until|runs to|ends|expires)\s+$|至\s*$", re.IGNORECASE),
                         "the end of the 90-day tariff suspension, set by the Geneva joint "
                         "statement of 12 May 2025"),
 }

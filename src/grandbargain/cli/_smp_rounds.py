@@ -69,7 +69,7 @@ def _terminal(document: dict, only: str | None, lang: str):
     # at most ~13 turn columns on a terminal: the start, every k-th turn and the last
     step = max(1, math.ceil((len(turns) - 1) / 12))
     shown = [t for t in turns if t["turn"] % step == 0 or t is turns[-1]]
-    header = ["Actor", *(str(t["turn"]) for t in shown)]
+    header = ["行為者" if lang == "zh" else "Actor", *(str(t["turn"]) for t in shown)]
     numeric = [False] + [True] * len(shown)
     columns = _w("columns", lang) + (_w("every", lang, k=step) if step > 1 else "")
     for i in issues:

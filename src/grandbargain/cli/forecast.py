@@ -218,7 +218,9 @@ def forecast(scenario: ScenarioArg = None, model: ModelOpt = None,
 
 def _caption(results, lg: str, document: dict, first: str) -> str:
     joint = " (one joint run over every issue)" if lg == "en" else "（所有議題一次聯合推演）"
-    singles = "; ".join(f"{r.model} = {r.label}"
+    from grandbargain.models._labels import model_label
+
+    singles = ("; " if lg == "en" else "；").join(f"{r.model} = {model_label(r.model, r.label, lg)}"
                         + (joint if getattr(MODELS.get(r.model), "joint", False) else "")
                         for r in results if not r.detail.get("deal"))
     deals = [r for r in results if r.detail.get("deal")]
@@ -233,10 +235,12 @@ def _caption(results, lg: str, document: dict, first: str) -> str:
                                             if deals[0].detail.get("no_deal") else "") + ".")
         text += f" Nearest anchor: to the {first} forecast (--format json|csv gives every one's)."
     else:
+        from grandbargain.report._deals_table import solution_name
+
         text = f"單一議題模型：{singles}。"
         if deals:
             text += ("談判主體的整體方案（所有議題一併談定，取自 `grandbargain deals`）："
-                     + "、".join(f"{r.model} = {r.params['solution'].replace('_', '-')}"
+                     + "、".join(f"{r.model} = {solution_name(r.params['solution'], lg)}"
                                 for r in deals)
                      + ("（無協議：無協議時的水平）" if deals[0].detail.get("no_deal") else "")
                      + "。")
@@ -280,6 +284,17 @@ def _interval_table(document: dict, s, results, lg: str):
     title = f"{s.text(lg)}: {sim['draws']:,} {word('draws', lg)}, seed {sim['seed']}"
     from grandbargain.report._uncertainty_table import any_outside, interval_note
 
+    if lg == "zh":
+        shapes = {"normal": "常態分佈", "triangular": "三角分佈", "uniform": "均勻分佈"}
+        title = f"{s.text(lg)}：{sim['draws']:,} {word('draws', lg)}，種子 {sim['seed']}"
+        caption = (interval_note(any_outside(document, "intervals"), lg)
+                   + f"雜訊（標準差，尺度的 %）：立場 {noise['position']:g}、重視程度 "
+                   f"{noise['salience']:g}、影響力 {noise['capability']:g}，"
+                   f"{shapes.get(noise['distribution'], noise['distribution'])}；"
+                   f"{sim['stance_ranges_used']} 個立場範圍。"
+                   f"「最接近的刻度」依 {names[0]} 的預測。")
+        return rich_table(title, header, rows, [False, True, *([True] * len(names)), False],
+                          caption=caption, digits=digits)
     caption = (interval_note(any_outside(document, "intervals")) + " Noise (sd, % of scale) "
                f"position "
                f"{noise['position']:g}, salience {noise['salience']:g}, capability "

@@ -80,7 +80,7 @@ def rounds(ctx: typer.Context, scenario: ScenarioArg = None, issue: IssueOpt = N
     if fmt is OutputFormat.csv:
         emit(to_csv(*_csv_rows(document)), out)
         return
-    print_rich(_terminal(document), out)
+    print_rich(_terminal(document, lang.value), out)
 
 
 SETTLE_COLUMNS = ["forecast", "settled", "from_round", "to_round", "low", "high"]
@@ -95,35 +95,55 @@ def _csv_rows(document: dict):
     return header + SETTLE_COLUMNS, [row + extra for row in rows]
 
 
-def settling_sentence(document: dict, digits: int) -> str:
+def settling_sentence(document: dict, digits: int, lang: str = "en") -> str:
     """'settled' or 'not settled: 30.0-55.0 over rounds 6-10; forecast = the middle'."""
     window = document["last_rounds"]
     if document["settled"] or not window:
-        return "settled"
+        return "已收斂" if lang == "zh" else "settled"
+    if lang == "zh":
+        return (f"未收斂：第 {window['from_round']}-{window['to_round']} 輪間在 "
+                f"{window['low']:.{digits}f} 與 {window['high']:.{digits}f} 之間來回；"
+                "預測取該範圍的中點")
     return (f"NOT SETTLED: it keeps moving between {window['low']:.{digits}f} and "
             f"{window['high']:.{digits}f} over rounds {window['from_round']}-"
             f"{window['to_round']}; the forecast is the middle of that range")
 
 
-def _terminal(document: dict):
+_STOPPED_ZH = {"rounds": "達到回合上限", "fixed point": "到達不動點", "tolerance": "變動低於容差",
+               "unanimous": "全體一致"}
+
+
+def _terminal(document: dict, lang: str = "en"):
     from rich.console import Group
     from rich.text import Text
 
+    zh = lang == "zh"
     actors, steps = document["actors"], document["rounds"]
-    header = ["Actor", *(str(r["round"]) for r in steps)]
+    header = ["行為者" if zh else "Actor", *(str(r["round"]) for r in steps)]
     rows = [[a["name"], *(r["positions"][a["id"]] for r in steps)] for a in actors]
-    rows.append(["Median", *(r["median"] for r in steps)])
-    rows.append(["Weighted mean", *(r["mean"] for r in steps)])
+    rows.append(["中位數" if zh else "Median", *(r["median"] for r in steps)])
+    rows.append(["加權平均數" if zh else "Weighted mean", *(r["mean"] for r in steps)])
     low, high = document["issue"]["scale"]
     digits = 2 if high - low <= 20 else 1
-    caption = (f"{document['model']['label']}. Columns: rounds (0 = start); stopped: "
-               f"{document['stopped']}; forecast {document['forecast']:.{digits}f} "
-               f"({settling_sentence(document, digits)})")
-    table = rich_table(f"{document['scenario']['title']}: {document['issue']['name']}", header,
-                       rows, [False] + [True] * len(steps), caption=caption, digits=digits)
-    lines = [Text("Accepted offers", style="bold")]
+    if zh:
+        stopped = _STOPPED_ZH.get(document["stopped"], document["stopped"])
+        caption = (f"{document['model']['label']}。各欄：回合（0 = 起點）；停止原因：{stopped}；"
+                   f"預測 {document['forecast']:.{digits}f}"
+                   f"（{settling_sentence(document, digits, lang)}）")
+    else:
+        caption = (f"{document['model']['label']}. Columns: rounds (0 = start); stopped: "
+                   f"{document['stopped']}; forecast {document['forecast']:.{digits}f} "
+                   f"({settling_sentence(document, digits)})")
+    title = (f"{document['scenario']['title']}：{document['issue']['name']}" if zh else
+             f"{document['scenario']['title']}: {document['issue']['name']}")
+    table = rich_table(title, header, rows, [False] + [True] * len(steps), caption=caption,
+                       digits=digits)
+    lines = [Text("接受的提議" if zh else "Accepted offers", style="bold")]
     for r in document["rounds"][1:]:
-        lines.append(Text(f"Round {r['round']}:" + ("" if r["offers"] else " nobody moves")))
+        if zh:
+            lines.append(Text(f"第 {r['round']} 回合：" + ("" if r["offers"] else "無人移動")))
+        else:
+            lines.append(Text(f"Round {r['round']}:" + ("" if r["offers"] else " nobody moves")))
         lines.extend(Text(f"  {o['text']}") for o in r["offers"])
     return Group(table, *lines)
 

@@ -52,7 +52,9 @@ def scenarios(fmt: FormatOpt = OutputFormat.table, lang: LangOpt = Lang.en) -> N
     elif fmt is OutputFormat.csv:
         emit(to_csv(header, rows), None)
     else:
-        print_rich(rich_table("Shipped scenarios", header, rows))
+        shown = header if lang.value == "en" else ["代號", "標題", "截至", "議題數", "行為者數"]
+        print_rich(rich_table("Shipped scenarios" if lang.value == "en" else "內建情境", shown,
+                              rows))
 
 
 def show(scenario: ScenarioArg = None, input_format: InputFormatOpt = None,
@@ -65,7 +67,7 @@ def show(scenario: ScenarioArg = None, input_format: InputFormatOpt = None,
     lg = lang.value
     if fmt is not OutputFormat.table:
         rows = [[st.actor, st.issue, st.position, st.salience, _capability(s, st), st.low,
-                 st.high, st.rationale] for st in s.stances]
+                 st.high, st.rationale_text(lg)] for st in s.stances]
         header = ["actor", "issue", "position", "salience", "capability", "low", "high",
                   "rationale"]
         if fmt is OutputFormat.json:
@@ -120,6 +122,11 @@ def check(files: Annotated[list[str], typer.Argument(help="Scenario files or shi
                        institutions)
             typer.echo(f"{name}: OK ({len(s.issues)} issues, {len(s.actors)} actors, "
                        f"{len(s.stances)} stances)")
+            from grandbargain.scenario._translations import check_translations
+
+            # a shipped id is trusted (its translations are checked in tests/test_zh.py)
+            for problem in check_translations(name, input_format, shipped=False):
+                typer.echo(f"warning: {problem}")
         except ScenarioError as exc:
             failures.extend(exc.problems)
     if failures:

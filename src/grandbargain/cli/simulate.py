@@ -143,6 +143,9 @@ def simulate(scenario: ScenarioArg = None, draws: DrawsOpt = 1000, seed: SeedOpt
     print_rich(view, out)
 
 
+_SHAPES_ZH = {"normal": "常態分佈", "triangular": "三角分佈", "uniform": "均勻分佈"}
+
+
 def _table(document: dict, scenario, lg: str):
     names = [m["name"] for m in document["models"]] + [ENSEMBLE]
     narrow = min(i.width for i in scenario.issues) <= 20
@@ -155,8 +158,18 @@ def _table(document: dict, scenario, lg: str):
                      *(interval_text(f[n], digits) for n in names),
                      likely_anchor_text(f[ENSEMBLE])])
     sim = document["simulation"]
-    title = f"{scenario.text(lg)}: {sim['draws']:,} {word('draws', lg)}, seed {sim['seed']}"
     noise = sim["noise"]
+    if lg == "zh":
+        title = f"{scenario.text(lg)}：{sim['draws']:,} {word('draws', lg)}，種子 {sim['seed']}"
+        caption = (interval_note(any_outside(document), lg) + "雜訊（標準差，尺度的 %）："
+                   f"立場 {noise['position']:g}、重視程度 {noise['salience']:g}、影響力 "
+                   f"{noise['capability']:g}；{_SHAPES_ZH.get(noise['distribution'], '')}；"
+                   f"{sim['stance_ranges_used']} 個立場範圍。集成權重："
+                   + "、".join(f"{k} {v:g}" for k, v in document["ensemble"]["weights"].items())
+                   + "。最可能的刻度：依集成預測（以相鄰刻度的中點分段）。")
+        return rich_table(title, header, rows, [False, True, *([True] * len(names)), False],
+                          caption=caption, digits=digits)
+    title = f"{scenario.text(lg)}: {sim['draws']:,} {word('draws', lg)}, seed {sim['seed']}"
     caption = (interval_note(any_outside(document)) + " Noise (sd, % of scale): "
                f"position {noise['position']:g}, salience {noise['salience']:g}, capability "
                f"{noise['capability']:g}; {noise['distribution']}; "

@@ -46,10 +46,17 @@ class AcceptedOffer:
     actor_eu: float     # the mover's expected utility of challenging the proposer
     proposer_eu: float  # the proposer's expected utility of challenging the mover
 
-    def sentence(self, names: dict[str, str] | None = None, digits: int = 1) -> str:
-        """'Belgium compromises with France: 7.0 -> 8.6' (names maps ids to display names)."""
+    def sentence(self, names: dict[str, str] | None = None, digits: int = 1,
+                 lang: str = "en") -> str:
+        """'Belgium compromises with France: 7.0 -> 8.6' (names maps ids to display names);
+        `lang="zh"`: the same in Traditional Chinese."""
         names = names or {}
         who, other = names.get(self.actor, self.actor), names.get(self.proposer, self.proposer)
+        move = f"{self.start:.{digits}f} → {self.end:.{digits}f}"
+        if lang == "zh":
+            verb = {"confrontation": "在對抗中輸給", "compromise": "與", "capitulation": "向"}
+            tail = {"confrontation": "", "compromise": "妥協", "capitulation": "讓步"}
+            return f"{who}{verb[self.kind]}{other}{tail[self.kind]}：{move}"
         verb = {"confrontation": "loses a confrontation to", "compromise": "compromises with",
                 "capitulation": "capitulates to"}[self.kind]
         return f"{who} {verb} {other}: {self.start:.{digits}f} -> {self.end:.{digits}f}"

@@ -12,8 +12,8 @@ _W = {
                  "table): the one "
                  "package both governments sign when they split the gains over no deal, "
                  "the bargain the scenario describes{same}.",
-                 "最可能的協議：{parties}的納什方案（預測表的 {column} 欄）："
-                 "雙方平分相對無協議之得益時共同簽署的整體方案，即情境所描述的交易{same}。"),
+                 "最可能的協議：{parties}的納什方案（預測表的 {column} 欄），即雙方平分相對"
+                 "無協議之得益時都會簽署的整體方案，也就是情境所描述的交易{same}。"),
     "same": ("; the {names} package is the same", "；{names} 方案與之相同"),
     "robust": ("Under input uncertainty ({n} draws, seed {seed}; noise sd position {pos:g}% "
                "of the scale, salience {sal:g}, {shape}): the whole package is the Nash "

@@ -45,16 +45,17 @@ def scenario_part(scenario: Scenario, lang: str) -> dict[str, Any]:
             stances.append({
                 "actor": actor.id, "position": st.position, "salience": st.salience,
                 "capability": c, "weight": c * st.salience / 100.0,
-                "low": st.low, "high": st.high, "rationale": st.rationale,
+                "low": st.low, "high": st.high, "rationale": st.rationale_text(lang),
             })
         issues.append({
-            "id": issue.id, "name": issue.text(lang), "unit": issue.unit,
+            "id": issue.id, "name": issue.text(lang), "unit": issue.unit_text(lang),
             "scale": [issue.low, issue.high], "status_quo": _num(issue.status_quo),
-            "status_quo_note": issue.status_quo_note, "outcome": _num(issue.outcome),
+            "status_quo_note": issue.note_text(lang), "outcome": _num(issue.outcome),
             "anchors": [{"value": a.value, "label": a.text(lang)} for a in issue.anchors],
             "stances": stances,
         })
-    return {"description": scenario.description, "sources": list(scenario.sources),
+    return {"description": scenario.description_text(lang),
+            "sources": list(scenario.sources_text(lang)),
             "actors": actors, "issues": issues}
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from grandbargain import __version__
+from grandbargain.models._labels import model_label
 from grandbargain.models.exchange import Exchange, ExchangeRun, Move
 from grandbargain.scenario import Scenario
 
@@ -64,10 +65,11 @@ def exchanges_document(scenario: Scenario, run: ExchangeRun, params: dict[str, A
         "scenario": {"id": scenario.id, "title": scenario.text(lang),
                      "as_of": scenario.as_of.isoformat() if scenario.as_of else None,
                      "source": scenario.source},
-        "model": {"name": "exchange", "label": "Exchange (Stokman equal gain)",
+        "model": {"name": "exchange",
+                  "label": model_label("exchange", "Exchange (Stokman equal gain)", lang),
                   "params": params},
-        "issues": [{"id": i.id, "name": i.text(lang), "unit": i.unit, "scale": [i.low, i.high],
-                    "status_quo": i.status_quo} for i in scenario.issues],
+        "issues": [{"id": i.id, "name": i.text(lang), "unit": i.unit_text(lang),
+                    "scale": [i.low, i.high], "status_quo": i.status_quo} for i in scenario.issues],
         "initial": dict(run.initial),
         "final": dict(run.final),
         "rounds": rounds,

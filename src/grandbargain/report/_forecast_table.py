@@ -7,6 +7,7 @@ from typing import Any
 
 from grandbargain import __version__
 from grandbargain.models import ModelResult
+from grandbargain.models._labels import model_label
 from grandbargain.scenario import Issue, Scenario
 
 
@@ -46,7 +47,7 @@ def unsettled_note(document: dict[str, Any], lang: str = "en") -> str:
     for issue in document["issues"]:
         for model, span in issue.get("last_rounds", {}).items():
             if lang == "zh":
-                parts.append(f"{model} 於 {issue['id']}：{span['low']:.1f}-{span['high']:.1f}"
+                parts.append(f"{model} 於「{issue['name']}」：{span['low']:.1f}-{span['high']:.1f}"
                              f"（第 {span['from_round']}-{span['to_round']} 輪）")
             else:
                 parts.append(f"{model} on {issue['id']} {span['low']:.1f}-{span['high']:.1f} "
@@ -68,7 +69,7 @@ def forecast_document(scenario: Scenario, results: Sequence[ModelResult],
         issues.append({
             "id": issue.id,
             "name": issue.text(lang),
-            "unit": issue.unit,
+            "unit": issue.unit_text(lang),
             "scale": [issue.low, issue.high],
             "status_quo": issue.status_quo,
             "forecasts": forecasts,
@@ -80,7 +81,8 @@ def forecast_document(scenario: Scenario, results: Sequence[ModelResult],
         "scenario": {"id": scenario.id, "title": scenario.text(lang),
                      "as_of": scenario.as_of.isoformat() if scenario.as_of else None,
                      "source": scenario.source},
-        "models": [{"name": r.model, "label": r.label, "params": dict(r.params)}
+        "models": [{"name": r.model, "label": model_label(r.model, r.label, lang),
+                    "params": dict(r.params)}
                    for r in results],
         "issues": issues,
     }

@@ -6,6 +6,7 @@ from typing import Any
 
 from grandbargain import __version__
 from grandbargain.models import ModelResult, Run
+from grandbargain.models._labels import model_label
 from grandbargain.scenario import Scenario
 
 
@@ -29,15 +30,16 @@ def rounds_document(scenario: Scenario, result: ModelResult, issue_id: str,
             "risk": dict(zip(run.actors, r.risk, strict=True)),
             "offers": [{"actor": o.actor, "proposer": o.proposer, "kind": o.kind,
                         "from": o.start, "to": o.end, "actor_eu": o.actor_eu,
-                        "proposer_eu": o.proposer_eu, "text": o.sentence(names, digits)}
+                        "proposer_eu": o.proposer_eu, "text": o.sentence(names, digits, lang)}
                        for o in r.offers],
         })
     return {
         "grandbargain_version": __version__,
         "scenario": {"id": scenario.id, "title": scenario.text(lang), "source": scenario.source},
         "issue": {"id": issue.id, "name": issue.text(lang), "scale": [issue.low, issue.high],
-                  "unit": issue.unit, "status_quo": issue.status_quo},
-        "model": {"name": result.model, "label": result.label, "params": dict(result.params)},
+                  "unit": issue.unit_text(lang), "status_quo": issue.status_quo},
+        "model": {"name": result.model, "label": model_label(result.model, result.label, lang),
+                  "params": dict(result.params)},
         "actors": [{"id": a, "name": names[a]} for a in run.actors],
         "width": run.width,
         "stopped": run.stopped,

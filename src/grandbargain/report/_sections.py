@@ -13,6 +13,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from grandbargain.models import ModelResult
+from grandbargain.models._labels import model_label
 from grandbargain.scenario import Scenario
 
 
@@ -23,8 +24,13 @@ def module_available(name: str) -> bool:
         return False
 
 
-def _unavailable(module: str) -> dict[str, Any]:
-    return {"status": "unavailable", "note": f"needs {module}"}
+def _unavailable(module: str, lang: str = "en") -> dict[str, Any]:
+    return {"status": "unavailable",
+            "note": f"需要 {module}" if lang == "zh" else f"needs {module}"}
+
+
+def _in(lang: str, en: str, zh: str) -> str:
+    return zh if lang == "zh" else en
 
 
 def _num(value: Any) -> float | None:
@@ -50,13 +56,15 @@ def trajectories(scenario: Scenario, results: Sequence[ModelResult], lang: str,
     with_runs = [r for r in results if _runs(r) is not None]
     if not with_runs:
         return {"status": "not_run",
-                "note": "no expected-utility model in this run (add --model eu)"}
+                "note": _in(lang, "no expected-utility model in this run (add --model eu)",
+                            "本次執行沒有預期效用模型（加上 --model eu）")}
     issues = [{"id": issue.id,
                "runs": {r.model: rounds_document(scenario, r, issue.id, lang)
                         for r in with_runs if issue.id in _runs(r)}}
               for issue in scenario.issues]
     return {"status": "ok", "note": "",
-            "models": [{"name": r.model, "label": r.label} for r in with_runs],
+            "models": [{"name": r.model, "label": model_label(r.model, r.label, lang)}
+                       for r in with_runs],
             "issues": issues}
 
 
@@ -71,7 +79,8 @@ def exchanges(scenario: Scenario, results: Sequence[ModelResult], lang: str,
     result = next((r for r in results if r.model == "exchange" and "run" in r.detail), None)
     if result is None:
         return {"status": "not_run",
-                "note": "the exchange model is not in this run (add --model exchange)"}
+                "note": _in(lang, "the exchange model is not in this run (add --model exchange)",
+                            "本次執行沒有交換模型（加上 --model exchange）")}
     return {"status": "ok", "note": "",
             "document": exchanges_document(scenario, result.detail["run"], dict(result.params),
                                            lang)}
@@ -89,7 +98,8 @@ def deals(scenario: Scenario, results: Sequence[ModelResult], lang: str,
 
     if not scenario.principals:
         return {"status": "not_run",
-                "note": "the scenario names no principals (the parties to a deal)"}
+                "note": _in(lang, "the scenario names no principals (the parties to a deal)",
+                            "此情境沒有列出談判主體（協議的各方）")}
     try:
         analysis = analyse(deal_space(scenario), top=5)
     except (FrontierTooLarge, ScenarioError) as exc:
@@ -115,10 +125,11 @@ def optional_sections(scenario: Scenario, results: Sequence[ModelResult], lang: 
     out = {}
     for name, (module, build) in SECTIONS.items():
         if not module_available(module):
-            out[name] = _unavailable(module)
+            out[name] = _unavailable(module, lang)
         elif build is None:
             out[name] = {"status": "unavailable",
-                         "note": f"{module} is present but this report cannot show it yet"}
+                         "note": _in(lang, f"{module} is present but this report cannot show "
+                                     "it yet", f"已有 {module}，但本報告尚未能顯示")}
         else:
             out[name] = build(scenario, results, lang, extras)
     return out

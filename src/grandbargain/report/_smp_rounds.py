@@ -6,6 +6,7 @@ from typing import Any
 
 from grandbargain import __version__
 from grandbargain.models import ModelResult
+from grandbargain.models._labels import model_label
 from grandbargain.scenario import Scenario
 
 _TEXT = {
@@ -77,9 +78,10 @@ def smp_rounds_document(scenario: Scenario, result: ModelResult,
     return {
         "grandbargain_version": __version__,
         "scenario": {"id": scenario.id, "title": scenario.text(lang), "source": scenario.source},
-        "issues": [{"id": i.id, "name": n, "scale": [i.low, i.high], "unit": i.unit,
+        "issues": [{"id": i.id, "name": n, "scale": [i.low, i.high], "unit": i.unit_text(lang),
                     "status_quo": i.status_quo} for i, n in zip(issues, issue_names, strict=True)],
-        "model": {"name": result.model, "label": result.label, "params": dict(result.params)},
+        "model": {"name": result.model, "label": model_label(result.model, result.label, lang),
+                  "params": dict(result.params)},
         "actors": [{"id": a, "name": names[a]} for a in run.actors],
         "excluded_actors": list(run.excluded),
         "joint": True,

@@ -64,8 +64,15 @@ def any_outside(document: dict[str, Any], key: str = "forecasts") -> bool:
                for summary in issue.get(key, {}).values() if isinstance(summary, dict))
 
 
-def interval_note(outside: bool) -> str:
+def interval_note(outside: bool, lang: str = "en") -> str:
     """The caption's words on the intervals (and on the mark, when a point carries it)."""
+    if lang == "zh":
+        note = ("點預測 [抽樣的 5%–95%]；每項輸入以其給定值為平均數抽樣，並限於其範圍內"
+                "（位於範圍盡頭的輸入不變）。")
+        if outside:
+            note += (f"{OUTSIDE_MARK} 點預測落在其區間之外：模型對輸入並非線性（加權中位數或預期"
+                     "效用的議價回合會在立場之間跳動），因此無偏的輸入未必使預測居中。")
+        return note
     note = ("Point forecast [5%–95% of the draws]; each input is drawn with its stated value "
             "as its mean, within its range (an input at the very end of its range does not "
             "vary).")

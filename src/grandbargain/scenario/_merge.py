@@ -2,7 +2,9 @@
 
 Mappings merge key by key; the lists `issues`, `actors` and `principals` merge item by item on
 `id` (a new id is appended); anything else in the child replaces the base. Every merged value
-keeps the location of the file it came from, so errors still point at the right line.
+keeps the location of the file it came from, so errors still point at the right line. A text the
+child rewrites (`rationale`, `description`, `sources`...) without its `_zh` translation drops the
+base's translation, which translated the old text (`check` then warns that it is missing).
 """
 
 from __future__ import annotations
@@ -38,6 +40,12 @@ def _merge(base: Any, child: Any, bpath: tuple, cpath: tuple, opath: tuple,
             if key not in base:
                 merged[key] = value
                 _copy_locations(cloc, (*cpath, key), out, (*opath, key))
+        for key in child:  # a text the child rewrites drops the base's translation of it
+            stale = f"{key}_zh"
+            if isinstance(key, str) and stale in base and stale not in child:
+                del merged[stale]
+                for path in [p for p in out if p[:len(opath) + 1] == (*opath, stale)]:
+                    del out[path]
         return merged
     if (opath in _LISTS_BY_ID and isinstance(base, list) and isinstance(child, list)
             and all(isinstance(x, dict) for x in base + child)):

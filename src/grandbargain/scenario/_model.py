@@ -26,6 +26,11 @@ def _frozen_map(mapping: Mapping | None) -> Mapping:
     return MappingProxyType(dict(mapping or {}))
 
 
+def pick(text: str, text_zh: str, lang: str) -> str:
+    """The Traditional Chinese text when asked for and given, else the English one."""
+    return text_zh if lang == "zh" and text_zh else text
+
+
 @dataclass(frozen=True)
 class Anchor:
     """A labelled point on an issue's scale."""
@@ -56,6 +61,19 @@ class Issue:
     attributes: Mapping[str, str] = field(default_factory=lambda: _frozen_map({}))
     options: tuple[float, ...] = ()
     """Package-deal options stated in the file (sorted); empty: the anchors (deals/)."""
+    unit_zh: str = ""
+    description_zh: str = ""
+    status_quo_note_zh: str = ""
+
+    def unit_text(self, lang: str = "en") -> str:
+        return pick(self.unit, self.unit_zh, lang)
+
+    def note_text(self, lang: str = "en") -> str:
+        """The status-quo note in `lang`."""
+        return pick(self.status_quo_note, self.status_quo_note_zh, lang)
+
+    def description_text(self, lang: str = "en") -> str:
+        return pick(self.description, self.description_zh, lang)
 
     @property
     def width(self) -> float:
@@ -80,9 +98,13 @@ class Actor:
     name_zh: str = ""
     group: str = ""
     description: str = ""
+    description_zh: str = ""
 
     def text(self, lang: str = "en") -> str:
         return self.name_zh if lang == "zh" and self.name_zh else self.name
+
+    def description_text(self, lang: str = "en") -> str:
+        return pick(self.description, self.description_zh, lang)
 
 
 @dataclass(frozen=True)
@@ -97,6 +119,10 @@ class Stance:
     low: float | None = None
     high: float | None = None
     capability: float | None = None
+    rationale_zh: str = ""
+
+    def rationale_text(self, lang: str = "en") -> str:
+        return pick(self.rationale, self.rationale_zh, lang)
 
 
 @dataclass(frozen=True)
@@ -107,6 +133,10 @@ class RedLine:
     reject_below: float | None = None
     reject_above: float | None = None
     note: str = ""
+    note_zh: str = ""
+
+    def note_text(self, lang: str = "en") -> str:
+        return pick(self.note, self.note_zh, lang)
 
     def rejects(self, value: float) -> bool:
         if self.reject_below is not None and value < self.reject_below:
@@ -157,9 +187,24 @@ class Scenario:
     principals: tuple[Principal, ...] = ()
     disagreement: Mapping[str, float] = field(default_factory=lambda: _EMPTY)
     source: str = ""
+    description_zh: str = ""
+    sources_zh: tuple[str, ...] = ()
+    """One translation per source, in the same order (empty: none given)."""
+    languages: tuple[str, ...] = ()
+    """The languages the file declares it is written in (`en`, `zh`); empty: not stated."""
 
     def text(self, lang: str = "en") -> str:
         return self.title_zh if lang == "zh" and self.title_zh else self.title
+
+    def description_text(self, lang: str = "en") -> str:
+        return pick(self.description, self.description_zh, lang)
+
+    def sources_text(self, lang: str = "en") -> tuple[str, ...]:
+        """The sources in `lang`: each one's translation where given."""
+        if lang != "zh" or len(self.sources_zh) != len(self.sources):
+            return self.sources
+        return tuple(pick(en, zh, lang) for en, zh in zip(self.sources, self.sources_zh,
+                                                          strict=True))
 
     @cached_property
     def issue_index(self) -> Mapping[str, int]:

@@ -50,6 +50,7 @@ class ScaleDoc(_Doc):
     min: Number
     max: Number
     unit: str = ""
+    unit_zh: str = ""
 
 
 class OptionGridDoc(_Doc):
@@ -63,10 +64,12 @@ class IssueDoc(_Doc):
     name: str = Field(min_length=1)
     name_zh: str = ""
     description: str = ""
+    description_zh: str = ""
     scale: ScaleDoc
     anchors: list[AnchorDoc] = []
     status_quo: Number | None = None
     status_quo_note: str = ""
+    status_quo_note_zh: str = ""
     outcome: Number | None = Field(None, description="Known outcome, for past cases.")
     attributes: dict[str, str] = {}
     options: list[Number] | OptionGridDoc | None = Field(
@@ -82,12 +85,14 @@ class ActorDoc(_Doc):
     group: str = ""
     capability: Annotated[Number, Field(gt=0)]
     description: str = ""
+    description_zh: str = ""
 
 
 class StanceDoc(_Doc):
     position: Number
     salience: Annotated[Number, Field(ge=0, le=100)]
     rationale: str = ""
+    rationale_zh: str = ""
     low: Number | None = Field(None, description="Lowest plausible position (uncertainty).")
     high: Number | None = Field(None, description="Highest plausible position (uncertainty).")
     capability: Annotated[Number, Field(gt=0)] | None = Field(
@@ -98,6 +103,7 @@ class RedLineDoc(_Doc):
     reject_below: Number | None = None
     reject_above: Number | None = None
     note: str = ""
+    note_zh: str = ""
 
 
 class ValueFunctionDoc(_Doc):
@@ -122,8 +128,14 @@ class MetaDoc(_Doc):
     title: str = Field(min_length=1)
     title_zh: str = ""
     as_of: date | None = None
+    languages: list[Literal["en", "zh"]] = Field(
+        [], description="The languages the file is written in; with both, `check` warns about "
+        "every text that lacks its `_zh` translation.")
     description: str = ""
+    description_zh: str = ""
     sources: list[str] = []
+    sources_zh: list[str] = Field(
+        [], description="The sources in Traditional Chinese: one per source, in the same order.")
 
 
 class ScenarioDoc(_Doc):
@@ -326,6 +338,10 @@ def _semantic_problems(doc: ScenarioDoc) -> list[tuple[Path, str]]:
             if vf.kind == "step" and vf.threshold is None:
                 out.append(((*base, "value_functions", issue_id),
                             "a step value function needs a threshold"))
+    meta = doc.scenario
+    if meta.sources_zh and len(meta.sources_zh) != len(meta.sources):
+        out.append((("scenario", "sources_zh"), f"{len(meta.sources_zh)} translations for "
+                    f"{len(meta.sources)} sources: give one per source, in the same order"))
     for issue_id, value in doc.disagreement.items():
         if issue_id not in issues:
             out.append((("disagreement", issue_id), f"unknown issue '{issue_id}'"))
@@ -339,7 +355,8 @@ def _to_scenario(doc: ScenarioDoc, source: str) -> Scenario:
     issues = tuple(
         Issue(
             id=i.id, name=i.name, name_zh=i.name_zh, low=i.scale.min, high=i.scale.max,
-            unit=i.scale.unit, description=i.description,
+            unit=i.scale.unit, unit_zh=i.scale.unit_zh, description=i.description,
+            description_zh=i.description_zh, status_quo_note_zh=i.status_quo_note_zh,
             anchors=tuple(sorted((Anchor(a.value, a.label, a.label_zh) for a in i.anchors),
                                  key=lambda a: a.value)),
             status_quo=i.status_quo, status_quo_note=i.status_quo_note, outcome=i.outcome,
@@ -349,12 +366,13 @@ def _to_scenario(doc: ScenarioDoc, source: str) -> Scenario:
     )
     actors = tuple(
         Actor(id=a.id, name=a.name, name_zh=a.name_zh, group=a.group, capability=a.capability,
-              description=a.description)
+              description=a.description, description_zh=a.description_zh)
         for a in doc.actors
     )
     stances = tuple(
         Stance(actor=actor_id, issue=issue_id, position=s.position, salience=s.salience,
-               rationale=s.rationale, low=s.low, high=s.high, capability=s.capability)
+               rationale=s.rationale, rationale_zh=s.rationale_zh, low=s.low, high=s.high,
+               capability=s.capability)
         for actor_id, row in doc.stances.items()
         for issue_id, s in row.items()
     )
@@ -362,7 +380,7 @@ def _to_scenario(doc: ScenarioDoc, source: str) -> Scenario:
         Principal(
             id=p.id, name=p.name, name_zh=p.name_zh, actors=tuple(p.actors),
             weights=dict(p.weights), ideal=dict(p.ideal),
-            red_lines=tuple(RedLine(issue, r.reject_below, r.reject_above, r.note)
+            red_lines=tuple(RedLine(issue, r.reject_below, r.reject_above, r.note, r.note_zh)
                             for issue, r in p.red_lines.items()),
             value_functions={k: ValueFunction(v.kind, v.exponent, v.threshold)
                              for k, v in p.value_functions.items()},
@@ -371,7 +389,9 @@ def _to_scenario(doc: ScenarioDoc, source: str) -> Scenario:
     )
     return Scenario(
         id=meta.id, title=meta.title, title_zh=meta.title_zh, as_of=meta.as_of,
-        description=meta.description, sources=tuple(meta.sources), issues=issues, actors=actors,
+        description=meta.description, description_zh=meta.description_zh,
+        sources=tuple(meta.sources), sources_zh=tuple(meta.sources_zh),
+        languages=tuple(meta.languages), issues=issues, actors=actors,
         stances=stances, principals=principals, disagreement=dict(doc.disagreement), source=source,
     )
 

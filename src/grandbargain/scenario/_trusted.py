@@ -43,7 +43,9 @@ def _issue(i: dict) -> Issue:
     low, high = float(i["scale"]["min"]), float(i["scale"]["max"])
     return Issue(
         id=i["id"], name=i["name"], name_zh=i.get("name_zh", ""), low=low, high=high,
-        unit=i["scale"].get("unit", ""), description=i.get("description", ""),
+        unit=i["scale"].get("unit", ""), unit_zh=i["scale"].get("unit_zh", ""),
+        description=i.get("description", ""), description_zh=i.get("description_zh", ""),
+        status_quo_note_zh=i.get("status_quo_note_zh", ""),
         anchors=tuple(sorted((Anchor(float(a["value"]), a["label"], a.get("label_zh", ""))
                               for a in i.get("anchors", [])), key=lambda a: a.value)),
         status_quo=_num(i.get("status_quo")), status_quo_note=i.get("status_quo_note", ""),
@@ -59,7 +61,7 @@ def _principal(p: dict) -> Principal:
         weights={k: float(v) for k, v in p.get("weights", {}).items()},
         ideal={k: float(v) for k, v in p.get("ideal", {}).items()},
         red_lines=tuple(RedLine(issue, _num(r.get("reject_below")), _num(r.get("reject_above")),
-                                r.get("note", ""))
+                                r.get("note", ""), r.get("note_zh", ""))
                         for issue, r in p.get("red_lines", {}).items()),
         value_functions={k: ValueFunction(v.get("kind", "linear"), _num(v.get("exponent")),
                                           _num(v.get("threshold")))
@@ -73,15 +75,19 @@ def trusted_scenario(data: dict, source: str) -> Scenario:
     return Scenario(
         id=meta["id"], title=meta["title"], title_zh=meta.get("title_zh", ""),
         as_of=meta.get("as_of"), description=meta.get("description", ""),
-        sources=tuple(meta.get("sources", [])),
+        description_zh=meta.get("description_zh", ""),
+        sources=tuple(meta.get("sources", [])), sources_zh=tuple(meta.get("sources_zh", [])),
+        languages=tuple(meta.get("languages", [])),
         issues=tuple(_issue(i) for i in data["issues"]),
         actors=tuple(Actor(id=a["id"], name=a["name"], name_zh=a.get("name_zh", ""),
                            group=a.get("group", ""), capability=float(a["capability"]),
-                           description=a.get("description", ""))
+                           description=a.get("description", ""),
+                           description_zh=a.get("description_zh", ""))
                      for a in data["actors"]),
         stances=tuple(
             Stance(actor=actor_id, issue=issue_id, position=float(s["position"]),
                    salience=float(s["salience"]), rationale=s.get("rationale", ""),
+                   rationale_zh=s.get("rationale_zh", ""),
                    low=_num(s.get("low")), high=_num(s.get("high")),
                    capability=_num(s.get("capability")))
             for actor_id, row in data.get("stances", {}).items()

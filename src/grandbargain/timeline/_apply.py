@@ -10,7 +10,7 @@ leaves a value outside its scale, is an error located at the change (file:line:c
 from __future__ import annotations
 
 import copy
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
@@ -78,6 +78,13 @@ def _check_stance(doc: dict, change: ScenarioChange, stance: dict) -> None:
                        f"{stance['position']:g}", "high")
 
 
+def _drop_stale_translation(holder: dict, values: Mapping[str, Any], key: str) -> None:
+    """A change that rewrites a text without its translation drops the old translation (the
+    English text is then shown in both languages, not a translation of what no longer holds)."""
+    if key in values and f"{key}_zh" not in values:
+        holder.pop(f"{key}_zh", None)
+
+
 def _apply_change(doc: dict, change: ScenarioChange) -> None:
     kind = change.kind
     if kind == "note":
@@ -91,8 +98,10 @@ def _apply_change(doc: dict, change: ScenarioChange) -> None:
                 raise _Refused(change, f"status quo {value:g} is outside the scale {low:g}-"
                                f"{high:g} of {change.issue}", "status_quo")
             issue["status_quo"] = value
-        if "status_quo_note" in change.values:
-            issue["status_quo_note"] = change.values["status_quo_note"]
+        for key in ("status_quo_note", "status_quo_note_zh"):
+            if key in change.values:
+                issue[key] = change.values[key]
+        _drop_stale_translation(issue, change.values, "status_quo_note")
         return
     if kind == "capability":
         actor = _actor(doc, change)
@@ -106,6 +115,7 @@ def _apply_change(doc: dict, change: ScenarioChange) -> None:
         stance = _stance(doc, change)
         for name, value in change.values.items():
             stance[name] = value
+        _drop_stale_translation(stance, change.values, "rationale")
         for name, delta in change.shifts.items():
             if name not in stance:
                 raise _Refused(change, f"cannot shift {name}: the stance of {change.actor} on "
@@ -175,6 +185,7 @@ def apply_events(base: Scenario, events: Iterable[ScenarioEvent]) -> Scenario:
     doc = copy.deepcopy(scenario_to_document(base))
     scenario = base
     sources = list(base.sources)
+    sources_zh = list(base.sources_zh) if len(base.sources_zh) == len(sources) else []
     for event in ordered:
         for change in event.changes:
             try:
@@ -182,8 +193,13 @@ def apply_events(base: Scenario, events: Iterable[ScenarioEvent]) -> Scenario:
             except _Refused as exc:
                 field = change.field + (f".{exc.field}" if exc.field else "")
                 raise ScenarioError([Problem(change.where, field, exc.message)]) from None
-        sources += [s for s in event.sources if s not in sources]
+        for k, source in enumerate(event.sources):
+            if source not in sources:
+                sources.append(source)  # an untranslated source shows in English in both
+                sources_zh.append(event.sources_zh[k] if event.sources_zh else source)
         doc["scenario"]["sources"] = list(sources)
+        if len(sources_zh) == len(sources):
+            doc["scenario"]["sources_zh"] = list(sources_zh)
         scenario = _validate(doc, base.source, event)
     return scenario
 

@@ -2,9 +2,11 @@
 
 A change is a mapping; its keys say what it does (docs/scenario-format.md, "Events"):
 
-- `{issue: I, status_quo: V, status_quo_note: "..."}`: set an issue's status quo.
+- `{issue: I, status_quo: V, status_quo_note: "...", status_quo_note_zh: "..."}`: set an
+  issue's status quo.
 - `{actor: A, issue: I, position: V, salience: V, low: V, high: V, capability: V,
-  rationale: "..."}`: set any of a stance's fields; `shift: {position: +d, ...}` moves them by d.
+  rationale: "...", rationale_zh: "..."}`: set any of a stance's fields; `shift: {position:
+  +d, ...}` moves them by d. A text set without its `_zh` translation drops the old one.
 - `{actor: A, capability: V}` (no issue): set an actor's capability (or `shift: {capability: d}`).
 - `{add_stance: {actor, issue, position, salience, ...}}`, `{remove_stance: {actor, issue}}`.
 - `{add_actor: {id, name, capability, name_zh, group, description, principal}}`,
@@ -32,6 +34,7 @@ from grandbargain.timeline._format import (
     check_header,
     event_header,
     event_list,
+    event_sources_zh,
     kind_of,
 )
 
@@ -39,7 +42,8 @@ SHIPPED_HISTORY = "us-china-2025.yaml"
 STANCE_NUMBERS = ("position", "salience", "low", "high", "capability")
 KINDS = ("status_quo", "stance", "capability", "add_stance", "remove_stance", "add_actor",
          "remove_actor", "note")
-_ACTOR_FIELDS = {"id", "name", "name_zh", "group", "capability", "description", "principal"}
+_ACTOR_FIELDS = {"id", "name", "name_zh", "group", "capability", "description",
+                 "description_zh", "principal"}
 
 
 @dataclass(frozen=True)
@@ -67,6 +71,8 @@ class ScenarioEvent:
     index: int  # position in the file: breaks ties between events of the same date
     where: Location
     note: str = ""
+    sources_zh: tuple[str, ...] = ()
+    """The sources in Traditional Chinese, one per source (empty: not given)."""
 
     def title_in(self, lang: str) -> str:
         return self.title_zh if lang == "zh" and self.title_zh else self.title
@@ -124,7 +130,8 @@ def parse_timeline(text: str, file: str) -> Timeline:
         if header is not None:
             when, title, title_zh, sources, changes, note = header
             events.append(ScenarioEvent(when, title, title_zh, sources, changes, k,
-                                        _where(c, path), note))
+                                        _where(c, path), note,
+                                        event_sources_zh(c, item, path, len(sources))))
     if c.problems:
         raise ScenarioError(c.problems)
     return Timeline(id=str(top.get("id", Path(file).stem)), title=str(top.get("title", "")),
@@ -192,7 +199,8 @@ def _change(c: Checker, raw: Any, path: tuple) -> ScenarioChange | None:
         if m is None:
             return None
         values: dict[str, Any] = {k: c.text(m.get(k), (*sub, k), required=False)
-                                  for k in ("name_zh", "group", "description", "principal")}
+                                  for k in ("name_zh", "group", "description", "description_zh",
+                                            "principal")}
         values["name"] = c.text(m.get("name"), (*sub, "name"))
         values["capability"] = c.number(m.get("capability"), (*sub, "capability"), above=True,
                                         what="a capability (a number above 0)")
@@ -201,41 +209,45 @@ def _change(c: Checker, raw: Any, path: tuple) -> ScenarioChange | None:
     if kind in ("add_stance", "remove_stance"):
         c.mapping(raw, path, {kind}, ())
         sub = (*path, kind)
-        allowed = {"actor", "issue"} | ({*STANCE_NUMBERS, "rationale"} if kind == "add_stance"
-                                        else set())
+        allowed = {"actor", "issue"} | ({*STANCE_NUMBERS, "rationale", "rationale_zh"}
+                                        if kind == "add_stance" else set())
         m = c.mapping(raw[kind], sub, allowed, ("actor", "issue") + (
             ("position", "salience") if kind == "add_stance" else ()))
         if m is None:
             return None
         values = _numbers(c, m, sub, STANCE_NUMBERS)
-        if "rationale" in m:
-            values["rationale"] = c.text(m["rationale"], (*sub, "rationale"))
+        for key in ("rationale", "rationale_zh"):
+            if key in m:
+                values[key] = c.text(m[key], (*sub, key))
         return ScenarioChange(kind, where, name, actor=c.word(m.get("actor"), (*sub, "actor")),
                               issue=c.word(m.get("issue"), (*sub, "issue")),
                               values=MappingProxyType(values))
     if kind == "status_quo":
-        m = c.mapping(raw, path, {"issue", "status_quo", "status_quo_note"}, ())
+        m = c.mapping(raw, path, {"issue", "status_quo", "status_quo_note",
+                                  "status_quo_note_zh"}, ())
         if m is None:
             return None
         values = _numbers(c, m, path, ("status_quo",))
-        if "status_quo_note" in m:  # "" clears the note
-            note = m["status_quo_note"]
-            if not isinstance(note, str):
-                c.problem((*path, "status_quo_note"), f"expected text, got {kind_of(note)}")
-            values["status_quo_note"] = note.strip() if isinstance(note, str) else ""
+        for key in ("status_quo_note", "status_quo_note_zh"):
+            if key in m:  # "" clears the note
+                note = m[key]
+                if not isinstance(note, str):
+                    c.problem((*path, key), f"expected text, got {kind_of(note)}")
+                values[key] = note.strip() if isinstance(note, str) else ""
         if "status_quo" not in m and "status_quo_note" not in m:
             c.problem(path, "the change sets nothing: give status_quo or status_quo_note")
         return ScenarioChange(kind, where, name, issue=c.word(m.get("issue"), (*path, "issue")),
                               values=MappingProxyType(values))
     numbers = STANCE_NUMBERS if kind == "stance" else ("capability",)
-    allowed = {"actor", "shift", *numbers} | ({"issue", "rationale"} if kind == "stance"
-                                             else set())
+    allowed = {"actor", "shift", *numbers} | ({"issue", "rationale", "rationale_zh"}
+                                             if kind == "stance" else set())
     m = c.mapping(raw, path, allowed, ())
     if m is None:
         return None
     values = _numbers(c, m, path, numbers)
-    if "rationale" in m:
-        values["rationale"] = c.text(m["rationale"], (*path, "rationale"))
+    for key in ("rationale", "rationale_zh"):
+        if key in m:
+            values[key] = c.text(m[key], (*path, key))
     shifts: dict[str, float] = {}
     if "shift" in m:
         s = c.mapping(m["shift"], (*path, "shift"), set(numbers), ())

@@ -18,7 +18,8 @@ from grandbargain.scenario._errors import Location, Problem
 
 FORMAT = "grandbargain-events/1"
 HEADER_KEYS = frozenset({"format", "id", "title", "title_zh", "as_of", "description", "events"})
-EVENT_KEYS = frozenset({"date", "title", "title_zh", "sources", "changes", "note"})
+EVENT_KEYS = frozenset({"date", "title", "title_zh", "sources", "sources_zh", "changes",
+                        "note"})
 
 
 class Checker:
@@ -142,6 +143,21 @@ def event_header(c: Checker, item: Any, path: tuple, as_of: date | None,
     if when is None:
         return None
     return when, title, title_zh, tuple(s.strip() for s in sources), tuple(changes), note
+
+
+def event_sources_zh(c: Checker, item: dict, path: tuple, count: int) -> tuple[str, ...]:
+    """An event's `sources_zh`: one translation per source, in the same order."""
+    raw = item.get("sources_zh")
+    if raw is None:
+        return ()
+    if not isinstance(raw, list) or not all(isinstance(s, str) and s.strip() for s in raw):
+        c.problem((*path, "sources_zh"), "expected a list of sources (text)")
+        return ()
+    if len(raw) != count:
+        c.problem((*path, "sources_zh"), f"{len(raw)} translations for {count} sources: give "
+                  "one per source, in the same order")
+        return ()
+    return tuple(s.strip() for s in raw)
 
 
 def kind_of(value: Any) -> str:

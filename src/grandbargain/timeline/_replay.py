@@ -22,10 +22,10 @@ TEXT_MOVE = 0.5  # nor, below this, put into words
 _WORDS = {
     "status quo": ("status quo", "現狀"),
     "position": ("position", "立場"),
-    "salience": ("salience", "重視度"),
+    "salience": ("salience", "重視程度"),
     "low": ("lowest plausible position", "最低可能立場"),
     "high": ("highest plausible position", "最高可能立場"),
-    "capability": ("capability", "實力"),
+    "capability": ("capability", "影響力"),
     "forecast": ("forecast", "預測"),
     "added": ("added", "加入"),
     "removed": ("removed", "移除"),
@@ -37,7 +37,27 @@ _WORDS = {
     "start": ("start", "起點"),
     "note": ("note", "備註"),
     "was": ("was", "原為"),
+    "no principals": ("no principals", "沒有談判主體"),
+    "no package beats no deal": ("no package beats no deal", "沒有方案優於無協議"),
 }
+
+_SOLUTIONS_ZH = {"nash": "納什解", "kalai_smorodinsky": "Kalai-Smorodinsky 解",
+                 "egalitarian": "平等解", "utilitarian": "效用主義解"}
+
+Names = Callable[[str], str]
+"""An actor's or an issue's display name from its id (in the document's language)."""
+
+
+def _names(steps: Sequence[Step], lang: str) -> Names:
+    """Display names of every actor and issue of a replay (ids in English: the text the tests
+    and scripts read; names in Traditional Chinese)."""
+    if lang != "zh":
+        return lambda key: key
+    table: dict[str, str] = {}
+    for step in steps:
+        for thing in (*step.scenario.issues, *step.scenario.actors):
+            table.setdefault(thing.id, thing.text(lang))
+    return lambda key: table.get(key, key)
 
 
 def _w(key: str, lang: str) -> str:
@@ -76,17 +96,30 @@ def _forecasts(scenario: Scenario, models: Sequence) -> dict[str, dict[str, floa
     return out
 
 
-def _difference_words(d: Difference, lang: str) -> str:
+def _difference_words(d: Difference, lang: str, name: Names = lambda key: key) -> str:
+    actor, issue = name(d.actor), name(d.issue)
+    if lang == "zh":
+        quoted = f"「{issue}」"
+        if d.kind == "status_quo":
+            return f"{quoted}{_w('status quo', lang)} {_num(d.old)} -> {_num(d.new)}"
+        if d.kind == "actor":
+            return f"{_w('added' if d.new else 'removed', lang)}{actor}"
+        if d.kind == "capability":
+            return f"{actor}{_w('capability', lang)} {_num(d.old)} -> {_num(d.new)}"
+        if d.kind == "stance":
+            verb = _w("added" if d.old is None else "removed", lang)
+            return f"{verb}{actor}在{quoted}上的{_w('stance', lang)}"
+        return f"{actor}在{quoted}上的{_w(d.kind, lang)} {_num(d.old)} -> {_num(d.new)}"
     if d.kind == "status_quo":
-        return f"{d.issue} {_w('status quo', lang)} {_num(d.old)} -> {_num(d.new)}"
+        return f"{issue} {_w('status quo', lang)} {_num(d.old)} -> {_num(d.new)}"
     if d.kind == "actor":
-        return f"{d.actor} {_w('added' if d.new else 'removed', lang)}"
+        return f"{actor} {_w('added' if d.new else 'removed', lang)}"
     if d.kind == "capability":
-        return f"{d.actor} {_w('capability', lang)} {_num(d.old)} -> {_num(d.new)}"
+        return f"{actor} {_w('capability', lang)} {_num(d.old)} -> {_num(d.new)}"
     if d.kind == "stance":
         verb = _w("added" if d.old is None else "removed", lang)
-        return f"{d.actor} {_w('stance', lang)} {d.issue} {verb}"
-    return f"{d.actor} {_w(d.kind, lang)} {d.issue} {_num(d.old)} -> {_num(d.new)}"
+        return f"{actor} {_w('stance', lang)} {issue} {verb}"
+    return f"{actor} {_w(d.kind, lang)} {issue} {_num(d.old)} -> {_num(d.new)}"
 
 
 def replay_document(base: Scenario, timeline: Timeline, models: Sequence, *,
@@ -100,6 +133,7 @@ def replay_document(base: Scenario, timeline: Timeline, models: Sequence, *,
     before_f: dict[str, dict[str, float | None]] | None = None
     before_p: dict[str, float] | None = None
     widths = {i.id: i.width for i in base.issues}
+    name = _names(steps, lang)
     for step in steps:
         s = step.scenario
         forecasts = _forecasts(s, models)
@@ -119,7 +153,9 @@ def replay_document(base: Scenario, timeline: Timeline, models: Sequence, *,
                  for e in step.events for ch in e.changes if ch.kind == "note"]
         row = {
             "date": step.date.isoformat(),
-            "events": [{"title": e.title_in(lang), "sources": list(e.sources),
+            "events": [{"title": e.title_in(lang),
+                        "sources": list(e.sources_zh if lang == "zh" and e.sources_zh
+                                        else e.sources),
                         "where": str(e.where)} for e in step.events],
             "changes": [{"kind": d.kind, "actor": d.actor, "issue": d.issue, "old": d.old,
                          "new": d.new} for d in changes],
@@ -128,9 +164,9 @@ def replay_document(base: Scenario, timeline: Timeline, models: Sequence, *,
             "forecasts": forecasts,
             "forecast_changes": moves,
             "package": {"solution": solution, "values": package, "changed": package_moves,
-                        "why_none": why},
+                        "why_none": _w(why, lang) if why in _WORDS else why},
         }
-        row["text"] = _step_text(row, changes, lang, first=not rows)
+        row["text"] = _step_text(row, changes, lang, first=not rows, name=name)
         rows.append(row)
         before_f, before_p = forecasts, package
         if on_step is not None:
@@ -146,44 +182,61 @@ def replay_document(base: Scenario, timeline: Timeline, models: Sequence, *,
                  "source": base.source},
         "models": [m.name for m in models],
         "solution": solution,
-        "bottom_line": _bottom_line(rows, moves[:3], lang),
+        "bottom_line": _bottom_line(rows, moves[:3], lang, name),
         "largest_moves": moves[:10],
         "steps": rows,
     }
 
 
-def _step_text(row: dict, changes: list[Difference], lang: str, first: bool) -> str:
-    titles = "; ".join(e["title"] for e in row["events"]) or _w("start", lang)
-    parts = [_difference_words(d, lang) for d in changes]
-    parts += [f"{_w('note', lang)}: {n}" for n in row["notes"]]
+def _step_text(row: dict, changes: list[Difference], lang: str, first: bool,
+               name: Names = lambda key: key) -> str:
+    zh = lang == "zh"
+    titles = ("；" if zh else "; ").join(e["title"] for e in row["events"]) or _w("start", lang)
+    parts = [_difference_words(d, lang, name) for d in changes]
+    parts += [f"{_w('note', lang)}{'：' if zh else ': '}{n}" for n in row["notes"]]
     if not first:
-        moved = [f"{m['model']} {_w('forecast', lang)} {m['issue']} {m['old']:.1f} -> "
-                 f"{m['new']:.1f} ({m['change']:+.1f})" for m in row["forecast_changes"]
-                 if abs(m["change"]) >= TEXT_MOVE]
+        moved = [(f"{m['model']} {_w('forecast', lang)}「{name(m['issue'])}」" if zh else
+                  f"{m['model']} {_w('forecast', lang)} {m['issue']}")
+                 + f" {m['old']:.1f} -> {m['new']:.1f} ({m['change']:+.1f})"
+                 for m in row["forecast_changes"] if abs(m["change"]) >= TEXT_MOVE]
         parts += moved or [_w("no forecast moved", lang)]
     package = row["package"]
+    solution = _SOLUTIONS_ZH.get(package["solution"], package["solution"]) if zh else \
+        package["solution"]
+    comma, space = ("、", "") if zh else (", ", " ")
     if package["values"] is None:
-        if first or package["why_none"] != "no principals":
-            parts.append(f"{_w('no package', lang)} ({package['why_none']})")
+        if first or package["why_none"] != _w("no principals", lang):
+            parts.append(f"{_w('no package', lang)}{'（' if zh else ' ('}{package['why_none']}"
+                         f"{'）' if zh else ')'}")
     elif first:
-        parts.append(f"{package['solution']} {_w('package now', lang)} " + ", ".join(
-            f"{k} {_num(v)}" for k, v in package["values"].items()))
+        parts.append(f"{solution}{space}{_w('package now', lang)} " + comma.join(
+            f"{_issue_words(k, name, zh)} {_num(v)}" for k, v in package["values"].items()))
     elif package["changed"]:
-        parts.append(f"{package['solution']} {_w('package now', lang)} " + ", ".join(
-            f"{k} {_num(new)} ({_w('was', lang)} {_num(old)})"
+        parts.append(f"{solution}{space}{_w('package now', lang)} " + comma.join(
+            f"{_issue_words(k, name, zh)} {_num(new)}"
+            + (f"（{_w('was', lang)} {_num(old)}）" if zh else f" ({_w('was', lang)} {_num(old)})")
             for k, (old, new) in package["changed"].items()))
     else:
-        parts.append(f"{package['solution']} {_w('package unchanged', lang)}")
+        parts.append(f"{solution}{space}{_w('package unchanged', lang)}")
+    if zh:
+        return f"{row['date']} {titles}：" + "；".join(parts)
     return f"{row['date']} {titles}: " + "; ".join(parts)
 
 
-def _bottom_line(rows: list[dict], top: list[dict], lang: str) -> str:
+def _issue_words(key: str, name: Names, zh: bool) -> str:
+    return f"「{name(key)}」" if zh else key
+
+
+def _bottom_line(rows: list[dict], top: list[dict], lang: str,
+                 name: Names = lambda key: key) -> str:
     span = f"{rows[0]['date']} -> {rows[-1]['date']}"
     events = sum(len(r["events"]) for r in rows)
     if not top:
         return (f"{span}: {events} events; no forecast moved" if lang == "en" else
                 f"{span}：{events}個事件；預測沒有變動")
-    moves = ", ".join(f"{m['date']} {m['model']} {m['issue']} {m['change']:+.1f}" for m in top)
     if lang == "zh":
+        moves = "、".join(f"{m['date']} {m['model']}「{name(m['issue'])}」{m['change']:+.1f}"
+                         for m in top)
         return f"{span}：{events}個事件；預測變動最大的是 {moves}"
+    moves = ", ".join(f"{m['date']} {m['model']} {m['issue']} {m['change']:+.1f}" for m in top)
     return f"{span}: {events} events; the largest forecast moves: {moves}"

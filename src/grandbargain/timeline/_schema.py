@@ -26,17 +26,19 @@ def _object(properties: dict[str, Any], required: list[str], description: str = 
 def events_json_schema() -> dict[str, Any]:
     stance_numbers = {k: _NUM for k in ("position", "salience", "low", "high", "capability")}
     stance = _object({"actor": _ID, "issue": _ID, **stance_numbers, "rationale": _TEXT,
-                      "shift": _object(dict(stance_numbers), [])}, ["actor", "issue"],
+                      "rationale_zh": _TEXT, "shift": _object(dict(stance_numbers), [])},
+                     ["actor", "issue"],
                      "Set (or shift by +/-d) fields of an actor's stance on an issue.")
     changes = [
-        _object({"issue": _ID, "status_quo": _NUM, "status_quo_note": {"type": "string"}},
+        _object({"issue": _ID, "status_quo": _NUM, "status_quo_note": {"type": "string"},
+                 "status_quo_note_zh": {"type": "string"}},
                 ["issue"], "Set an issue's status quo (and its note; \"\" clears it)."),
         stance,
         _object({"actor": _ID, "capability": {"type": "number", "exclusiveMinimum": 0},
                  "shift": _object({"capability": _NUM}, [])}, ["actor"],
                 "Set or shift an actor's capability."),
         _object({"add_stance": _object({"actor": _ID, "issue": _ID, **stance_numbers,
-                                        "rationale": _TEXT},
+                                        "rationale": _TEXT, "rationale_zh": _TEXT},
                                        ["actor", "issue", "position", "salience"])},
                 ["add_stance"]),
         _object({"remove_stance": _object({"actor": _ID, "issue": _ID}, ["actor", "issue"])},
@@ -44,6 +46,7 @@ def events_json_schema() -> dict[str, Any]:
         _object({"add_actor": _object({"id": _ID, "name": _TEXT, "name_zh": {"type": "string"},
                                        "group": {"type": "string"},
                                        "description": {"type": "string"},
+                                       "description_zh": {"type": "string"},
                                        "capability": {"type": "number", "exclusiveMinimum": 0},
                                        "principal": _ID}, ["id", "name", "capability"])},
                 ["add_actor"]),
@@ -61,6 +64,9 @@ def events_json_schema() -> dict[str, Any]:
     ]
     event = _object({"date": _DATE, "title": _TEXT, "title_zh": {"type": "string"},
                      "sources": {"type": "array", "items": _TEXT, "minItems": 1},
+                     "sources_zh": {"type": "array", "items": _TEXT,
+                                    "description": "The sources in Traditional Chinese, one "
+                                    "per source in the same order (scenario events)."},
                      "note": {"type": "string"},
                      "changes": {"type": "array", "items": {"anyOf": changes}, "minItems": 1}},
                     ["date", "title", "sources", "changes"])

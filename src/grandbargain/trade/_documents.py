@@ -236,13 +236,13 @@ def layer_entry(la, lang: str = "en") -> dict:
     return {
         "layer": la.layer.id,
         "name": la.layer.name_zh if lang == "zh" and la.layer.name_zh else la.layer.name,
-        "family": la.layer.family, "basis": la.layer.basis, "rate": la.rate,
+        "family": la.layer.family, "basis": la.layer.basis_in(lang), "rate": la.rate,
         "legal_rate": la.nominal, "suspended": la.suspended,
         "until": la.until.isoformat() if la.until else None,
         "status": STATUS_ZH.get(la.status, la.status) if lang == "zh" else la.status,
         "since": la.since.isoformat() if la.since else None,
         "set_by": la.event.title_in(lang) if la.event else None,
-        "sources": list(la.event.sources) if la.event else [],
+        "sources": list(la.event.sources_in(lang)) if la.event else [],
     }
 
 

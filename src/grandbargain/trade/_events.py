@@ -19,7 +19,13 @@ from typing import Any
 from grandbargain.scenario._errors import ScenarioError
 from grandbargain.scenario._yaml import parse_yaml
 from grandbargain.timeline._format import FORMAT as FORMAT
-from grandbargain.timeline._format import Checker, check_header, event_header, kind_of
+from grandbargain.timeline._format import (
+    Checker,
+    check_header,
+    event_header,
+    event_sources_zh,
+    kind_of,
+)
 
 _Checker, _kind = Checker, kind_of  # the envelope is shared with timelines (timeline/_format)
 SHIPPED_EVENTS = "us-china-tariffs-2025.yaml"
@@ -52,6 +58,10 @@ class Layer:
     name_zh: str
     basis: str
     products: tuple[str, ...] | None  # None: every product group of the imposer
+    basis_zh: str = ""
+
+    def basis_in(self, lang: str) -> str:
+        return self.basis_zh if lang == "zh" and self.basis_zh else self.basis
 
     def covers(self, product: str) -> bool:
         return self.products is None or product in self.products
@@ -78,9 +88,13 @@ class Event:
     sources: tuple[str, ...]
     changes: tuple[Change, ...]
     index: int  # position in the file: breaks ties between events of the same date
+    sources_zh: tuple[str, ...] = ()  # one translation per source (empty: not given)
 
     def title_in(self, lang: str) -> str:
         return self.title_zh if lang == "zh" and self.title_zh else self.title
+
+    def sources_in(self, lang: str) -> tuple[str, ...]:
+        return self.sources_zh if lang == "zh" and self.sources_zh else self.sources
 
 
 @dataclass(frozen=True)
@@ -180,7 +194,7 @@ def parse_events(text: str, file: str) -> TariffEvents:
     for k, item in enumerate(raw_layers):
         path = ("layers", k)
         m = c.mapping(item, path, {"id", "imposer", "target", "family", "name", "name_zh",
-                                   "basis", "products"},
+                                   "basis", "basis_zh", "products"},
                       ("id", "imposer", "target", "family", "name", "basis"))
         if m is None:
             continue
@@ -197,7 +211,8 @@ def parse_events(text: str, file: str) -> TariffEvents:
         layers[lid] = Layer(lid, imposer, c.word(m.get("target"), (*path, "target")),
                             str(family), c.text(m.get("name"), (*path, "name")),
                             c.text(m.get("name_zh"), (*path, "name_zh"), required=False),
-                            c.text(m.get("basis"), (*path, "basis")), scope)
+                            c.text(m.get("basis"), (*path, "basis")), scope,
+                            c.text(m.get("basis_zh"), (*path, "basis_zh"), required=False))
 
     events: list[Event] = []
     raw_events = top.get("events", [])
@@ -243,7 +258,8 @@ def _event(c: _Checker, item: Any, path: tuple, index: int, layers: dict[str, La
     if header is None:
         return None
     when, title, title_zh, sources, changes, _note = header
-    return Event(when, title, title_zh, sources, changes, index)
+    return Event(when, title, title_zh, sources, changes, index,
+                 event_sources_zh(c, item, path, len(sources)))
 
 
 def _change(c: _Checker, raw: Any, path: tuple, layers: dict[str, Layer],

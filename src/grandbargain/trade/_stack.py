@@ -126,6 +126,7 @@ def with_stack_status_quos(scenario: Any, events: TariffEvents, on: date) -> Any
                 raise ValueError(f"issue {issue.id}: the stack gives {value:g} on {on}, outside "
                                  f"its scale {issue.low:g}..{issue.high:g}")
             issue = replace(issue, status_quo=value,
-                            status_quo_note=f"from the tariff stack on {on} ({events.id})")
+                            status_quo_note=f"from the tariff stack on {on} ({events.id})",
+                            status_quo_note_zh=f"取自{on}的關稅疊加（{events.id}）")
         issues.append(issue)
     return replace(scenario, issues=tuple(issues))

@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 
 from grandbargain import __version__
+from grandbargain.models._labels import model_label
 from grandbargain.uncertainty._montecarlo import (
     Progress,
     Samples,
@@ -125,7 +126,7 @@ def uncertainty_document(sim: Simulation, samples: Samples,
             summary = distribution_summary(issue, array[:, d], lang)
             forecasts[name] = {"point": point, **summary,
                                "point_outside": point_outside(point, summary)}
-        issues.append({"id": issue.id, "name": issue.text(lang), "unit": issue.unit,
+        issues.append({"id": issue.id, "name": issue.text(lang), "unit": issue.unit_text(lang),
                        "scale": [issue.low, issue.high], "status_quo": issue.status_quo,
                        "forecasts": forecasts})
     return {
@@ -138,7 +139,8 @@ def uncertainty_document(sim: Simulation, samples: Samples,
                        "stance_ranges_used": int(base.has_range.sum()),
                        "uncertain_inputs": bool(base.uncertain or sim.noise.salience > 0
                                                 or sim.noise.capability > 0)},
-        "models": [{"name": m.name, "label": m.label, "params": dict(m.get_params()),
+        "models": [{"name": m.name, "label": model_label(m.name, m.label, lang),
+                    "params": dict(m.get_params()),
                     "path": batch_path(m) if sim.batched else "loop"} for m in models],
         "ensemble": {"weights": weights},
         "issues": issues,

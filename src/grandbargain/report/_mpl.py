@@ -282,12 +282,11 @@ def _guides(ax, chart: Chart) -> None:
                 continue
             where = blended_transform_factory(ax.transData, ax.transAxes)
             if sq:
-                ax.text(_x(g.value, chart), 0.99, " " + g.label, transform=where, ha="left", va="top",
-                        fontsize=7.2, color=colour)
+                ax.text(_x(g.value, chart), 0.99, " " + g.label, transform=where, ha="left",
+                        va="top", fontsize=7.2, color=colour)
             else:
                 ax.text(_x(g.value, chart), 1.01, g.label, transform=where, ha="center",
-                        va="bottom",
-                        fontsize=7.2, color=colour)
+                        va="bottom", fontsize=7.2, color=colour)
         else:
             ax.axhline(g.value, **style)
             where = blended_transform_factory(ax.transAxes, ax.transData)

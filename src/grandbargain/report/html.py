@@ -109,7 +109,7 @@ def bottom_line_blocks(forecast: dict[str, Any], lang: str) -> dict[str, Any]:
                  "value": i["value"], "moved": i["moved"], "share": i["p_in_nash"]}
                 for i in doc["issues"]]
     draws = doc.get("draws") or {}
-    return {"title": lines[0], "before": lines[1:first], "items": lines[first:last],
+    return {"title": lines[0], "before": lines[1:first], "list_items": lines[first:last],
             "rows": rows, "after": lines[last:],
             "package_p": draws.get("same_package"), "zopa_p": draws.get("zopa_nonempty"),
             "horizon": horizon_text(forecast, lang)}

@@ -107,14 +107,15 @@ SOURCE_PT = 7.0
 
 
 def _text_width_px(text: str, size: float, weight: str) -> float:
-    """Width of one line of text in figure pixels (1 px = 1/100 inch), measured by matplotlib
-    with the fonts in effect."""
-    from matplotlib.font_manager import FontProperties
-    from matplotlib.textpath import TextToPath
+    """Width of one line of text in figure pixels (1 px = 1/100 inch), measured by drawing it
+    with the fonts in effect (font fallback included, as in the real figure)."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
 
-    props = FontProperties(size=size, weight=weight)
-    width, _, _ = TextToPath().get_text_width_height_descent(text, props, ismath=False)
-    return width / 72.0 * 100.0
+    fig = Figure(figsize=(1, 1), dpi=100)
+    renderer = FigureCanvasAgg(fig).get_renderer()
+    label = fig.text(0, 0, text, fontsize=size, fontweight=weight)
+    return float(label.get_window_extent(renderer).width)
 
 
 def fit_lines(text: str, size: float, weight: str, width_px: float, max_lines: int = 3
@@ -313,7 +314,10 @@ def _heat(fig, ax, chart: Chart) -> None:
         for c, text in enumerate(row):
             if text:
                 ax.text(c, r, text, ha="center", va="center", fontsize=7.6, color="#1d232a")
-    ax.set_xticks(range(len(h.cols)), ["\n".join(wrap(c, 13, 4)) for c in h.cols],
+    from grandbargain.report._plotly import heat_label_columns
+
+    columns = heat_label_columns(chart, char_px=5.6)
+    ax.set_xticks(range(len(h.cols)), ["\n".join(wrap(c, columns, 3)) for c in h.cols],
                   fontsize=6.8)
     ax.set_yticks(range(len(h.rows)), list(h.rows))
     ax.tick_params(length=0)

@@ -38,6 +38,14 @@ def plotly_js() -> str:
     return get_plotlyjs()
 
 
+def heat_label_columns(chart: Chart, char_px: float = 6.6) -> int:
+    """How many characters a heat map's column label may take per line so that neighbouring
+    labels never touch (the column's width at the chart's nominal size, less a small gap)."""
+    assert chart.heat is not None
+    column_px = chart.plot_width / max(1, len(chart.heat.cols))
+    return max(4, int((column_px - 6) / char_px))
+
+
 def _br(text: str, width: int, lines: int = 3) -> str:
     return "<br>".join(wrap(text, width, lines))
 
@@ -141,7 +149,7 @@ def figure(chart: Chart) -> dict[str, Any]:
     if chart.heat is not None:
         h = chart.heat
         traces.append(go.Heatmap(
-            z=[list(r) for r in h.z], x=[_br(c, 14, 3) for c in h.cols],
+            z=[list(r) for r in h.z], x=[_br(c, heat_label_columns(chart), 3) for c in h.cols],
             y=list(h.rows), text=[list(r) for r in h.text], texttemplate="%{text}",
             textfont={"color": "#1d232a", "size": 12},
             hovertext=[list(r) for r in h.hover], hoverinfo="text",

@@ -130,8 +130,10 @@ SECTION_DRAWN = """(function (lang) {
 })('%s')"""
 
 
+ROOT = str(Path(__file__).resolve().parent.parent)
+
+
 def _browser_run(path: Path, ours: bool) -> dict[str, float]:
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
     from tests._chromium import Browser
 
     with Browser(width=1280, height=900, timeout=300) as browser:
@@ -156,6 +158,8 @@ def _browser_run(path: Path, ours: bool) -> dict[str, float]:
 
 def browser_lines(page: str, shared: list[str]) -> list[str]:
     """Load and render times in headless Chromium, ours and baseline (b), alternating."""
+    if ROOT not in sys.path:
+        sys.path.insert(0, ROOT)  # the browser driver of the tests
     from tests._chromium import chromium_path
 
     if chromium_path() is None:

@@ -205,9 +205,10 @@ REPORT_WORDS = {
     "none_word": ("none", "無"),
     "in_nash_share": ("In the Nash package, share of draws", "抽樣中屬納什方案的比例"),
     "unchanged_word": ("no change", "不變"),
-    "package_odds": ("Judgment: the whole Nash package, exactly as above: {p}; some deal that "
-                     "both sides prefer to no deal: {zopa}.",
-                     "判斷：與上表完全相同的整個納什方案：{p}；存在雙方皆優於無協議的某項協議：{zopa}。"),
+    "package_odds": ("Judgment: the whole Nash package, every option as listed below: {p}; "
+                     "some deal that both sides prefer to no deal: {zopa}.",
+                     "判斷：整個納什方案（各議題選項如下所列）：{p}；存在雙方皆優於無協議的某項協議："
+                     "{zopa}。"),
     "horizon_as_of": ("Time horizon: the bargain as public information stood on {as_of} (nothing "
                       "later is used); the models forecast the outcome of the talks, not the "
                       "date it is reached.",

@@ -123,7 +123,6 @@ ALL_DRAWN = """(function () {
 })()"""
 SECTION_DRAWN = """(function (lang) {
   var section = document.getElementById(lang + '-forecasts');
-  var top = section.getBoundingClientRect().top;
   var divs = Array.prototype.filter.call(section.querySelectorAll('.chart'), function (d) {
     var r = d.getBoundingClientRect(); return r.top < window.innerHeight && r.bottom > 0; });
   return divs.length > 0 && divs.every(function (d) { return d.querySelector('.main-svg'); });
@@ -144,12 +143,12 @@ def _browser_run(path: Path, ours: bool) -> dict[str, float]:
             browser.wait_until(ALL_DRAWN, timeout=300)
             return {"load": loaded, "drawn": time.perf_counter() - start}
         start = time.perf_counter()
-        browser.evaluate("document.getElementById('en-forecasts').scrollIntoView()")
+        browser.evaluate("document.querySelector('#en-forecasts .chart').scrollIntoView()")
         browser.wait_until(SECTION_DRAWN % "en")
         section = time.perf_counter() - start
         start = time.perf_counter()
         browser.evaluate("document.querySelector('button[data-set-lang=\"zh\"]').click();"
-                         "document.getElementById('zh-forecasts').scrollIntoView()")
+                         "document.querySelector('#zh-forecasts .chart').scrollIntoView()")
         browser.wait_until(SECTION_DRAWN % "zh")
         switch = time.perf_counter() - start
         return {"load": loaded, "section": section, "switch": switch,

@@ -438,3 +438,5 @@ def test_report_of_another_scenario_has_no_timeline_unless_asked(tmp_path):
                      encoding="utf-8")
     brief = run("report", str(table), "--markdown")
     assert "Timeline" not in brief and "Tariff stack" not in brief
+    brief = run("report", str(table), "--markdown", "--events", "us-china-2025")
+    assert "Timeline: forecasts and status quo as events happened: 2025-01-20" in brief

@@ -88,10 +88,11 @@ def forecast_documents(s, models: list, results: list, draws: int | None, seed: 
     return {lg: interval_summary(doc, sim, samples, lg) for lg, doc in documents.items()}
 
 
-def timeline_extras(scenario: str | None, events: str | None) -> dict:
+def timeline_extras(scenario: str | None, events: str | None,
+                    langs: tuple[str, ...] | None = None) -> dict:
     """The replay documents per language for the timeline section (issue 15): the --events
     file against its own base scenario, else the shipped history when the report is of the
-    default scenario (about 2 s per language)."""
+    default scenario (about 2 s per language, so only the languages the output shows)."""
     from grandbargain.cli.timeline import SHIPPED_HISTORY, base_scenario, load_timeline
 
     if events is None and scenario is not None:
@@ -104,7 +105,8 @@ def timeline_extras(scenario: str | None, events: str | None) -> dict:
     base = base_scenario(None, tl)
     models = pick_models(list(FAST_MODELS))
     try:
-        return {"timeline": {lg: replay_document(base, tl, models, lang=lg) for lg in LANGS}}
+        return {"timeline": {lg: replay_document(base, tl, models, lang=lg)
+                             for lg in (langs or LANGS)}}
     except ScenarioError as exc:
         fail(exc)
         raise
@@ -138,7 +140,8 @@ def report(scenario: ScenarioArg = None, model: ModelOpt = None,
     results = [m.forecast(s) for m in models]
     forecasts = forecast_documents(s, models, results, draws, seed, noise, distribution,
                                    named=bool(model), yes=yes)
-    extras = timeline_extras(scenario, events)
+    only_one = markdown or (png is not None and out is None)  # no page: one language shown
+    extras = timeline_extras(scenario, events, (lang.value,) if only_one else None)
     try:
         docs = {lg: report_document(s, results, lg, extras=extras, forecast=forecasts[lg])
                 for lg in LANGS}

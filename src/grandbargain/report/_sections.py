@@ -105,8 +105,8 @@ def timeline(scenario: Scenario, results: Sequence[ModelResult], lang: str,
     """The document `grandbargain timeline --format json` prints, replayed at the edge (the
     command's --events file, or the shipped history for the default scenario): extras
     {"timeline": {lang: document}}."""
-    documents = extras.get("timeline")
-    if not documents:
+    documents = extras.get("timeline") or {}
+    if lang not in documents:
         return {"status": "not_run",
                 "note": "no events file in this run (add --events FILE)"}
     return {"status": "ok", "note": "", "document": documents[lang]}

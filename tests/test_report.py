@@ -440,3 +440,11 @@ def test_report_of_another_scenario_has_no_timeline_unless_asked(tmp_path):
     assert "Timeline" not in brief and "Tariff stack" not in brief
     brief = run("report", str(table), "--markdown", "--events", "us-china-2025")
     assert "Timeline: forecasts and status quo as events happened: 2025-01-20" in brief
+
+
+def test_bad_events_file_is_a_clean_error(tmp_path):
+    bad = tmp_path / "events.yaml"
+    bad.write_text("format: grandbargain-events/1\nevents: [\n", encoding="utf-8")
+    result = runner.invoke(app, ["report", "--events", str(bad), "--markdown"])
+    assert result.exit_code == 2, result.output
+    assert "events.yaml" in result.output and "Traceback" not in result.output

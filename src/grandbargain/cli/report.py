@@ -136,6 +136,10 @@ def report(scenario: ScenarioArg = None, model: ModelOpt = None,
 
     require_draws(noise, draws)
     s = load(scenario, input_format, scale, capabilities, capability_column, institutions)
+    if events is not None:  # a bad events file fails before any model runs
+        from grandbargain.cli.timeline import load_timeline
+
+        load_timeline(events)
     models = pick_models(model)
     results = [m.forecast(s) for m in models]
     forecasts = forecast_documents(s, models, results, draws, seed, noise, distribution,

@@ -142,6 +142,8 @@ def markdown_brief(doc: dict[str, Any]) -> str:
         lines.append(line)
         if not line.startswith("- ") and line:
             lines.append("")
+    while lines and lines[-1] == "":
+        lines.pop()
     lines += ["", f"## {word('methods', lang)}", ""]
     lines.append(f"{word('models_used', lang)}: " + "; ".join(
         f"`{m['name']}` = {m['label']}" for m in fc["models"]) + ".")
@@ -153,5 +155,8 @@ def markdown_brief(doc: dict[str, Any]) -> str:
             status = word("unavailable", lang) if section["status"] == "unavailable" else \
                 word("not_run", lang)
             lines.append(f"{title}: {status.lower() if lang == 'en' else status}.")
+    sources = doc["scenario"].get("sources") or []
+    if sources:
+        lines += ["", f"{word('sources', lang)}:", "", *(f"- {_cell(src)}" for src in sources)]
     lines += ["", word("brief_note", lang), ""]
     return "\n".join(lines)

@@ -40,12 +40,14 @@ def scenario():
 def docs(scenario):
     """The report documents as `grandbargain report` builds them: the forecast part with the
     package columns and the bottom line."""
-    from grandbargain.cli.report import forecast_documents
+    from grandbargain.cli.report import forecast_documents, timeline_extras
 
     models = [cls() for cls in MODELS.values()]
     results = [m.forecast(scenario) for m in models]
     forecasts = forecast_documents(scenario, models, results, None, 0, None, "normal")
-    return {lg: report_document(scenario, results, lg, forecast=forecasts[lg]) for lg in LANGS}
+    extras = timeline_extras(None, None)  # the shipped history, as for the default scenario
+    return {lg: report_document(scenario, results, lg, extras=extras, forecast=forecasts[lg])
+            for lg in LANGS}
 
 
 @pytest.fixture(scope="module")
@@ -121,7 +123,10 @@ def test_every_chart_names_its_axes_units_and_anchors(docs):
                 assert {g.axis for g in chart.guides if g.kind == "status_quo"} == {"x", "y"}
                 assert chart.regions and chart.key
                 continue
-            issue = issues[chart.id.split("-", 1)[1]]
+            kind, issue_id = chart.id.split("-", 1)
+            if kind not in ("positions", "forecasts", "trajectory"):
+                continue
+            issue = issues[issue_id]
             unit_axis = chart.y_label if chart.id.startswith("trajectory") else chart.x_label
             assert issue["unit"] in unit_axis
             assert {g.value for g in chart.guides if g.kind == "anchor"} == \
@@ -312,3 +317,134 @@ def test_exchanges_are_what_the_exchanges_command_prints(page, lang):
     assert heat["z"][pair[0]][pair[1]] == heat["z"][pair[1]][pair[0]] == expected
     first = printed["rounds"][0]["exchanges"][0]["text"]
     assert first.replace("'", "&#39;") in page
+
+
+# --- issue 13: the report as an analyst's product ----------------------------------------------
+
+def _visible_html(page: str) -> str:
+    """The page without its scripts (what a reader sees, as HTML)."""
+    return re.sub(r"<script.*?</script>", "", page, flags=re.S)
+
+
+def test_every_chart_states_a_finding_and_its_source(docs):
+    for lang, doc in docs.items():
+        charts = build_charts(doc)
+        ids = {c.id for c in charts}
+        assert {"package-nash", "heatmap", "deals-frontier", "tariffs-us-general"} <= ids
+        for chart in charts:
+            assert chart.source, (lang, chart.id)
+            # a finding carries a number from the data, not only the topic
+            assert re.search(r"\d", chart.title), (lang, chart.id, chart.title)
+        forecast = next(c for c in charts if c.id == "forecasts-ai_chip_exports")
+        nash = next(i for i in doc["forecast"]["issues"]
+                    if i["id"] == "ai_chip_exports")["forecasts"]["deal-nash"]
+        assert f"{nash:g}" in forecast.title
+        assert ("Nash package" if lang == "en" else "納什方案") in forecast.title
+
+
+def test_finding_titles_follow_the_data(docs):
+    doc = json.loads(json.dumps(docs["en"]))
+    issue = next(i for i in doc["forecast"]["issues"] if i["id"] == "tiktok")
+    issue["forecasts"] = {m: (77.0 if m == "compromise" else v)
+                          for m, v in issue["forecasts"].items()}
+    chart = next(c for c in build_charts(doc) if c.id == "forecasts-tiktok")
+    assert "–77" in chart.title
+
+
+def test_heat_map_groups_actors_by_side_and_explains_high(docs):
+    for lang, doc in docs.items():
+        heat = next(c for c in build_charts(doc) if c.id == "heatmap")
+        actors = doc["scenario"]["actors"]
+        sides = [a["group"] for a in actors]
+        shown = [a["group"] for a in sorted(actors, key=lambda a: sides.index(a["group"]))]
+        rows = heat.heat.rows[1:]
+        assert len(rows) == len(actors)
+        from grandbargain.report._report_words import group_name
+
+        for row, side in zip(rows, shown, strict=True):
+            assert row.startswith(group_name(side, lang) + " · ")
+        # grouped: once a side ends it does not come back
+        order = [side for k, side in enumerate(shown) if k == 0 or shown[k - 1] != side]
+        assert len(order) == len(set(order))
+        # the legend table gives every issue's full name and what each end of its scale means
+        assert len(heat.legend_table) == len(doc["scenario"]["issues"])
+        for row, issue in zip(heat.legend_table, doc["scenario"]["issues"], strict=True):
+            assert row[1] == issue["name"]
+            top = max(issue["anchors"], key=lambda a: a["value"])
+            assert top["label"] in row[3]
+
+
+def test_page_leads_with_the_bottom_line_and_ends_with_methods(page):
+    visible = _visible_html(page)
+    english = visible[visible.index('<div class="l-en"'):visible.index('<div class="l-zh"')]
+    order = [english.index(f'id="en-{part}"') for part in
+             ("bottom-line", "forecasts", "deals", "timeline", "tariffs", "scenario", "methods")]
+    assert order == sorted(order)
+    assert "almost no chance" in english or "likely" in english or "unlikely" in english
+    assert "Time horizon" in english
+
+
+def test_methods_show_no_none_parameters_or_backticks(page):
+    visible = _visible_html(page)
+    assert "=None" not in visible and "= None" not in visible
+    assert "`" not in visible
+
+
+def test_who_concedes_is_the_sentence_with_the_number(page, docs):
+    nash = docs["en"]["sections"]["deals"]["document"]["solutions"]["nash"]
+    item = next(i for i in nash["package"] if i["concedes"])
+    sentence = item["concedes"][0]["text"]
+    assert sentence.replace("'", "&#39;") in page
+    assert f"utility given up {item['concedes'][0]['loss']:.3f}" in page
+
+
+def test_page_names_a_cjk_font_stack_and_offers_downloads(page):
+    head = page[:page.index("</style>")]
+    assert "Noto Sans CJK TC" in head and "PingFang TC" in head and "Microsoft JhengHei" in head
+    assert "data-download-json" in page and "createObjectURL" in page
+    assert 'displayModeBar: "hover"' in page and 'format: "png"' in page
+    assert page.count("Plotly.newPlot") == 1  # plotly.js inlined once, one drawing function
+    assert "IntersectionObserver" in page
+
+
+def test_timeline_and_tariff_charts_are_the_plain_data(page):
+    from grandbargain.trade import shipped_events
+    from grandbargain.trade._stack import stack_series
+
+    data = extract_island(page)
+    figures = extract_island(page, ISLAND_CHARTS)
+    for lang in LANGS:
+        timeline = data[lang]["sections"]["timeline"]
+        assert timeline["status"] == "ok"
+        steps = timeline["document"]["steps"]
+        fig = figures[lang]["timeline-us_tariffs"]
+        status = next(t for t in fig["data"] if t["y"][:len(steps)] ==
+                      [s["status_quo"]["us_tariffs"] for s in steps])
+        assert status["line"]["shape"] == "hv"
+        tariffs = data[lang]["sections"]["tariffs"]["document"]
+        panel = next(p for p in tariffs["panels"] if p["imposer"] == "US")
+        series = stack_series(shipped_events(), "US", "general",
+                              __import__("datetime").date(2025, 1, 1),
+                              shipped_events().as_of)
+        assert panel["totals"] == [s.total for s in series]
+        fig = figures[lang]["tariffs-us-general"]
+        total = fig["data"][-1]
+        assert total["y"][:-1] == panel["totals"]
+
+
+def test_report_of_another_scenario_has_no_timeline_unless_asked(tmp_path):
+    table = tmp_path / "tiny.csv"
+    table.write_text("Actor,Capability,Position,Salience\nA,10,4,80\nB,20,10,50\n",
+                     encoding="utf-8")
+    brief = run("report", str(table), "--markdown")
+    assert "Timeline" not in brief and "Tariff stack" not in brief
+    brief = run("report", str(table), "--markdown", "--events", "us-china-2025")
+    assert "Timeline: forecasts and status quo as events happened: 2025-01-20" in brief
+
+
+def test_bad_events_file_is_a_clean_error(tmp_path):
+    bad = tmp_path / "events.yaml"
+    bad.write_text("format: grandbargain-events/1\nevents: [\n", encoding="utf-8")
+    result = runner.invoke(app, ["report", "--events", str(bad), "--markdown"])
+    assert result.exit_code == 2, result.output
+    assert "events.yaml" in result.output and "Traceback" not in result.output

@@ -70,15 +70,13 @@ def test_chinese_title_renders_with_the_cjk_font_not_boxes(cjk):
 
 
 @pytest.mark.slow
-def test_chinese_pngs_have_axis_labels_and_no_missing_glyphs(cjk, tmp_path, monkeypatch):
+def test_chinese_pngs_have_axis_labels_and_no_missing_glyphs(cjk, tmp_path, monkeypatch,
+                                                             report_docs):
     from PIL import Image
 
     monkeypatch.chdir(tmp_path)
     figs = tmp_path / "figs"
-    scenario = load_scenario()
-    results = [cls().forecast(scenario) for cls in MODELS.values()]
-    doc = report_document(scenario, results, "zh")
-    charts = build_charts(doc)
+    charts = build_charts(report_docs["zh"])
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         result = runner.invoke(app, ["report", "--png", str(figs), "--lang", "zh"])
@@ -94,9 +92,79 @@ def test_chinese_pngs_have_axis_labels_and_no_missing_glyphs(cjk, tmp_path, monk
     for chart, fig in zip(charts, figures, strict=True):
         ax = fig.axes[0]
         assert ax.get_xlabel() == chart.x_label and ax.get_ylabel() == chart.y_label
-        assert any(chart.title.split("：")[0] in t.get_text() for t in fig.texts)
+        assert any(chart.title.split("：")[0] in t.get_text().replace("\n", "")
+                   for t in fig.texts)
         if chart.key:
             assert any(chart.key[0] in t.get_text() for t in fig.texts)
         # Chinese axis titles really are Chinese (the labels were translated).
         assert any("\u4e00" <= ch <= "\u9fff" for ch in chart.x_label + chart.y_label)
 
+
+
+# --- issue 13: titles fit, bold CJK where titles are bold ------------------------------------
+
+@pytest.fixture(scope="module")
+def report_docs():
+    from grandbargain.cli.report import forecast_documents, timeline_extras
+    from grandbargain.report import LANGS
+
+    scenario = load_scenario()
+    models = [cls() for cls in MODELS.values()]
+    results = [m.forecast(scenario) for m in models]
+    forecasts = forecast_documents(scenario, models, results, None, 0, None, "normal")
+    extras = timeline_extras(None, None)
+    return {lg: report_document(scenario, results, lg, extras=extras, forecast=forecasts[lg])
+            for lg in LANGS}
+
+
+def _one_of_each_kind(charts):
+    seen, out = set(), []
+    for chart in charts:
+        kind = chart.id.split("-")[0]
+        if kind not in seen:
+            seen.add(kind)
+            out.append(chart)
+    return out
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_no_png_title_or_source_line_is_wider_than_its_figure(report_docs, lang, request):
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    if lang == "zh":
+        request.getfixturevalue("cjk")
+    charts = _one_of_each_kind(build_charts(report_docs[lang]))
+    assert len(charts) >= 8
+    for chart in charts:
+        fig = draw(chart, lang)
+        renderer = FigureCanvasAgg(fig).get_renderer()
+        texts = {t.get_gid(): t for t in fig.texts if t.get_gid()}
+        assert "title" in texts and "source" in texts, chart.id
+        for gid in ("title", "source"):
+            box = texts[gid].get_window_extent(renderer)
+            assert box.x0 >= 0 and box.x1 <= fig.bbox.x1, (lang, chart.id, gid, box.x1,
+                                                           fig.bbox.x1)
+            assert box.y0 >= 0 and box.y1 <= fig.bbox.y1, (lang, chart.id, gid)
+        # the whole finding is there (wrapped, not cut) when it fits in three lines
+        assert texts["title"].get_text().replace("\n", " ").replace("  ", " ").startswith(
+            chart.title[:20])
+
+
+def test_chinese_titles_use_a_bold_cjk_face_or_no_bold(cjk):
+    from matplotlib import font_manager
+    from matplotlib.font_manager import FontProperties
+
+    from grandbargain.report._mpl import title_weight
+
+    weight = title_weight("zh")
+    if weight == "bold":
+        path = font_manager.findfont(FontProperties(family=cjk, weight="bold"),
+                                     fallback_to_default=False)
+        face = font_manager.get_font(path)
+        assert "Bold" in face.style_name or "Bold" in path, path
+    else:
+        assert weight == "normal"
+    chart = build_charts(report_document(load_scenario(), [], "zh"))[0]
+    fig = draw(chart, "zh")
+    title = next(t for t in fig.texts if t.get_gid() == "title")
+    assert title.get_fontweight() == weight

@@ -41,6 +41,10 @@ NoiseOpt = Annotated[str | None, typer.Option(
     "of the scale), as in `forecast`.")]
 DistributionOpt = Annotated[str, typer.Option(
     "--distribution", help="Shape of the draws: uniform, triangular or normal.")]
+EventsOpt = Annotated[str | None, typer.Option(
+    "--events", "-e", help="Add the timeline chart: replay this scenario events file "
+    "(grandbargain-events/1) as `grandbargain timeline` does. Default: the shipped history "
+    "for the default scenario, none for others.")]
 YesOpt = Annotated[bool, typer.Option(
     "--yes", "-y", help="Run --draws even when the estimated time is over a minute.")]
 
@@ -84,6 +88,30 @@ def forecast_documents(s, models: list, results: list, draws: int | None, seed: 
     return {lg: interval_summary(doc, sim, samples, lg) for lg, doc in documents.items()}
 
 
+def timeline_extras(scenario: str | None, events: str | None,
+                    langs: tuple[str, ...] | None = None) -> dict:
+    """The replay documents per language for the timeline section (issue 15): the --events
+    file against its own base scenario, else the shipped history when the report is of the
+    default scenario (about 2 s per language, so only the languages the output shows)."""
+    from grandbargain.cli.timeline import SHIPPED_HISTORY, base_scenario, load_timeline
+
+    if events is None and scenario is not None:
+        return {}
+    from grandbargain.cli.forecast import pick_models
+    from grandbargain.report import LANGS
+    from grandbargain.timeline._replay import FAST_MODELS, replay_document
+
+    tl = load_timeline(events or SHIPPED_HISTORY)
+    base = base_scenario(None, tl)
+    models = pick_models(list(FAST_MODELS))
+    try:
+        return {"timeline": {lg: replay_document(base, tl, models, lang=lg)
+                             for lg in (langs or LANGS)}}
+    except ScenarioError as exc:
+        fail(exc)
+        raise
+
+
 def _missing_extra(exc: RuntimeError) -> None:
     typer.echo(f"error: {exc}", err=True)
     raise typer.Exit(1)
@@ -96,7 +124,7 @@ def report(scenario: ScenarioArg = None, model: ModelOpt = None,
            out: ReportOutOpt = None, png: PngOpt = None, markdown: MarkdownOpt = False,
            draws: DrawsOpt = None, seed: SeedOpt = 0, noise: NoiseOpt = None,
            distribution: DistributionOpt = "normal", yes: YesOpt = False,
-           lang: LangOpt = Lang.en) -> None:
+           events: EventsOpt = None, lang: LangOpt = Lang.en) -> None:
     """Report for analysts: positions, forecasts, rounds, package deals, sources.
 
     The HTML file works offline (plotly.js is inlined), switches between English and
@@ -108,12 +136,19 @@ def report(scenario: ScenarioArg = None, model: ModelOpt = None,
 
     require_draws(noise, draws)
     s = load(scenario, input_format, scale, capabilities, capability_column, institutions)
+    if events is not None:  # a bad events file fails before any model runs
+        from grandbargain.cli.timeline import load_timeline
+
+        load_timeline(events)
     models = pick_models(model)
     results = [m.forecast(s) for m in models]
     forecasts = forecast_documents(s, models, results, draws, seed, noise, distribution,
                                    named=bool(model), yes=yes)
+    only_one = markdown or (png is not None and out is None)  # no page: one language shown
+    extras = timeline_extras(scenario, events, (lang.value,) if only_one else None)
     try:
-        docs = {lg: report_document(s, results, lg, forecast=forecasts[lg]) for lg in LANGS}
+        docs = {lg: report_document(s, results, lg, extras=extras, forecast=forecasts[lg])
+                for lg in LANGS}
     except ValueError as exc:  # e.g. the deals section's space refused (capabilities of 1e308)
         fail(ScenarioError.single(scenario or "scenario", f"cannot build the report: {exc}"))
         raise

@@ -44,6 +44,9 @@ class Marks:
     dash: bool = False
     width: float = 2.0
     show_legend: bool = True
+    step: bool = False  # a step function: each value holds until the next x
+    base: tuple[Any, ...] | None = None  # fill down to these values (stacked areas)
+    end_label: str = ""  # the series' name written at its last point (direct labelling)
 
 
 @dataclass(frozen=True)
@@ -52,7 +55,7 @@ class Guide:
     at the plot's edge; the full text is in the chart's key and in `hover`."""
 
     axis: str
-    value: float
+    value: Any  # a number, or an ISO date on a date axis
     label: str
     kind: str  # "status_quo" or "anchor"
     hover: str = ""
@@ -120,6 +123,11 @@ class Chart:
     margin_left: int = MARGIN[0]
     margin_right: int = MARGIN[1]
     axis_px: int = AXIS_PX
+    source: str = ""  # the source/method line printed under the chart
+    x_dates: bool = False  # x values are ISO dates
+    #: (short label shown on the chart, full name, what the ends of its scale mean)
+    legend_table: tuple[tuple[str, ...], ...] = ()
+    legend_table_header: tuple[str, ...] = ()
 
     @property
     def margins(self) -> tuple[int, int, int, int]:

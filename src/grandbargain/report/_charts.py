@@ -70,15 +70,89 @@ def _to_px(value: float, span: tuple[float, float], size: float) -> float:
     return (value - span[0]) / ((span[1] - span[0]) or 1.0) * size
 
 
+def _as_of(doc: dict[str, Any]) -> str:
+    head = doc["forecast"]["scenario"]
+    return word("as_of_part", doc["lang"]).format(d=head["as_of"]) if head.get("as_of") else ""
+
+
+def scenario_source(doc: dict[str, Any]) -> str:
+    head = doc["forecast"]["scenario"]
+    return word("source_scenario", doc["lang"]).format(
+        id=head["id"], as_of=_as_of(doc), n=len(doc["scenario"]["actors"]),
+        version=doc["grandbargain_version"])
+
+
+def _end_label(issue: dict[str, Any], high: bool) -> str:
+    """What an end of the issue's scale means: the anchor at (or nearest) that end."""
+    anchors = sorted(issue["anchors"], key=lambda a: a["value"])
+    if not anchors:
+        low, high_v = issue["scale"]
+        return _fmt(high_v if high else low)
+    a = anchors[-1] if high else anchors[0]
+    return f"{_fmt(a['value'])}: {a['label']}"
+
+
+def _side_means(doc: dict[str, Any], issue: dict[str, Any]) -> dict[str, float]:
+    """Each side's weighted mean position, as % of the issue's scale."""
+    groups = {a["id"]: a["group"] for a in doc["scenario"]["actors"]}
+    low, high = issue["scale"]
+    sums: dict[str, list[float]] = {}
+    for st in issue["stances"]:
+        g = groups.get(st["actor"])
+        if not g:
+            continue
+        acc = sums.setdefault(g, [0.0, 0.0])
+        acc[0] += st["weight"] * 100.0 * (st["position"] - low) / ((high - low) or 1.0)
+        acc[1] += st["weight"]
+    return {g: v[0] / v[1] for g, v in sums.items() if v[1] > 0}
+
+
+def heat_title(doc: dict[str, Any]) -> str:
+    """The finding: the issue on which the first two sides' weighted means lie furthest apart
+    (or, without sides, the issue whose positions spread most)."""
+    lang = doc["lang"]
+    issues = doc["scenario"]["issues"]
+    if not issues:
+        return word("heat_title", lang)
+    groups = list(dict.fromkeys(a["group"] for a in doc["scenario"]["actors"] if a["group"]))
+    if len(groups) >= 2:
+        g1, g2 = groups[:2]
+        best, gap = None, -1.0
+        for issue in issues:
+            means = _side_means(doc, issue)
+            if g1 in means and g2 in means and abs(means[g1] - means[g2]) > gap:
+                best, gap = (issue, means[g1], means[g2]), abs(means[g1] - means[g2])
+        if best is not None:
+            issue, a, b = best
+            return word("heat_finding", lang).format(
+                issue=issue["name"], g1=group_name(g1, lang), g2=group_name(g2, lang),
+                a=f"{a:.0f}", b=f"{b:.0f}")
+
+    def spread(issue: dict[str, Any]) -> float:
+        low, high = issue["scale"]
+        values = [s["position"] for s in issue["stances"]]
+        return (max(values) - min(values)) / ((high - low) or 1.0) if values else 0.0
+
+    return word("heat_spread", lang).format(issue=max(issues, key=spread)["name"])
+
+
 def heat_map(doc: dict[str, Any]) -> Chart:
-    """Actors (rows) by issues (columns); colour = position as a share of the issue's scale."""
+    """Actors (rows, grouped by side, the side named) by issues (columns); colour = position
+    as a share of the issue's scale. Column labels are short; the legend table under the chart
+    gives each issue's full name and what the ends of its scale mean."""
     lang = doc["lang"]
     scenario = doc["scenario"]
-    actors = scenario["actors"]
+    groups = list(dict.fromkeys(a["group"] or "" for a in scenario["actors"]))
+    actors = sorted(scenario["actors"], key=lambda a: groups.index(a["group"] or ""))
     issues = scenario["issues"]
     sq_label = word("status_quo", lang)
-    rows = (sq_label, *(shorten(a["name"], 34) for a in actors))
-    cols = tuple(shorten(i["name"], 44) for i in issues)
+
+    def row_label(a: dict[str, Any]) -> str:
+        name = shorten(a["name"], 30)
+        return f"{group_name(a['group'], lang)} · {name}" if a["group"] else name
+
+    rows = (sq_label, *(row_label(a) for a in actors))
+    cols = tuple(shorten(i["name"], 30) for i in issues)
     z, text, hover = [], [], []
     for actor in [None, *actors]:
         zr, tr, hr = [], [], []
@@ -98,17 +172,24 @@ def heat_map(doc: dict[str, Any]) -> Chart:
                 continue
             zr.append(100.0 * (value - low) / (high - low))
             tr.append(_fmt(value))
-            who = sq_label if actor is None else actor["name"]
+            who = sq_label if actor is None else \
+                (f"{actor['name']} ({group_name(actor['group'], lang)})" if actor["group"]
+                 else actor["name"])
             hr.append(f"{who}<br>{issue['name']}<br>{word('position', lang)}: {_fmt(value)} "
-                      f"{issue['unit']} ({_fmt(low)}–{_fmt(high)})<br>{extra}")
+                      f"{issue['unit']} ({_fmt(low)}–{_fmt(high)})<br>"
+                      f"{word('legend_high', lang)}: {_end_label(issue, True)}<br>{extra}")
         z.append(tuple(zr))
         text.append(tuple(tr))
         hover.append(tuple(hr))
     heat = Heat(rows, cols, tuple(z), tuple(text), tuple(hover), word("heat_colour", lang))
-    return Chart("heatmap", word("heat_title", lang), word("issue", lang), word("actor", lang),
+    table = tuple((c, i["name"], _end_label(i, False), _end_label(i, True))
+                  for c, i in zip(cols, issues, strict=True))
+    return Chart("heatmap", heat_title(doc), word("issue", lang), word("actor", lang),
                  heat=heat, note=word("heat_note", lang), legend=False,
-                 plot_height=34 * len(rows), width=1200, margin_left=250, margin_right=130,
-                 axis_px=100)
+                 plot_height=34 * len(rows), width=1200, margin_left=300, margin_right=130,
+                 axis_px=100, source=scenario_source(doc), legend_table=table,
+                 legend_table_header=(word("legend_short", lang), word("legend_full", lang),
+                                      word("legend_low", lang), word("legend_high", lang)))
 
 
 def positions_chart(doc: dict[str, Any], issue: dict[str, Any]) -> Chart:
@@ -142,10 +223,17 @@ def positions_chart(doc: dict[str, Any], issue: dict[str, Any]) -> Chart:
             labels=tuple(names[k] for k in members),
             label_offsets=tuple(offsets[k] for k in members),
             hover=tuple(_stance_hover(actors, stances[k], issue, lang) for k in members)))
-    return Chart(f"positions-{issue['id']}", f"{word('bubble_title', lang)}: {issue['name']}",
+    if stances:
+        heaviest = max(stances, key=lambda s: s["weight"])
+        title = word("bubble_finding", lang).format(
+            issue=issue["name"], actor=actors[heaviest["actor"]]["name"],
+            pos=_fmt(heaviest["position"]), sq=_fmt(issue["status_quo"]))
+    else:
+        title = f"{word('bubble_title', lang)}: {issue['name']}"
+    return Chart(f"positions-{issue['id']}", title,
                  _unit_axis(issue, lang), word("weight_axis", lang), marks=tuple(marks),
                  guides=issue_guides(issue, "x", lang), x_range=x_range, y_range=y_range,
-                 key=key, note=word("bubble_note", lang))
+                 key=key, note=word("bubble_note", lang), source=scenario_source(doc))
 
 
 def _stance_hover(actors: dict[str, Any], st: dict[str, Any], issue: dict[str, Any],
@@ -183,8 +271,25 @@ def forecasts_chart(doc: dict[str, Any], issue: dict[str, Any]) -> Chart:
         marks.append(Marks(name=name, x=(value,), y=(name,), colour=colour,
                            size=(13.0,), labels=(_fmt(value),), label_offsets=((0.0, 13.0),),
                            hover=(hover,), symbol="diamond", show_legend=False))
-    return Chart(f"forecasts-{issue['id']}", f"{word('forecast_title', lang)}: {issue['name']}",
+    singles = [v for m, v in forecast["forecasts"].items()
+               if v is not None and not m.startswith("deal-")]
+    nash = forecast["forecasts"].get("deal-nash")
+    if singles and nash is not None:
+        anchor = forecast["nearest_anchor"].get("deal-nash") or _fmt(nash)
+        title = word("forecast_finding", lang).format(
+            issue=issue["name"], lo=_fmt(min(singles)), hi=_fmt(max(singles)),
+            nash=anchor.lstrip("~"))
+    elif singles:
+        title = word("forecast_finding_plain", lang).format(
+            issue=issue["name"], lo=_fmt(min(singles)), hi=_fmt(max(singles)))
+    else:
+        title = f"{word('forecast_title', lang)}: {issue['name']}"
+    source = word("source_models", lang).format(
+        models=", ".join(m["name"] for m in models), id=doc["forecast"]["scenario"]["id"],
+        as_of=_as_of(doc))
+    return Chart(f"forecasts-{issue['id']}", title,
                  _unit_axis(issue, lang), word("model", lang), marks=tuple(marks),
+                 source=source,
                  guides=issue_guides(issue, "x", lang), x_range=_pad(*issue["scale"]),
                  y_categories=tuple(m["name"] for m in models),
                  key=issue_key(issue, lang) + _draws_key(doc, bool(intervals)),
@@ -235,9 +340,15 @@ def trajectory_chart(doc: dict[str, Any], issue: dict[str, Any]) -> Chart | None
                            y=tuple(r["mean"] for r in run["rounds"]), kind="lines",
                            colour=colour, dash=True))
     longest = max(len(r["rounds"]) for r in runs.values())
-    return Chart(f"trajectory-{issue['id']}",
-                 f"{word('trajectory_title', lang)}: {issue['name']}", word("round", lang),
-                 _unit_axis(issue, lang), marks=tuple(marks),
+    model, run = next(iter(runs.items()))
+    flat = run["rounds"][0]["median"] == run["rounds"][-1]["median"]
+    title = word("trajectory_flat" if flat else "trajectory_finding", lang).format(
+        issue=issue["name"], model=model, start=_fmt(run["rounds"][0]["median"]),
+        end=_fmt(run["rounds"][-1]["median"]), n=len(run["rounds"]) - 1)
+    source = word("source_rounds", lang).format(models=", ".join(runs),
+                                                id=doc["forecast"]["scenario"]["id"])
+    return Chart(f"trajectory-{issue['id']}", title, word("round", lang),
+                 _unit_axis(issue, lang), marks=tuple(marks), source=source,
                  guides=issue_guides(issue, "y", lang), x_range=(-0.3, longest - 0.7), x_whole=True,
                  y_range=_pad(*issue["scale"]), key=issue_key(issue, lang),
                  note=word("trajectory_note", lang))
@@ -276,8 +387,14 @@ def trades_chart(doc: dict[str, Any]) -> Chart | None:
                                     for row in counts),
                 tuple(tuple(str(n) if n else "" for n in row) for row in counts),
                 tuple(hover), word("trades_colour", lang), zmin=0.0, zmax=float(top))
-    return Chart("exchanges-pairs", word("trades_title", lang), word("partner", lang),
+    a, b = max(((a, b) for a in range(len(actors)) for b in range(a + 1, len(actors))),
+               key=lambda ab: (counts[ab[0]][ab[1]], -ab[0], -ab[1]))
+    title = word("trades_finding", lang).format(a=actors[a]["name"], b=actors[b]["name"],
+                                                n=counts[a][b])
+    return Chart("exchanges-pairs", title, word("partner", lang),
                  word("actor", lang), heat=heat, note=word("trades_note", lang), legend=False,
+                 source=word("source_exchanges", lang).format(
+                     id=doc["forecast"]["scenario"]["id"]),
                  plot_height=34 * len(actors), width=1000, margin_left=250, margin_right=130,
                  axis_px=100)
 
@@ -362,16 +479,29 @@ def frontier_chart(doc: dict[str, Any]) -> Chart | None:
                                              total=f"{deal['packages']:,}",
                                              zopa=zopa["frontier_packages"])]
     axis = word("utility_axis", lang)
-    return Chart("deals-frontier", word("frontier_title", lang),
-                 axis.format(party=parties[0]["name"]), axis.format(party=parties[1]["name"]),
+    nash = deal["solutions"].get("nash")
+    if nash is not None:
+        gains = ", ".join(f"{p['name']} {nash['gains'][p['id']]:+.3f}" for p in parties)
+        title = word("frontier_finding", lang).format(gains=gains, size=deal["frontier"]["size"],
+                                                      zopa=zopa["frontier_packages"])
+    else:
+        title = word("frontier_title", lang)
+    return Chart("deals-frontier", title,
+                 source=word("source_deals", lang).format(id=doc["forecast"]["scenario"]["id"]),
+                 x_label=axis.format(party=parties[0]["name"]),
+                 y_label=axis.format(party=parties[1]["name"]),
                  marks=tuple(marks), guides=guides,
                  regions=regions, x_range=x_range, y_range=y_range, key=tuple(key),
                  note=word("frontier_note", lang), plot_height=380, width=760)
 
 
 def build_charts(doc: dict[str, Any]) -> list[Chart]:
-    """Every chart of the report, in page order."""
-    charts = [heat_map(doc)]
+    """Every chart of the report (the page orders them by section)."""
+    from grandbargain.report._charts_more import package_chart, tariff_charts, timeline_charts
+
+    charts = [c for c in (package_chart(doc),) if c]
+    charts += timeline_charts(doc) + tariff_charts(doc)
+    charts.append(heat_map(doc))
     issues = doc["scenario"]["issues"]
     charts += [positions_chart(doc, issue) for issue in issues]
     charts += [forecasts_chart(doc, issue) for issue in issues]

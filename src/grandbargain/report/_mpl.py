@@ -28,6 +28,7 @@ CJK_FAMILIES = ("Noto Sans CJK TC", "Noto Sans TC", "Source Han Sans TC", "Noto 
                 "WenQuanYi Zen Hei", "WenQuanYi Micro Hei", "Droid Sans Fallback",
                 "Noto Serif CJK TC", "AR PL UMing TW")
 CJK_FILES = ("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
+             "/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc",
              "/usr/share/fonts/**/NotoSansCJK*.tt[cf]", "/usr/share/fonts/**/NotoSans*CJK*.otf",
              "/usr/share/fonts/**/SourceHanSans*.otf", "/usr/share/fonts/**/SourceHanSans*.ttc",
              "/usr/share/fonts/**/wqy-*.ttc", "/usr/share/fonts/**/DroidSansFallback*.ttf",
@@ -58,7 +59,7 @@ def cjk_font() -> str | None:
         return next((family for family in CJK_FAMILIES if family in names), None)
 
     family = known()
-    if family:
+    if family and _has_bold(family):
         return family
     for pattern in CJK_FILES:
         for path in sorted(glob.glob(pattern, recursive=True)):
@@ -66,10 +67,23 @@ def cjk_font() -> str | None:
                 font_manager.fontManager.addfont(path)
             except (OSError, RuntimeError, ValueError):
                 continue
-        family = known()
-        if family:
-            return family
-    return None
+    return known()
+
+
+def _has_bold(family: str) -> bool:
+    from matplotlib import font_manager
+
+    return any(f.name == family and f.weight in ("bold", 700, "heavy", 800, 900)
+               for f in font_manager.fontManager.ttflist)
+
+
+def title_weight(lang: str) -> str:
+    """Bold titles, unless the Chinese page has no bold CJK face (then every title is regular,
+    so Latin and Chinese never mix weights)."""
+    if lang != "zh":
+        return "bold"
+    family = cjk_font()
+    return "bold" if family and _has_bold(family) else "normal"
 
 
 def font_families(lang: str) -> list[str]:
@@ -88,20 +102,66 @@ def _rc(lang: str) -> dict[str, Any]:
             "axes.unicode_minus": False, "svg.fonttype": "none"}
 
 
-def _title_lines(chart: Chart) -> list[str]:
-    return wrap(chart.title, int(chart.width / 7.4), 2)
+TITLE_PT = 10.5
+SOURCE_PT = 7.0
+
+
+def _text_width_px(text: str, size: float, weight: str) -> float:
+    """Width of one line of text in figure pixels (1 px = 1/100 inch), measured by drawing it
+    with the fonts in effect (font fallback included, as in the real figure)."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(1, 1), dpi=100)
+    renderer = FigureCanvasAgg(fig).get_renderer()
+    label = fig.text(0, 0, text, fontsize=size, fontweight=weight)
+    return float(label.get_window_extent(renderer).width)
+
+
+def fit_lines(text: str, size: float, weight: str, width_px: float, max_lines: int = 3
+              ) -> list[str]:
+    """Wrap text to the fewest columns' reduction that makes every line fit `width_px`
+    (measured, not estimated), at most `max_lines` lines (the last shortened if need be)."""
+    columns = max(8, int(width_px / (size * 0.45)))
+    while True:
+        lines = wrap(text, columns, max_lines)
+        if all(_text_width_px(line, size, weight) <= width_px for line in lines) or columns <= 8:
+            return lines
+        columns -= 3
+
+
+def _title_lines(chart: Chart, weight: str = "bold") -> list[str]:
+    return fit_lines(chart.title, TITLE_PT, weight, chart.width - 16, 3)
+
+
+def _foot_lines(chart: Chart) -> list[str]:
+    """Under the chart: the legend table (short label = full name; what the scale's ends
+    mean) and the source/method line."""
+    lines = []
+    for row in chart.legend_table:
+        short, full, *ends = row
+        text = f"{short} = {full}" if short != full else full
+        if ends:
+            text += ": " + " … ".join(ends)
+        lines += wrap(text, int(chart.width / 5.2), 2)
+    if chart.source:
+        lines += wrap(chart.source, int(chart.width / 5.2), 3)
+    return lines
 
 
 def draw(chart: Chart, lang: str = "en"):
     """The matplotlib Figure for a chart (not yet saved)."""
     matplotlib, Figure = require_matplotlib()
     with matplotlib.rc_context(_rc(lang)):
-        return _draw(chart, Figure)
+        return _draw(chart, Figure, title_weight(lang))
 
 
-def _draw(chart: Chart, Figure):
+def _draw(chart: Chart, Figure, weight: str = "bold"):
     left, _right, _, bottom = chart.margins
-    title_lines = _title_lines(chart)
+    title_lines = _title_lines(chart, weight)
+    foot = _foot_lines(chart)
+    foot_px = 13 * len(foot) + (8 if foot else 0)
+    bottom += foot_px
     top = 12 + 18 * len(title_lines) + (22 if chart.guides else 8)
     width, height = chart.width, top + chart.plot_height + bottom
     fig = Figure(figsize=(width / 100, height / 100), dpi=100)
@@ -109,22 +169,31 @@ def _draw(chart: Chart, Figure):
     ax = fig.add_axes((left / width, bottom / height, chart.plot_width / width,
                        chart.plot_height / height))
     fig.text(8 / width, 1 - 8 / height, "\n".join(title_lines), ha="left", va="top",
-             fontsize=10.5, fontweight="bold")
+             fontsize=TITLE_PT, fontweight=weight, gid="title")
+    if foot:
+        fig.text(8 / width, (foot_px - 4) / height, "\n".join(foot), ha="left", va="top",
+                 fontsize=SOURCE_PT, color="#555555", linespacing=1.3, gid="source")
     if chart.heat is not None:
         _heat(fig, ax, chart)
     categories = {c: len(chart.y_categories) - 1 - k
                   for k, c in enumerate(chart.y_categories or ())}
     for marks in chart.marks:
-        _marks(ax, marks, categories)
+        _marks(ax, marks, categories, chart)
     _guides(ax, chart)
     for r in chart.regions:
         ax.add_patch(_region_patch(r.points, r.colour))
         ax.annotate(r.label, r.label_at, xytext=(4 * PT, 4 * PT), textcoords="offset points",
                     ha="left", va="bottom", color=r.colour, fontsize=8)
     if chart.x_range:
-        ax.set_xlim(*chart.x_range)
+        ax.set_xlim(*(_x(v, chart) for v in chart.x_range))
     if chart.y_range:
         ax.set_ylim(*chart.y_range)
+    if chart.x_dates:
+        from matplotlib.dates import AutoDateLocator, ConciseDateFormatter
+
+        locator = AutoDateLocator(maxticks=7)
+        ax.xaxis.set_major_locator(locator)
+        ax.xaxis.set_major_formatter(ConciseDateFormatter(locator))
     if chart.x_whole:
         from matplotlib.ticker import MaxNLocator
 
@@ -157,11 +226,23 @@ def _region_patch(points, colour):
     return Polygon(list(points), closed=True, color=colour, alpha=0.12, lw=0, zorder=0)
 
 
-def _marks(ax, marks: Marks, categories: dict[str, int]) -> None:
+def _x(value, chart: Chart):
+    """x in data coordinates: ISO dates become dates on a date axis."""
+    if chart.x_dates and isinstance(value, str):
+        from datetime import date
+
+        return date.fromisoformat(value)
+    return value
+
+
+def _marks(ax, marks: Marks, categories: dict[str, int], chart: Chart) -> None:
     ys = [categories[y] if isinstance(y, str) else y for y in marks.y]
-    xs = list(marks.x)
+    xs = [_x(v, chart) for v in marks.x]
     label = marks.name if marks.show_legend else None
-    if marks.kind in ("bubbles", "markers"):
+    if marks.base is not None:
+        ax.fill_between(xs, list(marks.base), ys, step="post" if marks.step else None,
+                        color=marks.colour, alpha=0.85, lw=0, label=label, zorder=2)
+    elif marks.kind in ("bubbles", "markers"):
         scale = {"diamond": 0.75, "star": 1.5}.get(marks.symbol, 1.0)
         sizes = [(d * PT * scale) ** 2
                  for d in (marks.size or (10.0,) * len(xs))]
@@ -171,13 +252,17 @@ def _marks(ax, marks: Marks, categories: dict[str, int]) -> None:
     else:
         style = "--" if marks.dash else "-"
         marker = "o" if "markers" in marks.kind else None
-        ax.plot(xs, [float("nan") if y is None else y for y in ys], style, color=marks.colour,
+        plot = ax.step if marks.step else ax.plot
+        extra = {"where": "post"} if marks.step else {}
+        plot(xs, [float("nan") if y is None else y for y in ys], style, color=marks.colour,
                 lw=marks.width * PT, marker=marker, ms=(marks.size or (6.0,))[0] * PT,
                 label=label, alpha=marks.opacity, solid_capstyle="butt",
-                zorder=2 if marks.width < 2 else 3)
+                zorder=2 if marks.width < 2 else 3, **extra)
     if marks.labels:
         offsets = marks.label_offsets or ((0.0, 0.0),) * len(marks.labels)
         for x, y, text, (dx, dy) in zip(xs, ys, marks.labels, offsets, strict=True):
+            if not text:
+                continue
             ax.annotate(text, (x, y), xytext=(dx * PT, dy * PT), textcoords="offset points",
                         ha="center", va="center", fontsize=7.6, color="#222222", zorder=4,
                         bbox={"boxstyle": "square,pad=0.05", "fc": "white", "ec": "none",
@@ -193,14 +278,16 @@ def _guides(ax, chart: Chart) -> None:
         style = {"color": colour, "lw": 1.4 if sq else 0.8, "ls": "--" if sq else ":",
                  "zorder": 1}
         if g.axis == "x":
-            ax.axvline(g.value, **style)
+            ax.axvline(_x(g.value, chart), **style)
+            if not g.label:
+                continue
             where = blended_transform_factory(ax.transData, ax.transAxes)
             if sq:
-                ax.text(g.value, 0.99, " " + g.label, transform=where, ha="left", va="top",
-                        fontsize=7.2, color=colour)
+                ax.text(_x(g.value, chart), 0.99, " " + g.label, transform=where, ha="left",
+                        va="top", fontsize=7.2, color=colour)
             else:
-                ax.text(g.value, 1.01, g.label, transform=where, ha="center", va="bottom",
-                        fontsize=7.2, color=colour)
+                ax.text(_x(g.value, chart), 1.01, g.label, transform=where, ha="center",
+                        va="bottom", fontsize=7.2, color=colour)
         else:
             ax.axhline(g.value, **style)
             where = blended_transform_factory(ax.transAxes, ax.transData)
@@ -227,7 +314,10 @@ def _heat(fig, ax, chart: Chart) -> None:
         for c, text in enumerate(row):
             if text:
                 ax.text(c, r, text, ha="center", va="center", fontsize=7.6, color="#1d232a")
-    ax.set_xticks(range(len(h.cols)), ["\n".join(wrap(c, 13, 4)) for c in h.cols],
+    from grandbargain.report._plotly import heat_label_columns
+
+    columns = heat_label_columns(chart, char_px=5.6)
+    ax.set_xticks(range(len(h.cols)), ["\n".join(wrap(c, columns, 3)) for c in h.cols],
                   fontsize=6.8)
     ax.set_yticks(range(len(h.rows)), list(h.rows))
     ax.tick_params(length=0)

@@ -38,6 +38,14 @@ def plotly_js() -> str:
     return get_plotlyjs()
 
 
+def heat_label_columns(chart: Chart, char_px: float = 6.6) -> int:
+    """How many characters a heat map's column label may take per line so that neighbouring
+    labels never touch (the column's width at the chart's nominal size, less a small gap)."""
+    assert chart.heat is not None
+    column_px = chart.plot_width / max(1, len(chart.heat.cols))
+    return max(4, int((column_px - 6) / char_px))
+
+
 def _br(text: str, width: int, lines: int = 3) -> str:
     return "<br>".join(wrap(text, width, lines))
 
@@ -56,11 +64,26 @@ def _scatter(go, marks: Marks):
     if "lines" in mode:
         trace["line"] = {"color": marks.colour, "width": marks.width,
                          "dash": "dash" if marks.dash else "solid"}
+        if marks.step:
+            trace["line"]["shape"] = "hv"
     if marks.hover:
         trace.update(hovertext=list(marks.hover), hoverinfo="text")
     if marks.opacity < 1:
         trace["opacity"] = marks.opacity
     return go.Scatter(**trace)
+
+
+def _band(go, marks: Marks) -> list:
+    """A stacked band: an invisible trace along its base, then the top filled down to it."""
+    shape = "hv" if marks.step else "linear"
+    base = go.Scatter(x=list(marks.x), y=list(marks.base or ()), mode="lines",
+                      line={"width": 0, "shape": shape}, hoverinfo="skip", showlegend=False)
+    top = go.Scatter(x=list(marks.x), y=list(marks.y), mode="lines", name=marks.name,
+                     line={"width": marks.width, "color": marks.colour, "shape": shape},
+                     fill="tonexty", fillcolor=marks.colour, opacity=0.85,
+                     showlegend=marks.show_legend,
+                     hovertext=list(marks.hover or ()), hoverinfo="text" if marks.hover else "all")
+    return [base, top]
 
 
 def _labels(marks: Marks) -> list[dict[str, Any]]:
@@ -71,7 +94,7 @@ def _labels(marks: Marks) -> list[dict[str, Any]]:
              "xshift": dx, "yshift": dy, "font": {"size": 11, "color": "#222"},
              "bgcolor": "rgba(255,255,255,0.6)", "borderpad": 0}
             for x, y, text, (dx, dy) in zip(marks.x, marks.y, marks.labels, offsets,
-                                            strict=True)]
+                                            strict=True) if text]
 
 
 def _guides(chart: Chart) -> tuple[list[dict], list[dict]]:
@@ -87,8 +110,9 @@ def _guides(chart: Chart) -> tuple[list[dict], list[dict]]:
                            "x1": g.value, "y0": 0, "y1": 1, "line": line, "layer": "below"})
             where = ({"y": 1.0, "yanchor": "top", "xanchor": "left", "xshift": 2} if sq
                      else {"y": 1.0, "yanchor": "bottom", "xanchor": "center"})
-            notes.append({"x": g.value, "xref": "x", "yref": "paper", "text": g.label,
-                          "showarrow": False, "font": font, "hovertext": hover, **where})
+            if g.label:
+                notes.append({"x": g.value, "xref": "x", "yref": "paper", "text": g.label,
+                              "showarrow": False, "font": font, "hovertext": hover, **where})
         else:
             shapes.append({"type": "line", "xref": "paper", "yref": "y", "y0": g.value,
                            "y1": g.value, "x0": 0, "x1": 1, "line": line, "layer": "below"})
@@ -125,14 +149,15 @@ def figure(chart: Chart) -> dict[str, Any]:
     if chart.heat is not None:
         h = chart.heat
         traces.append(go.Heatmap(
-            z=[list(r) for r in h.z], x=[_br(c, 13, 4) for c in h.cols],
+            z=[list(r) for r in h.z], x=[_br(c, heat_label_columns(chart), 3) for c in h.cols],
             y=list(h.rows), text=[list(r) for r in h.text], texttemplate="%{text}",
             textfont={"color": "#1d232a", "size": 12},
             hovertext=[list(r) for r in h.hover], hoverinfo="text",
             colorscale=[list(stop) for stop in HEAT_SCALE], zmin=h.zmin, zmax=h.zmax,
             hoverongaps=False, xgap=1, ygap=1,
             colorbar={"title": {"text": _br(h.colour_label, 22, 4), "side": "right"}}))
-    traces += [_scatter(go, m) for m in chart.marks]
+    for m in chart.marks:
+        traces += _band(go, m) if m.base is not None else [_scatter(go, m)]
     shapes, notes = _guides(chart)
     for m in chart.marks:
         notes += _labels(m)
@@ -161,6 +186,8 @@ def figure(chart: Chart) -> dict[str, Any]:
         layout["xaxis"]["range"] = list(chart.x_range)
     if chart.y_range:
         layout["yaxis"]["range"] = list(chart.y_range)
+    if chart.x_dates:
+        layout["xaxis"].update(type="date", tickformat="%b %Y")
     if chart.x_whole:
         layout["xaxis"].update(tickformat="d", dtick=1 if (chart.x_range or (0, 10))[1] <= 16
                                else None)
@@ -172,7 +199,11 @@ def figure(chart: Chart) -> dict[str, Any]:
         layout["yaxis"].update(autorange="reversed", showgrid=False, ticks="")
         layout["xaxis"].update(showgrid=False, tickangle=0, ticks="", tickfont={"size": 11})
     fig = go.Figure(data=traces, layout=layout)
-    return _clean(fig.to_plotly_json())
+    out = _clean(fig.to_plotly_json())
+    # plotly.py's default template (about 7 kB a figure) repeats what the layout already sets;
+    # without it plotly.js draws with its own plain defaults.
+    out["layout"].pop("template", None)
+    return out
 
 
 def _clean(value: Any) -> Any:

@@ -108,7 +108,7 @@ REPORT_WORDS = {
                       "大標記：各議價解。將滑鼠移到點上可看方案內容。"),
     "solution": ("Solution", "議價解"),
     "option": ("Option", "選項"),
-    "who_concedes": ("Who concedes (utility given up)", "讓步方（放棄的效用）"),
+    "who_concedes": ("Who concedes", "讓步方"),
     "logrolls": ("Logrolls in the Nash package", "納什解方案中的互換"),
     "moves": ("Moves from no deal (Nash package)", "相對無協議的變動（納什解方案）"),
     "gain_over_no_deal": ("gain over no deal", "相對無協議的得益"),
@@ -121,6 +121,103 @@ REPORT_WORDS = {
     "group_us": ("US side", "美方"),
     "group_china": ("Chinese side", "中方"),
     "sq_short": ("SQ", "現狀"),
+    # finding titles and source lines (report/_charts, _charts_time)
+    "source_scenario": ("Source: scenario {id}{as_of}, {n} actors' stances (positions, "
+                        "salience, capability); grandbargain {version}.",
+                        "資料來源：情境 {id}{as_of}，{n} 個行為者的立場（立場、重視程度、影響力）；"
+                        "grandbargain {version}。"),
+    "as_of_part": (" as of {d}", "（截至 {d}）"),
+    "source_models": ("Method: {models} on scenario {id}{as_of} (grandbargain forecast).",
+                      "方法：{models}，情境 {id}{as_of}（grandbargain forecast）。"),
+    "source_rounds": ("Method: expected-utility model ({models}), round by round "
+                      "(grandbargain rounds); scenario {id}.",
+                      "方法：預期效用模型（{models}），逐回合（grandbargain rounds）；情境 {id}。"),
+    "source_exchanges": ("Method: Stokman's exchange model, equal gain (grandbargain "
+                         "exchanges); scenario {id}.",
+                         "方法：Stokman 交換模型，等額得益（grandbargain exchanges）；情境 {id}。"),
+    "source_deals": ("Method: every package of the principals' options, scored with their "
+                     "salience-weighted utilities (grandbargain deals); scenario {id}.",
+                     "方法：列舉主要談判方所有選項組合，以重視程度加權效用評分"
+                     "（grandbargain deals）；情境 {id}。"),
+    "source_timeline": ("Source: events file {file} (public by {as_of}) applied to scenario "
+                        "{base}; models {models} rerun at each date (grandbargain timeline).",
+                        "資料來源：事件檔 {file}（{as_of} 前公開）套用於情境 {base}；每個日期重跑"
+                        "模型 {models}（grandbargain timeline）。"),
+    "source_tariffs": ("Source: tariff events file {file} (public by {as_of}); layers add in "
+                       "percentage points (grandbargain trade stack).",
+                       "資料來源：關稅事件檔 {file}（{as_of} 前公開）；各層以百分點相加"
+                       "（grandbargain trade stack）。"),
+    "heat_finding": ("Sides furthest apart on {issue}: {g1} at {a}, {g2} at {b} "
+                     "(weighted mean, % of scale)",
+                     "雙方分歧最大的議題為「{issue}」：{g1} {a}，{g2} {b}（加權平均，佔尺度%）"),
+    "heat_spread": ("Positions are most spread on {issue}", "立場最分散的議題為「{issue}」"),
+    "bubble_finding": ("{issue}: the heaviest weight, {actor}, wants {pos} (status quo {sq})",
+                       "{issue}：權重最大的{actor}主張 {pos}（現狀 {sq}）"),
+    "forecast_finding": ("{issue}: models span {lo}–{hi}; Nash package {nash}",
+                         "{issue}：各模型預測 {lo}–{hi}；納什方案 {nash}"),
+    "forecast_finding_plain": ("{issue}: models span {lo}–{hi}", "{issue}：各模型預測 {lo}–{hi}"),
+    "trajectory_finding": ("{issue}: the {model} median goes from {start} to {end} in {n} "
+                           "rounds", "{issue}：{model} 中位數在 {n} 回合內由 {start} 變為 {end}"),
+    "trades_finding": ("{a} and {b} trade most: {n} exchanges",
+                       "{a}與{b}交換最多：{n} 項交換"),
+    "frontier_finding": ("Nash package: {gains} over no deal; {zopa} of {size} frontier "
+                         "packages beat no deal for both",
+                         "納什方案：相對無協議 {gains}；前沿上 {size} 個方案中有 {zopa} 個令雙方"
+                         "皆優於無協議"),
+    "package_finding": ("Nash package moves {k} of {n} issues; the largest moves: {moves}",
+                        "納什方案改變 {n} 個議題中的 {k} 個；變動最大者：{moves}"),
+    "trajectory_flat": ("{issue}: the {model} median stays at {start} over {n} rounds",
+                        "{issue}：{model} 中位數在 {n} 回合內維持 {start}"),
+    "package_title_plain": ("Nash package against no deal", "納什方案與無協議比較"),
+    "package_axis": ("Position, % of the issue's scale", "立場，佔議題尺度的百分比"),
+    "package_note": ("Grey circle: no deal (the status quo or the scenario's disagreement "
+                     "point); star: the Nash package's option; arrow: the move.",
+                     "灰色圓點：無協議（現狀或情境的談判破裂點）；星號：納什方案的選項；箭頭：變動。"),
+    "nash_point": ("Nash package", "納什方案"),
+    "timeline_finding": ("{issue}: status quo {a} → {b}; largest forecast move {move} on {date}",
+                         "{issue}：現狀 {a} → {b}；最大預測變動 {move}（{date}）"),
+    "timeline_finding_flat": ("{issue}: status quo {a} → {b}", "{issue}：現狀 {a} → {b}"),
+    "timeline_note": ("Steps: the status quo (black) and each model's forecast after every "
+                      "event; grey ticks at the bottom: event dates (hover for the event).",
+                      "階梯線：每次事件後的現狀（黑色）及各模型預測；底部灰色標記：事件日期"
+                      "（滑鼠移上可看事件）。"),
+    "timeline_title": ("Timeline: forecasts and status quo as events happened",
+                       "時間線：事件發生時的預測與現狀"),
+    "events_marks": ("Events", "事件"),
+    "date_axis": ("Date", "日期"),
+    "tariff_finding": ("{who} additional tariffs on {whose} goods: {now}% on {on}, peak {peak}% "
+                       "on {peak_on}",
+                       "{who}對{whose}商品加徵關稅：{on} 為 {now}%，高峰 {peak}%（{peak_on}）"),
+    "tariff_axis": ("Additional tariff, percentage points", "加徵關稅（百分點）"),
+    "tariff_note": ("Each band is one legal basis (layer); the top edge is their sum, the "
+                    "additional tariff on the product group.",
+                    "每一色帶為一項法律依據（關稅層）；頂端為其總和，即該商品類別的加徵關稅。"),
+    "tariffs_title": ("Tariff stack: layers by legal basis", "關稅疊加：按法律依據分層"),
+    "legend_short": ("On the chart", "圖上標示"),
+    "legend_full": ("Full name", "全名"),
+    "legend_low": ("Low end of the scale", "尺度低端"),
+    "legend_high": ("High end (dark colour)", "尺度高端（深色）"),
+    "heat_side": ("Side", "陣營"),
+    "key_judgments": ("Supporting charts", "支持圖表"),
+    "inputs": ("Inputs: who stands where", "輸入：各方立場"),
+    "download_csv": ("Download CSV", "下載 CSV"),
+    "download_json": ("Download all data (JSON)", "下載全部資料（JSON）"),
+    "none_word": ("none", "無"),
+    "in_nash_share": ("In the Nash package, share of draws", "抽樣中屬納什方案的比例"),
+    "unchanged_word": ("no change", "不變"),
+    "package_odds": ("Judgment: the whole Nash package, every option as listed below: {p}; "
+                     "some deal that both sides prefer to no deal: {zopa}.",
+                     "判斷：整個納什方案（各議題選項如下所列）：{p}；存在雙方皆優於無協議的某項協議："
+                     "{zopa}。"),
+    "horizon_as_of": ("Time horizon: the bargain as public information stood on {as_of} (nothing "
+                      "later is used); the models forecast the outcome of the talks, not the "
+                      "date it is reached.",
+                      "時間範圍：以 {as_of} 的公開資訊為準（不使用其後資料）；模型預測談判的結果，"
+                      "而非達成的日期。"),
+    "horizon_none": ("Time horizon: the scenario states no date; the models forecast the outcome "
+                     "of the talks, not the date it is reached.",
+                     "時間範圍：情境未註明日期；模型預測談判的結果，而非達成的日期。"),
+    "utility_given_up": ("utility given up", "放棄的效用"),
 }
 
 

@@ -108,6 +108,63 @@ def deals(scenario: Scenario, results: Sequence[ModelResult], lang: str,
             "document": deals_document(analysis, lang, frontier_points=True)}
 
 
+# --- the timeline replay (issue 15) ----------------------------------------------------------
+
+def timeline(scenario: Scenario, results: Sequence[ModelResult], lang: str,
+             extras: Mapping[str, Any]) -> dict[str, Any]:
+    """The document `grandbargain timeline --format json` prints, replayed at the edge (the
+    command's --events file, or the shipped history for the default scenario): extras
+    {"timeline": {lang: document}}."""
+    documents = extras.get("timeline") or {}
+    if lang not in documents:
+        return {"status": "not_run",
+                "note": "no events file in this run (add --events FILE)"}
+    return {"status": "ok", "note": "", "document": documents[lang]}
+
+
+# --- the tariff stack (issue 16) -----------------------------------------------------------
+
+TARIFF_START = "2025-01-01"
+
+
+def tariffs(scenario: Scenario, results: Sequence[ModelResult], lang: str,
+            extras: Mapping[str, Any]) -> dict[str, Any]:
+    """Each linked imposer's tariff layers by legal basis from the shipped tariff events file,
+    from 1 January 2025 to the file's as_of, when the scenario has an issue that file links
+    (a status quo that is a sum of stack layers)."""
+    from datetime import date
+
+    from grandbargain.trade import shipped_events
+    from grandbargain.trade._documents import PARTY_EN, PARTY_ZH
+    from grandbargain.trade._stack import stack_series
+
+    events = shipped_events()
+    ids = {i.id for i in scenario.issues}
+    links = [link for link in events.issues if link.issue in ids]
+    if not links:
+        return {"status": "not_run",
+                "note": "no issue of this scenario is linked to the tariff events file"}
+    start, end = date.fromisoformat(TARIFF_START), events.as_of
+    names = PARTY_ZH if lang == "zh" else PARTY_EN
+    panels = []
+    for link in links:
+        series = stack_series(events, link.imposer, link.product, start, end)
+        layers = [la.layer for la in series[0].layers] if series else []
+        panels.append({
+            "issue": link.issue, "imposer": link.imposer, "product": link.product,
+            "imposer_name": names.get(link.imposer, link.imposer),
+            "target_name": names.get(layers[0].target, layers[0].target) if layers else "",
+            "days": [s.on.isoformat() for s in series],
+            "layers": [{"id": layer.id, "family": layer.family,
+                        "name": layer.name_zh if lang == "zh" and layer.name_zh else layer.name,
+                        "rates": [next(x.rate for x in s.layers if x.layer.id == layer.id)
+                                  for s in series]} for layer in layers],
+            "totals": [s.total for s in series]})
+    return {"status": "ok", "note": "",
+            "document": {"file": events.file, "as_of": events.as_of.isoformat(),
+                         "start": TARIFF_START, "end": end.isoformat(), "panels": panels}}
+
+
 # --- the registry ---------------------------------------------------------------------------
 
 Builder = Callable[[Scenario, Sequence[ModelResult], str, Mapping[str, Any]], dict[str, Any]]
@@ -117,6 +174,8 @@ SECTIONS: dict[str, tuple[str, Builder | None]] = {
     "trajectories": ("grandbargain.models.expected_utility", trajectories),
     "exchanges": ("grandbargain.models.exchange", exchanges),
     "deals": ("grandbargain.deals._analysis", deals),
+    "timeline": ("grandbargain.timeline._replay", timeline),
+    "tariffs": ("grandbargain.trade._stack", tariffs),
 }
 
 

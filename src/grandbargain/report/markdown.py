@@ -6,6 +6,7 @@ from typing import Any
 
 from grandbargain.report._bottom_line import bottom_line_lines
 from grandbargain.report._forecast_table import unsettled_note
+from grandbargain.report._likelihood import likelihood_text
 from grandbargain.report._report_words import word
 
 
@@ -55,9 +56,36 @@ def _deal_lines(doc: dict[str, Any]) -> list[str]:
     gains = ", ".join(f"{p['name']} {nash['gains'][p['id']]:+.3f}" for p in deal["parties"])
     out = [f"{word('deals', lang)} ({nash['name']}): {gains} "
            f"({word('gain_over_no_deal', lang)})."]
+    concessions = [c for item in nash["package"] for c in item["concedes"] if c.get("text")]
+    if concessions:
+        out += ["", f"{word('who_concedes', lang)}:", ""]
+        out += [f"- {c['text']} ({word('utility_given_up', lang)} {c['loss']:.3f})"
+                for c in concessions]
+        out.append("")
     if nash["logrolls"]:
         out.append(f"{word('logrolls', lang)}: {nash['logrolls'][0]['text']}")
     return out
+
+
+def _timeline_lines(doc: dict[str, Any]) -> list[str]:
+    """The replay's bottom line and the tariff stack's latest totals, when the report has them."""
+    lang = doc["lang"]
+    out = []
+    timeline = doc["sections"].get("timeline", {})
+    if timeline.get("status") == "ok":
+        out.append(f"{word('timeline_title', lang)}: {timeline['document']['bottom_line']}")
+    tariffs = doc["sections"].get("tariffs", {})
+    if tariffs.get("status") == "ok":
+        from grandbargain.report._charts_more import tariff_charts
+
+        out += [f"{word('tariffs_title', lang)}: {c.title}." for c in tariff_charts(doc)]
+    return out
+
+
+def horizon_text(forecast: dict[str, Any], lang: str) -> str:
+    from grandbargain.report.html import horizon_text as words
+
+    return words(forecast, lang)
 
 
 def markdown_brief(doc: dict[str, Any]) -> str:
@@ -74,13 +102,22 @@ def markdown_brief(doc: dict[str, Any]) -> str:
     lines += [f"*{meta} · grandbargain {doc['grandbargain_version']}*", ""]
     if fc.get("bottom_line"):
         said = bottom_line_lines(fc["bottom_line"], lang)
+        draws = fc["bottom_line"].get("draws") or {}
+        judgment = [horizon_text(fc, lang)]
+        if draws.get("same_package") is not None:
+            judgment.insert(0, word("package_odds", lang).format(
+                p=likelihood_text(draws["same_package"], lang),
+                zopa=likelihood_text(draws.get("zopa_nonempty"), lang)))
+        first_item = next((k for k, line in enumerate(said) if line.startswith("- ")),
+                          len(said))
+        said = [*said[:first_item], *judgment, *said[first_item:]]
         lines += [f"## {said[0]}", ""]
         for k, line in enumerate(said[1:], 1):
             lines.append(line)
             following = said[k + 1] if k + 1 < len(said) else ""
             if not (line.startswith("- ") and following.startswith("- ")):
                 lines.append("")
-        lines += [f"## {word('forecast_title', lang)}", ""]
+    lines += [f"## {word('forecast_title', lang)}", ""]
     header = [word("issue", lang), word("status_quo", lang), *models]
     if first:
         header.append(f"{word('nearest_anchor', lang)} ({first})")
@@ -100,10 +137,16 @@ def markdown_brief(doc: dict[str, Any]) -> str:
                      f"seed {fc['simulation']['seed']}.")
     if unsettled_note(fc, lang):
         lines.append(unsettled_note(fc, lang))
+    lines += ["", f"## {word('deals', lang)}", ""]
+    for line in [*_deal_lines(doc), *_exchange_lines(doc), *_timeline_lines(doc)]:
+        lines.append(line)
+        if not line.startswith("- ") and line:
+            lines.append("")
+    while lines and lines[-1] == "":
+        lines.pop()
+    lines += ["", f"## {word('methods', lang)}", ""]
     lines.append(f"{word('models_used', lang)}: " + "; ".join(
         f"`{m['name']}` = {m['label']}" for m in fc["models"]) + ".")
-    lines += _exchange_lines(doc)
-    lines += _deal_lines(doc)
     for name, section in doc["sections"].items():
         if section["status"] != "ok":
             title = {"trajectories": word("trajectory_title", lang),
@@ -112,5 +155,8 @@ def markdown_brief(doc: dict[str, Any]) -> str:
             status = word("unavailable", lang) if section["status"] == "unavailable" else \
                 word("not_run", lang)
             lines.append(f"{title}: {status.lower() if lang == 'en' else status}.")
+    sources = doc["scenario"].get("sources") or []
+    if sources:
+        lines += ["", f"{word('sources', lang)}:", "", *(f"- {_cell(src)}" for src in sources)]
     lines += ["", word("brief_note", lang), ""]
     return "\n".join(lines)

@@ -155,7 +155,7 @@ def forecast(scenario: SourceLike = None, *, models: Sequence[str] | str | None 
     >>> frame[frame.issue == "us_tariffs"].set_index("model")["forecast"].round(2).to_dict()
     ... # doctest: +NORMALIZE_WHITESPACE
     {'median': 10.0, 'compromise': 21.21, 'deal-nash': 10.0, 'deal-ks': 10.0,
-     'deal-egalitarian': 10.0, 'deal-utilitarian': 10.0}
+     'deal-egalitarian': 10.0, 'deal-utilitarian': 30.0}
     >>> f.to_dict()["issues"][0]["forecasts"]["median"]
     32.5
     """

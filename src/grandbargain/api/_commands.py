@@ -265,15 +265,13 @@ def deals(scenario: SourceLike = None, *, red_line: Sequence[str] | str | None =
         lines, keep = parse_red_lines(red_line)
         options = deal_options(parse_disagreement(disagreement, s), lines, keep)
         if bottom_line:
-            from grandbargain.bottomline import DEFAULT_NOISE, bottom_line_document, judge
-            from grandbargain.models import MODELS
+            from grandbargain.bottomline._forecast import deals_bottom_line
             from grandbargain.uncertainty import parse_noise
 
-            spread = parse_noise(noise, distribution) if noise else DEFAULT_NOISE
-            results = [cls().forecast(s) for cls in MODELS.values()]
-            judgments = judge(s, results, analysis=analysis, options=options,
-                              draws=bottom_line_draws, seed=seed, noise=spread)
-            document = {"bottom_line": bottom_line_document(judgments, lang), **document}
+            spread = parse_noise(noise, distribution) if noise else None
+            document = {"bottom_line": deals_bottom_line(s, analysis, options, lang,
+                                                         draws=bottom_line_draws, seed=seed,
+                                                         noise=spread), **document}
         if draws is not None:
             from grandbargain.uncertainty import deals_document as drawn_deals
 

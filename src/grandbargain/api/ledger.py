@@ -98,7 +98,7 @@ class LedgerEntries(Result):
 
 
 def entries(*, ledger: str | os.PathLike[str] | None = None) -> LedgerEntries:
-    """Every entry of the ledger (`grandbargain ledger list` / `show`)."""
+    """Every entry of the ledger (`grandbargain ledger list` / `show`); example: `record`."""
     from grandbargain.timeline._ledger import read_ledger
 
     path = _path(ledger)
@@ -110,7 +110,8 @@ def entries(*, ledger: str | os.PathLike[str] | None = None) -> LedgerEntries:
 
 def verify(*, ledger: str | os.PathLike[str] | None = None):
     """Check the hash chain (`grandbargain ledger verify`): a verdict with `.ok`,
-    `.entries`, `.problems` (which entry was edited or removed) and `.head`."""
+    `.entries`, `.problems` (which entry was edited or removed) and `.head`; example:
+    `record`."""
     from grandbargain.timeline._ledger import verify_ledger
 
     return verify_ledger(_path(ledger))
@@ -150,7 +151,10 @@ class LedgerScores(Result):
 def score(*, outcomes: str | os.PathLike[str],
           ledger: str | os.PathLike[str] | None = None) -> LedgerScores:
     """Score every entry against outcomes dated after its scenario (`grandbargain ledger
-    score --outcomes FILE`): MAE and hit rates, per model and per entry."""
+    score --outcomes FILE`): MAE and hit rates, per model and per entry. `outcomes`: YAML
+    (outcomes: [{issue, value, date}]) or CSV (issue,value,date); only outcomes dated after an
+    entry's scenario score it. `to_frame()`: one row per scored forecast (signed error as a
+    share of the scale)."""
     from grandbargain.timeline._ledger import read_outcomes, score_ledger
 
     known = read_outcomes(outcomes)

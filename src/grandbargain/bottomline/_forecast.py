@@ -36,3 +36,16 @@ def with_packages(scenario: Scenario, results: Sequence[ModelResult], langs: Ite
                       noise=DEFAULT_NOISE if noise is None else noise)
     return [*results, *packages], {lg: bottom_line_document(judgments, lg)
                                    for lg in dict.fromkeys(langs)}
+
+
+def deals_bottom_line(scenario: Scenario, analysis, options, lang: str, *, draws: int,
+                      seed: int = 0, noise: Noise | None = None) -> dict:
+    """The bottom line of `deals` (and `grandbargain.api.deals`): for this deal space (its red
+    lines and disagreement point, `options`), with every single-issue model's forecast for where
+    they disagree."""
+    from grandbargain.models import MODELS
+
+    results = [cls().forecast(scenario) for cls in MODELS.values()]
+    judgments = judge(scenario, results, analysis=analysis, options=options, draws=draws,
+                      seed=seed, noise=DEFAULT_NOISE if noise is None else noise)
+    return bottom_line_document(judgments, lang)

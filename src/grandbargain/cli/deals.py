@@ -215,22 +215,18 @@ def _bottom_line(scenario, loading, red_line, disagreement, analysis, draws, see
                  distribution, lang) -> dict:
     """The bottom line for this deal space (the same red lines and disagreement point), with
     every single-issue model's forecast for where they disagree."""
-    from grandbargain.bottomline import DEFAULT_NOISE, bottom_line_document, judge
-    from grandbargain.models import MODELS
+    from grandbargain.bottomline._forecast import deals_bottom_line
     from grandbargain.uncertainty import deal_options, parse_noise
 
     s = load(scenario, **loading)
     try:
         lines, keep = parse_red_lines(red_line)
         options = deal_options(parse_disagreement(disagreement, s), lines, keep)
-        spread = parse_noise(noise, distribution.value) if noise else DEFAULT_NOISE
+        spread = parse_noise(noise, distribution.value) if noise else None
     except ScenarioError as exc:
         fail(exc)
         raise
-    results = [cls().forecast(s) for cls in MODELS.values()]
-    judgments = judge(s, results, analysis=analysis, options=options, draws=draws, seed=seed,
-                      noise=spread)
-    return bottom_line_document(judgments, lang)
+    return deals_bottom_line(s, analysis, options, lang, draws=draws, seed=seed, noise=spread)
 
 
 def _deals_under_uncertainty(scenario, loading, red_line, disagreement, draws, seed,

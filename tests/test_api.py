@@ -129,6 +129,7 @@ def test_rounds_exchanges_deals_match_their_commands():
     assert exchanges.to_dict() == cli_json("exchanges", "-n", "2")
     assert set(exchanges.to_frame()["round"]) == {0, 1, 2}
     assert len(exchanges.exchanges_frame()) > 0
+    assert exchanges.to_frame().query("round == 1")["exchanges"].sum() > 0
     deals = gb.deals(red_line="us:ai_chip_exports>=70", bottom_line=False)
     assert deals.to_dict() == cli_json("deals", "--red-line", "us:ai_chip_exports>=70",
                                        "--no-bottom-line")
@@ -209,3 +210,13 @@ def test_missing_pandas_says_how_to_get_it(monkeypatch, default_forecast):
     with pytest.raises(ImportError, match=r"grandbargain\[pandas\]"):
         default_forecast.to_frame()
     assert "<table>" in default_forecast._repr_html_()  # the notebook view needs no pandas
+
+
+@pytest.mark.external
+def test_validate_matches_the_command(shared_benchmarks):
+    result = gb.validate(cases=shared_benchmarks, models=["median", "compromise"])
+    assert result.to_dict() == cli_json("validate", "--cases", str(shared_benchmarks), "-m",
+                                        "median", "-m", "compromise")
+    frame = result.to_frame()
+    assert {"median", "compromise"} <= set(frame["model"])
+    assert "lowest mean absolute error" in result.bottom_line[0]

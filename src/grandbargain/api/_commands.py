@@ -129,9 +129,8 @@ class Exchanges(Result):
         for r in d["rounds"]:
             made: dict[str, int] = {}
             for e in r["exchanges"]:
-                for key in ("issue", "partner_issue"):
-                    if e.get(key):
-                        made[e[key]] = made.get(e[key], 0) + 1
+                for side in (e["first"], e["second"]):
+                    made[side["issue"]] = made.get(side["issue"], 0) + 1
             rows += [[r["round"], i["id"], r["start"][i["id"]], r["forecast"][i["id"]],
                       made.get(i["id"], 0)] for i in d["issues"]]
         return header, rows
@@ -302,22 +301,28 @@ class Validation(Result):
     def rows(self):
         return self._rows
 
-    def compact(self):
+    def _summaries(self) -> tuple[list[str], list[list[Any]]]:
         header, rows = self._rows
-        keep = [header.index(c) for c in ("table", "model", "n", "mae", "median_ae")]
-        at = header.index("kind")
-        summary = [[r[k] for k in keep] for r in rows if r[at] == "summary"]
-        return [header[k] for k in keep], summary or [[r[k] for k in keep] for r in rows]
+        table, group = header.index("table"), header.index("group")
+        return header, [r for r in rows if r[table] in ("summary", "deu-summary")
+                        and not r[group]]
+
+    def compact(self):
+        header, rows = self._summaries()
+        keep = [header.index(c) for c in ("table", "model", "kind", "n", "mae", "median_ae")]
+        return [header[k] for k in keep], [[r[k] for k in keep] for r in rows]
 
     @property
     def bottom_line(self) -> list[str]:
-        header, rows = self._rows
+        header, rows = self._summaries()
         kind, mae, model = header.index("kind"), header.index("mae"), header.index("model")
-        scored = [r for r in rows if r[kind] == "summary" and r[mae] is not None]
+        n, table = header.index("n"), header.index("table")
+        scored = [r for r in rows if r[kind] == "model" and r[mae] is not None]
         if not scored:
             return ["nothing scored"]
         best = min(scored, key=lambda r: r[mae])
-        return [f"lowest mean absolute error: {best[model]} ({best[mae]:.3f} of the scale)"]
+        return [f"lowest mean absolute error ({best[table]}): {best[model]}, {best[mae]:.3f} of "
+                f"the scale over {best[n]} forecasts"]
 
 
 def validate(*, cases: str | os.PathLike[str] | None = None, no_cases: bool = False,

@@ -69,8 +69,8 @@ except gb.ScenarioError as error:
 ## 4. Draws: how sure are we?
 
 `draws=N` adds 90% intervals from N seeded draws of the inputs (`noise` in percent of the scale).
-A few hundred draws of the fast models take a second or two."""), ("code", """\
-drawn = gb.forecast(s, models=["compromise", "median", "eu"], draws=200, seed=1,
+A hundred draws of three fast models take about a second."""), ("code", """\
+drawn = gb.forecast(s, models=["compromise", "median", "eu"], draws=100, seed=1,
                     noise="position=10,salience=15", bottom_line=False)
 spread = drawn.to_frame()
 columns = ["issue", "forecast", "q05", "median", "q95"]

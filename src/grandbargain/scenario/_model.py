@@ -276,6 +276,12 @@ class Scenario:
 
         return scenario_frame(self, values)
 
+    def __repr__(self) -> str:  # the generated one prints every stance (tens of kB)
+        as_of = f", as_of={self.as_of.isoformat()}" if self.as_of else ""
+        return (f"<Scenario {self.id!r}: {self.title}{as_of}; {len(self.issues)} issues, "
+                f"{len(self.actors)} actors, {len(self.stances)} stances, "
+                f"{len(self.principals)} principals>")
+
     def _repr_html_(self) -> str:
         from grandbargain.api._scenario import scenario_html
 

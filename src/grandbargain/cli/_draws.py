@@ -20,6 +20,7 @@ from grandbargain.uncertainty import (
     run_simulation,
     simulation,
 )
+from grandbargain.uncertainty._intervals import interval_summary  # noqa: F401 (moved to the core)
 
 
 class Distribution(StrEnum):
@@ -174,15 +175,3 @@ def run_draws(sim: Simulation, workers: int | None = None, scheduler: str | None
             fail(ScenarioError.single(option, str(exc)))
             raise
 
-
-def interval_summary(document: dict, sim: Simulation, samples: Samples, lang: str) -> dict:
-    """A forecast document with each model's spread over the draws added per issue."""
-    from grandbargain.uncertainty import uncertainty_document
-
-    spread = uncertainty_document(sim, samples, None, lang)
-    keep = ("mean", "sd", "q05", "q25", "median", "q75", "q95", "defined", "point_outside")
-    for issue, drawn in zip(document["issues"], spread["issues"], strict=True):
-        issue["intervals"] = {name: {k: summary[k] for k in keep}
-                              for name, summary in drawn["forecasts"].items()
-                              if name in sim.model_names}
-    return {**document, "simulation": spread["simulation"]}

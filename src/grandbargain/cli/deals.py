@@ -3,7 +3,6 @@ bargaining solutions with who concedes what, and the top logrolls."""
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import Annotated
 
@@ -35,7 +34,8 @@ from grandbargain.cli._draws import (
     require_draws,
 )
 from grandbargain.cli.forecast import BottomLineDrawsOpt, BottomLineOpt
-from grandbargain.scenario import RedLine, Scenario, ScenarioError
+from grandbargain.deals._overrides import parse_disagreement, parse_red_lines
+from grandbargain.scenario import ScenarioError
 
 RedLineOpt = Annotated[list[str] | None, typer.Option(
     "--red-line", help="Add a red line, PRINCIPAL:ISSUE>=VALUE (rejects anything below) or "
@@ -45,54 +45,6 @@ DisagreementOpt = Annotated[str | None, typer.Option(
     "--disagreement", help="What happens without a deal: 'status-quo', a scenario (id or file) "
     "whose disagreement point to use (e.g. escalation), or ISSUE=VALUE[,ISSUE=VALUE...].")]
 TopOpt = Annotated[int, typer.Option("--top", min=0, help="How many logrolls to list.")]
-
-_RED_LINE = re.compile(r"^\s*([^:\s]+)\s*:\s*([^<>=\s]+)\s*(>=|<=)\s*(-?[0-9.]+(?:e-?\d+)?)\s*$")
-
-
-def parse_red_lines(specs: list[str] | None) -> tuple[list[tuple[str, RedLine]], bool]:
-    """(principal, RedLine) pairs from --red-line options, and whether to keep the scenario's."""
-    lines, keep = [], True
-    for spec in specs or []:
-        if spec.strip().lower() == "none":
-            keep = False
-            continue
-        match = _RED_LINE.match(spec)
-        if not match:
-            raise ScenarioError.single("--red-line", f"expected PRINCIPAL:ISSUE>=VALUE or "
-                                       f"PRINCIPAL:ISSUE<=VALUE or none, got {spec!r}")
-        party, issue, op, value = match.groups()
-        bound = float(value)
-        line = RedLine(issue, reject_below=bound, note="--red-line") if op == ">=" else \
-            RedLine(issue, reject_above=bound, note="--red-line")
-        lines.append((party, line))
-    return lines, keep
-
-
-def parse_disagreement(spec: str | None, scenario: Scenario) -> dict[str, float] | None:
-    """The disagreement override for deal_space (None: the scenario's own)."""
-    if spec is None:
-        return None
-    text = spec.strip()
-    if text.lower() in ("status-quo", "status_quo", "statusquo"):
-        return {i.id: i.status_quo for i in scenario.issues if i.status_quo is not None}
-    if "=" in text:
-        out = {}
-        for part in text.split(","):
-            issue, _, value = part.partition("=")
-            try:
-                out[issue.strip()] = float(value)
-            except ValueError:
-                raise ScenarioError.single("--disagreement", f"expected ISSUE=VALUE, got "
-                                           f"{part.strip()!r}") from None
-        return out
-    from grandbargain.scenario import load_scenario
-
-    other = load_scenario(text)
-    if not other.disagreement:
-        raise ScenarioError.single("--disagreement", f"scenario '{text}' sets no disagreement "
-                                   "point")
-    return dict(other.disagreement)
-
 
 def _analysis(scenario: str | None, loading: dict, red_line: list[str] | None,
               disagreement: str | None, top: int):
@@ -266,24 +218,18 @@ def deals(scenario: ScenarioArg = None, red_line: RedLineOpt = None,
 def _bottom_line(s, red_line, disagreement, analysis, draws, seed, noise, distribution,
                  lang) -> dict:
     """The bottom line for this deal space (the same red lines and disagreement point), with
-    the single-issue models' forecasts for where they disagree: the models `forecast` runs by
-    default, less those that refuse the scenario (too large); none without stances."""
-    from grandbargain.bottomline import DEFAULT_NOISE, bottom_line_document, judge
-    from grandbargain.models import MODELS
+    every single-issue model's forecast for where they disagree."""
+    from grandbargain.bottomline._forecast import deals_bottom_line
     from grandbargain.uncertainty import deal_options, parse_noise
 
     try:
         lines, keep = parse_red_lines(red_line)
         options = deal_options(parse_disagreement(disagreement, s), lines, keep)
-        spread = parse_noise(noise, distribution.value) if noise else DEFAULT_NOISE
+        spread = parse_noise(noise, distribution.value) if noise else None
     except ScenarioError as exc:
         fail(exc)
         raise
-    models = [cls() for cls in MODELS.values()] if s.stances else []
-    results = [m.forecast(s) for m in models if m.refusal(s) is None]
-    judgments = judge(s, results, analysis=analysis, options=options, draws=draws, seed=seed,
-                      noise=spread)
-    return bottom_line_document(judgments, lang)
+    return deals_bottom_line(s, analysis, options, lang, draws=draws, seed=seed, noise=spread)
 
 
 def _deals_under_uncertainty(scenario, s, red_line, disagreement, draws, seed,

@@ -114,34 +114,23 @@ def with_bottom_line(s, results: list, lang: str, enabled: bool = True,
                      draws: int | None = None, seed: int = 0, noise: str | None = None,
                      distribution: str = "normal") -> tuple[list, dict | None]:
     """The results with the package solutions added as forecasters (where the scenario has
-    principals), and the bottom line document (None when disabled)."""
-    from grandbargain.bottomline import (
-        DEFAULT_DRAWS,
-        DEFAULT_NOISE,
-        bottom_line_document,
-        judge,
-        package_analysis,
-        package_forecasts,
-    )
+    principals), and the bottom line document (None when disabled): the shared recipe
+    `bottomline._forecast.with_packages`, with bad --noise ending the command cleanly."""
+    from grandbargain.bottomline._forecast import with_packages
     from grandbargain.uncertainty import parse_noise
 
-    analysis, note = package_analysis(s)
-    packages = package_forecasts(analysis) if analysis is not None else []
-    if not enabled:
-        return [*results, *packages], None
-    try:
-        spread = parse_noise(noise, distribution) if noise else DEFAULT_NOISE
-    except ScenarioError as exc:
-        fail(exc)
-        raise
+    spread = None
+    if enabled and noise:
+        try:
+            spread = parse_noise(noise, distribution)
+        except ScenarioError as exc:
+            fail(exc)
+            raise
     from grandbargain._memo import caching
 
     with caching():  # the draws and signposts are kept for the same inputs (report, ledger too)
-        judgments = judge(s, results, analysis=analysis, note=note,
-                          draws=DEFAULT_DRAWS if draws is None else draws, seed=seed,
-                          noise=spread)
-    return [*results, *packages], {lg: bottom_line_document(judgments, lg)
-                                   for lg in dict.fromkeys((lang, "en", "zh"))}
+        return with_packages(s, results, (lang, "en", "zh"), bottom_line=enabled, draws=draws,
+                             seed=seed, noise=spread)
 
 
 def bottom_line_view(document: dict, lang: str):

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
 from types import MappingProxyType
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # numpy is imported where the arrays are built: `import` stays cheap
     import numpy as np
@@ -291,3 +291,44 @@ class Scenario:
         if issue_id in self.disagreement:
             return self.disagreement[issue_id]
         return self.issue(issue_id).status_quo
+
+    # Editing and display for notebooks (grandbargain.api): every edit is validated again.
+    def replace(self, **changes: Any) -> Scenario:
+        """A copy with fields replaced, checked by the loader's validator (ScenarioError
+        naming the field when refused); see `grandbargain.api.replace`."""
+        from grandbargain.api._scenario import replace
+
+        return replace(self, **changes)
+
+    def with_stance(self, actor: str, issue: str, **changes: Any) -> Scenario:
+        """A copy with one stance changed or added (position, salience, ...), validated
+        again; see `grandbargain.api.with_stance`."""
+        from grandbargain.api._scenario import with_stance
+
+        return with_stance(self, actor, issue, **changes)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The scenario as the document `grandbargain show --format json` prints."""
+        from grandbargain.api._result import plain
+        from grandbargain.scenario._export import scenario_to_document
+
+        return plain(scenario_to_document(self))
+
+    def to_frame(self, values: str | None = "position"):
+        """The actors-by-issues table of positions (or `values`: salience, capability, low,
+        high); `values=None`: one row per actor and issue (needs pandas)."""
+        from grandbargain.api._scenario import scenario_frame
+
+        return scenario_frame(self, values)
+
+    def __repr__(self) -> str:  # the generated one prints every stance (tens of kB)
+        as_of = f", as_of={self.as_of.isoformat()}" if self.as_of else ""
+        return (f"<Scenario {self.id!r}: {self.title}{as_of}; {len(self.issues)} issues, "
+                f"{len(self.actors)} actors, {len(self.stances)} stances, "
+                f"{len(self.principals)} principals>")
+
+    def _repr_html_(self) -> str:
+        from grandbargain.api._scenario import scenario_html
+
+        return scenario_html(self)
+

@@ -11,7 +11,7 @@ import threading
 from collections import OrderedDict
 from datetime import UTC, datetime
 
-from grandbargain.store._db import Store
+from grandbargain.store._db import Store, iso
 from grandbargain.store._models import ApiToken, User
 
 NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
@@ -80,7 +80,7 @@ def list_users(store: Store) -> list[dict]:
             select(User.id, User.name, User.created_at, func.count(ApiToken.id))
             .outerjoin(ApiToken, (ApiToken.user_id == User.id) & (ApiToken.revoked.is_(False)))
             .group_by(User.id).order_by(User.id)).all()
-    return [{"id": i, "name": n, "created_at": c.isoformat(), "tokens": t} for i, n, c, t in rows]
+    return [{"id": i, "name": n, "created_at": iso(c), "tokens": t} for i, n, c, t in rows]
 
 
 def find_user(store: Store, name: str) -> User | None:

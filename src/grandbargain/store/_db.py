@@ -14,6 +14,15 @@ INSTALL_HINT = "the server needs its optional extra: pip install -e .[server]"
 MIGRATIONS = Path(__file__).parent / "migrations"
 
 
+def iso(when: Any) -> str | None:
+    """ISO text in UTC (SQLite hands back naive datetimes: they were stored as UTC)."""
+    if when is None:
+        return None
+    from datetime import UTC
+
+    return (when if when.tzinfo else when.replace(tzinfo=UTC)).isoformat()
+
+
 class StoreUnavailable(RuntimeError):
     """The store cannot be opened: the extra is missing or the database refused (the message
     says which and never holds a password)."""

@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from grandbargain.store._db import Store
+from grandbargain.store._db import Store, iso
 from grandbargain.store._models import Run
 from grandbargain.store._scenarios import Forbidden, NotFound, _readable
 
@@ -25,9 +25,6 @@ def _now() -> datetime:
 
 
 def run_dict(row: Run, with_result: bool = False) -> dict[str, Any]:
-    def iso(when: datetime | None) -> str | None:
-        return when.isoformat() if when else None
-
     elapsed = None
     if row.started_at is not None:
         end = row.finished_at or _now()

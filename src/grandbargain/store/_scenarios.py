@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from grandbargain.scenario import Location, Problem, ScenarioError
-from grandbargain.store._db import Store
+from grandbargain.store._db import Store, iso
 from grandbargain.store._models import Scenario, ScenarioShare, ScenarioVersion, User
 
 SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
@@ -43,7 +43,11 @@ def parse_scenario(filename: str, text: str, fmt: str | None = None) -> tuple[An
         except ScenarioError as exc:
             raise ScenarioError([_relocate(p, str(path), filename or base)
                                  for p in exc.problems]) from None
-    return scenario, scenario_to_document(scenario)
+    import json
+
+    from grandbargain.timeline._ledger import canonical_json
+
+    return scenario, json.loads(canonical_json(scenario_to_document(scenario)))
 
 
 def _relocate(problem: Problem, temporary: str, shown: str) -> Problem:
@@ -144,14 +148,14 @@ def add_version(store: Store, user_id: int, scenario_id: int, filename: str, tex
 def _summary(session: Any, scenario: Scenario, access: str) -> dict:
     owner = session.get(User, scenario.owner_id)
     return {"id": scenario.id, "name": scenario.name, "owner": owner.name if owner else None,
-            "created_at": scenario.created_at.isoformat(),
+            "created_at": iso(scenario.created_at),
             "latest_version": scenario.latest_version, "access": access}
 
 
 def version_dict(session: Any, row: ScenarioVersion, with_content: bool = True) -> dict:
     author = session.get(User, row.author_id)
     out = {"scenario_id": row.scenario_id, "version": row.version,
-           "author": author.name if author else None, "created_at": row.created_at.isoformat(),
+           "author": author.name if author else None, "created_at": iso(row.created_at),
            "message": row.message, "filename": row.filename, "format": row.source_format,
            "content_hash": row.content_hash}
     if with_content:

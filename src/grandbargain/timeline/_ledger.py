@@ -1,12 +1,13 @@
 """The forecast ledger: an append-only, hash-chained record of what the tool forecast, when.
 
 Storage: JSON Lines, one entry a line (docs/decisions.md TL-05), or the store (store/, TL-06)
-when one exists and no file is named: `StoreLedger` stands where a file path stands. Each entry holds the date it was
-recorded, the scenario's canonical hash, the tool version, models and options, the seed, the
-forecast document (what `forecast --format json` prints) and `prev_hash`, the SHA-256 of the
-previous entry; its own `hash` is the SHA-256 of its canonical JSON without `hash`. Editing or
-removing an entry breaks the chain (`verify_ledger` says where). Appends take an exclusive
-lock on the file, write one line and fsync, so concurrent `record` calls never interleave.
+when one exists and no file is named: `StoreLedger` stands where a file path stands. Each entry
+holds the date it was recorded, the scenario's canonical hash, the tool version, models and
+options, the seed, the forecast document (what `forecast --format json` prints) and `prev_hash`,
+the SHA-256 of the previous entry; its own `hash` is the SHA-256 of its canonical JSON without
+`hash`. Editing or removing an entry breaks the chain (`verify_ledger` says where). Appends take
+an exclusive lock on the file, write one line and fsync, so concurrent `record` calls never
+interleave.
 
 Scoring (`score_ledger`) builds `validate`'s `Score` records and summarises them with its
 `summarise`: the same errors and hit rates as `grandbargain validate`.

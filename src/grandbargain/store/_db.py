@@ -194,3 +194,11 @@ def open_store(url: str | None = None) -> Store:
         if target not in _stores:
             _stores[target] = Store(target)
         return _stores[target]
+
+
+def close_store(url: str) -> None:
+    """Forget and dispose the store opened at `url` (tests, and a server that stops)."""
+    with _stores_lock:
+        store = _stores.pop(url, None)
+    if store is not None:
+        store.dispose()

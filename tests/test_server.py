@@ -217,8 +217,9 @@ def test_a_running_run_can_be_cancelled(store, people):
 @pytest.mark.slow
 def test_every_run_kind_completes(store, people):
     ann = people["ann"]
-    kinds = {"forecast": {"model": ["median"]}, "rounds": {"issue": "us_tariffs"}, "exchanges": {"rounds": 2},
-             "deals": {}, "simulate": {"draws": 20, "model": ["median"]},
+    kinds = {"forecast": {"model": ["median"]}, "rounds": {"issue": "us_tariffs"},
+             "exchanges": {"rounds": 2}, "deals": {},
+             "simulate": {"draws": 20, "model": ["median"]},
              "report": {"markdown": True, "model": ["median"]}}
     with _client(store, workers=2, max_active_runs=8) as client:
         ids = {kind: client.post("/runs", headers=ann, json={

@@ -8,7 +8,7 @@ import logging
 from contextlib import asynccontextmanager
 from typing import Annotated, Any, Literal
 
-from fastapi import Depends, FastAPI, HTTPException, Query, Request
+from fastapi import Depends, FastAPI, HTTPException, Path, Query, Request
 from fastapi.responses import JSONResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, Field
@@ -24,6 +24,10 @@ log = logging.getLogger("grandbargain.web")
 MAX_BODY = 4 * 1024 * 1024
 MAX_ACTIVE_RUNS = 4
 
+# Ids are database integers: larger ones are refused by validation (422), never sent to SQL.
+BIGGEST = 2 ** 31 - 1
+Id = Annotated[int, Path(ge=1, le=BIGGEST)]
+Name = Annotated[str, Path(min_length=1, max_length=200)]
 Kind = Literal["forecast", "rounds", "exchanges", "deals", "simulate", "report"]
 
 
@@ -47,8 +51,9 @@ class ShareRequest(BaseModel):
 
 class RunRequest(BaseModel):
     kind: Kind
-    scenario_id: int | None = Field(None, description="A stored scenario (or give shipped).")
-    version: int | None = Field(None, ge=1, description="Default: the latest.")
+    scenario_id: int | None = Field(None, ge=1, le=BIGGEST,
+                                    description="A stored scenario (or give shipped).")
+    version: int | None = Field(None, ge=1, le=BIGGEST, description="Default: the latest.")
     shipped: str | None = Field(None, max_length=200, description="A shipped scenario id.")
     options: dict[str, Any] = Field(default_factory=dict, description=(
         "The command's own options by name, e.g. {\"model\": [\"median\"], \"draws\": 200}."))
@@ -205,7 +210,7 @@ def create_app(store: Store, *, workers: int = 2, scheduler: str | None = None,
         return out
 
     @app.get("/shipped/{name}", tags=["scenarios"])
-    def shipped_get(name: str) -> dict[str, Any]:
+    def shipped_get(name: Name) -> dict[str, Any]:
         from grandbargain.scenario import builtin_scenarios, load_scenario, scenario_to_document
         from grandbargain.timeline._ledger import scenario_hash
 
@@ -237,27 +242,27 @@ def create_app(store: Store, *, workers: int = 2, scheduler: str | None = None,
         return scenarios.list_scenarios(store, user[0])
 
     @app.get("/scenarios/{scenario_id}", tags=["scenarios"])
-    def scenario_get(scenario_id: int, user: Caller) -> dict[str, Any]:
+    def scenario_get(scenario_id: Id, user: Caller) -> dict[str, Any]:
         return scenarios.get_scenario(store, user and user[0], scenario_id)
 
     @app.get("/scenarios/{scenario_id}/versions/{version}", tags=["scenarios"])
-    def scenario_version(scenario_id: int, version: int, user: Caller) -> dict[str, Any]:
+    def scenario_version(scenario_id: Id, version: Id, user: Caller) -> dict[str, Any]:
         return scenarios.get_version(store, user and user[0], scenario_id, version)
 
     @app.post("/scenarios/{scenario_id}/versions", status_code=201, tags=["scenarios"])
-    def scenario_update(scenario_id: int, body: ScenarioUpload, user: User) -> dict[str, Any]:
+    def scenario_update(scenario_id: Id, body: ScenarioUpload, user: User) -> dict[str, Any]:
         filename, text = _upload_text(body)
         return scenarios.add_version(store, user[0], scenario_id, filename, text, body.format,
                                      body.message)
 
     @app.get("/scenarios/{scenario_id}/diff", tags=["scenarios"])
-    def scenario_diff(scenario_id: int, user: Caller,
-                      old: Annotated[int, Query(alias="from", ge=1)],
-                      new: Annotated[int, Query(alias="to", ge=1)]) -> dict[str, Any]:
+    def scenario_diff(scenario_id: Id, user: Caller,
+                      old: Annotated[int, Query(alias="from", ge=1, le=BIGGEST)],
+                      new: Annotated[int, Query(alias="to", ge=1, le=BIGGEST)]) -> dict[str, Any]:
         return scenarios.diff_versions(store, user and user[0], scenario_id, old, new)
 
     @app.put("/scenarios/{scenario_id}/shares/{name}", tags=["scenarios"])
-    def scenario_share(scenario_id: int, name: str, body: ShareRequest,
+    def scenario_share(scenario_id: Id, name: Name, body: ShareRequest,
                        user: User) -> dict[str, Any]:
         try:
             return scenarios.share(store, user[0], scenario_id, name, body.access)
@@ -265,7 +270,7 @@ def create_app(store: Store, *, workers: int = 2, scheduler: str | None = None,
             raise OptionError(str(exc)) from None
 
     @app.delete("/scenarios/{scenario_id}/shares/{name}", tags=["scenarios"])
-    def scenario_unshare(scenario_id: int, name: str, user: User) -> dict[str, Any]:
+    def scenario_unshare(scenario_id: Id, name: Name, user: User) -> dict[str, Any]:
         try:
             return scenarios.share(store, user[0], scenario_id, name, None)
         except ValueError as exc:
@@ -297,11 +302,11 @@ def create_app(store: Store, *, workers: int = 2, scheduler: str | None = None,
         return runs.list_runs(store, user[0])
 
     @app.get("/runs/{run_id}", tags=["runs"])
-    def run_get(run_id: int, user: Caller) -> dict[str, Any]:
+    def run_get(run_id: Id, user: Caller) -> dict[str, Any]:
         return runs.get_run(store, user and user[0], run_id)
 
     @app.get("/runs/{run_id}/result", tags=["runs"])
-    def run_result(run_id: int, user: Caller) -> dict[str, Any]:
+    def run_result(run_id: Id, user: Caller) -> dict[str, Any]:
         run = runs.get_run(store, user and user[0], run_id, with_result=True)
         if run["status"] != "done":
             raise HTTPException(409, f"run {run_id} is {run['status']}: no result"
@@ -309,7 +314,7 @@ def create_app(store: Store, *, workers: int = 2, scheduler: str | None = None,
         return run["result"]
 
     @app.post("/runs/{run_id}/cancel", tags=["runs"])
-    def run_cancel(run_id: int, user: User) -> dict[str, Any]:
+    def run_cancel(run_id: Id, user: User) -> dict[str, Any]:
         run = runs.cancel_run(store, user[0], run_id)
         pool.cancel(run_id)
         return run

@@ -232,3 +232,22 @@ def test_every_run_kind_completes(store, people):
         assert report["format"] == "markdown" and report["text"].strip()
         simulated = client.get(f"/runs/{ids['simulate']}/result", headers=ann).json()
         assert simulated["simulation"]["draws"] == 20
+
+
+@pytest.mark.slow
+def test_simulate_runs_on_the_dask_scheduler_given_to_the_server(store, people):
+    distributed = pytest.importorskip("distributed", reason="the dask extra is not installed")
+    ann = people["ann"]
+    with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=False,
+                                  protocol="tcp", host="127.0.0.1",
+                                  dashboard_address=None) as cluster:
+        before = cluster.scheduler.transition_counter
+        with _client(store, workers=1, scheduler=cluster.scheduler_address) as client:
+            asked = client.post("/runs", headers=ann, json={
+                "kind": "simulate", "shipped": "small-yard-high-fence",
+                "options": {"draws": 30, "model": ["median"]}}).json()
+            run = _wait(client, asked["id"], ann)
+            assert run["status"] == "done", run
+            result = client.get(f"/runs/{run['id']}/result", headers=ann).json()
+        assert result["simulation"]["draws"] == 30
+        assert cluster.scheduler.transition_counter > before  # the draws ran on the cluster

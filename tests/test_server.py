@@ -217,7 +217,7 @@ def test_a_running_run_can_be_cancelled(store, people):
 @pytest.mark.slow
 def test_every_run_kind_completes(store, people):
     ann = people["ann"]
-    kinds = {"forecast": {"model": ["median"]}, "rounds": {"issue": "us_tariffs"},
+    kinds = {"rounds": {"issue": "us_tariffs"},
              "exchanges": {"rounds": 2}, "deals": {},
              "simulate": {"draws": 20, "model": ["median"]},
              "report": {"markdown": True, "model": ["median"]}}

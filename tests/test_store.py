@@ -237,11 +237,11 @@ def test_concurrent_records_from_processes_never_fork_the_chain(database_url, st
         from grandbargain.timeline._ledger import StoreLedger
         _record(StoreLedger({database_url!r}), 4)
     """)
-    workers = [subprocess.Popen([sys.executable, "-c", script]) for _ in range(3)]
-    assert [w.wait(timeout=120) for w in workers] == [0, 0, 0]
+    workers = [subprocess.Popen([sys.executable, "-c", script]) for _ in range(2)]
+    assert [w.wait(timeout=120) for w in workers] == [0, 0]
     verdict = verify_ledger(StoreLedger(database_url))
     assert verdict.ok, verdict.problems
-    assert verdict.entries == 12
+    assert verdict.entries == 8
 
 
 def test_default_ledger_is_the_store_once_one_exists(monkeypatch, tmp_path):

@@ -242,6 +242,12 @@ def test_concurrent_records_from_processes_never_fork_the_chain(database_url, st
     verdict = verify_ledger(StoreLedger(database_url))
     assert verdict.ok, verdict.problems
     assert verdict.entries == 8
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(8) as pool:  # and threads, which collide on the head more often
+        list(pool.map(lambda _: _record(StoreLedger(database_url), 3), range(8)))
+    verdict = verify_ledger(StoreLedger(database_url))
+    assert verdict.ok and verdict.entries == 32, verdict.problems
 
 
 def test_default_ledger_is_the_store_once_one_exists(monkeypatch, tmp_path):

@@ -201,13 +201,19 @@ def test_a_forecast_run_gives_the_document_the_cli_prints(store, people):
     assert result == json.loads(printed.stdout)
 
 
-def test_a_running_run_can_be_cancelled(store, people):
+def test_a_running_run_reports_progress_and_can_be_cancelled(store, people):
     ann = people["ann"]
     with _client(store, workers=1) as client:
         long = client.post("/runs", headers=ann, json={
-            "kind": "simulate", "shipped": "us-china-2025-07",
-            "options": {"draws": 200000, "yes": True}}).json()
+            "kind": "simulate", "shipped": "small-yard-high-fence",
+            "options": {"draws": 100000, "chunk_size": 20, "model": ["eu"], "yes": True}}).json()
         _wait(client, long["id"], ann, until=("running",))
+        end = time.monotonic() + 90  # progress: the share of the draws done, read as they go
+        while client.get(f"/runs/{long['id']}", headers=ann).json()["progress"] == 0:
+            assert time.monotonic() < end, "no progress reported"
+            time.sleep(0.2)
+        progress = client.get(f"/runs/{long['id']}", headers=ann).json()["progress"]
+        assert 0 < progress < 1
         cancelled = client.post(f"/runs/{long['id']}/cancel", headers=ann).json()
         assert cancelled["status"] in ("cancelling", "cancelled")
         run = _wait(client, long["id"], ann, seconds=30)

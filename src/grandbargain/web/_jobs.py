@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -26,6 +27,8 @@ from grandbargain.web._commands import OptionError, option_args
 
 log = logging.getLogger("grandbargain.web")
 STDERR_KEEP = 4000
+ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]|\r")
+DRAWS_DONE = re.compile(r"(\d[\d,]*)/(\d[\d,]*)\s+draws")
 
 
 def _die_with_parent() -> None:  # pragma: no cover - runs in the child
@@ -135,16 +138,21 @@ class WorkerPool:
                        *self._scenario_argument(run, folder), *options, "--out", str(out)]
             if run.kind != "report":
                 command += ["--format", "json"]
-            if run.kind == "simulate" and self.scheduler:
-                command += ["--scheduler", self.scheduler]
             env = {k: v for k, v in os.environ.items() if k != DATABASE_ENV}
+            if run.kind == "simulate":
+                if self.scheduler:
+                    command += ["--scheduler", self.scheduler]
+                # its progress bar, drawn as for a terminal, is where the run's progress is
+                # read from (draws done / draws)
+                command.append("--progress")
+                env.update(TTY_COMPATIBLE="1", COLUMNS="100")
             errors = folder / "stderr.txt"
             with open(errors, "wb") as sink:
                 process = subprocess.Popen(
                     command, cwd=folder, env=env, stdin=subprocess.DEVNULL,
                     stdout=subprocess.DEVNULL, stderr=sink,
                     preexec_fn=_die_with_parent if sys.platform == "linux" else None)
-                outcome = self._watch(run.id, process)
+                outcome = self._watch(run.id, process, errors)
             if outcome == "cancelled":
                 runs.fail_run(self.store, run.id, "cancelled by its owner", status="cancelled")
                 return
@@ -155,7 +163,8 @@ class WorkerPool:
                 runs.fail_run(self.store, run.id, f"stopped after {self.timeout:g} s (the "
                               "server's run time limit)")
                 return
-            text = errors.read_text(encoding="utf-8", errors="replace")[-STDERR_KEEP:]
+            text = ANSI.sub("", errors.read_text(encoding="utf-8", errors="replace"))
+            text = text[-STDERR_KEEP:]
             if process.returncode != 0 or not out.is_file():
                 runs.fail_run(self.store, run.id, _error_text(text, folder) or
                               f"the {run.kind} command ended with status "
@@ -168,10 +177,10 @@ class WorkerPool:
                 result = json.loads(out.read_text(encoding="utf-8"))
             runs.finish_run(self.store, run.id, result)
 
-    def _watch(self, run_id: int, process: subprocess.Popen) -> str:
+    def _watch(self, run_id: int, process: subprocess.Popen, errors: Path) -> str:
         started = time.monotonic()
         cancel = self._cancel[run_id]
-        checked = started
+        checked, shown = started, 0.0
         while True:
             try:
                 process.wait(timeout=self.poll)
@@ -183,12 +192,31 @@ class WorkerPool:
                 checked = now
                 if runs.status_of(self.store, run_id) == "cancelling":
                     cancel.set()
+                done = _draws_done(errors)
+                if done is not None and done > shown:
+                    shown = done
+                    runs.set_progress(self.store, run_id, min(done, 0.99))
             reason = ("stopped" if self._stop.is_set() else "cancelled" if cancel.is_set()
                       else "timeout" if now - started > self.timeout else None)
             if reason is not None:
                 process.kill()
                 process.wait()
                 return reason
+
+
+def _draws_done(errors: Path) -> float | None:
+    """The share of the draws done, from the last state of the progress bar on stderr."""
+    try:
+        with open(errors, "rb") as handle:
+            handle.seek(max(0, handle.seek(0, os.SEEK_END) - 2048))
+            tail = ANSI.sub("", handle.read().decode("utf-8", errors="replace"))
+    except OSError:
+        return None
+    found = DRAWS_DONE.findall(tail)
+    if not found:
+        return None
+    done, total = (int(v.replace(",", "")) for v in found[-1])
+    return done / total if total else None
 
 
 def _error_text(stderr: str, folder: Path) -> str:

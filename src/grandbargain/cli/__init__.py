@@ -51,6 +51,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
                  "date, and why they moved."),
     "ledger": ("ledger", "A hash-chained record of forecasts: record, list, show, verify, "
                "score against outcomes."),
+    "serve": ("serve", "Serve the REST API for teams: scenarios with versions and diffs, "
+              "forecasts and other runs as background jobs, accounts (OpenAPI at /docs)."),
+    "users": ("users", "Accounts of the server's store: add a user and print its token once, "
+              "new tokens, list."),
 }
 
 _loaded: dict[str, Any] = {}

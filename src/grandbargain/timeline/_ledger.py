@@ -1,11 +1,13 @@
 """The forecast ledger: an append-only, hash-chained record of what the tool forecast, when.
 
-Storage: JSON Lines, one entry a line (docs/decisions.md TL-05). Each entry holds the date it was
-recorded, the scenario's canonical hash, the tool version, models and options, the seed, the
-forecast document (what `forecast --format json` prints) and `prev_hash`, the SHA-256 of the
-previous entry; its own `hash` is the SHA-256 of its canonical JSON without `hash`. Editing or
-removing an entry breaks the chain (`verify_ledger` says where). Appends take an exclusive
-lock on the file, write one line and fsync, so concurrent `record` calls never interleave.
+Storage: JSON Lines, one entry a line (docs/decisions.md TL-05), or the store (store/, TL-06)
+when one exists and no file is named: `StoreLedger` stands where a file path stands. Each entry
+holds the date it was recorded, the scenario's canonical hash, the tool version, models and
+options, the seed, the forecast document (what `forecast --format json` prints) and `prev_hash`,
+the SHA-256 of the previous entry; its own `hash` is the SHA-256 of its canonical JSON without
+`hash`. Editing or removing an entry breaks the chain (`verify_ledger` says where). Appends take
+an exclusive lock on the file, write one line and fsync, so concurrent `record` calls never
+interleave.
 
 Scoring (`score_ledger`) builds `validate`'s `Score` records and summarises them with its
 `summarise`: the same errors and hit rates as `grandbargain validate`.
@@ -30,10 +32,50 @@ GENESIS = "0" * 64
 LEDGER_ENV = "GRANDBARGAIN_LEDGER"
 
 
-def default_ledger_path() -> Path:
-    """GRANDBARGAIN_LEDGER if set, else ledger.jsonl in the user's data directory."""
+class StoreLedger:
+    """The ledger kept in the store (store/_ledger.py): same entries, chain and verify. Printed
+    as the store's URL with any password hidden."""
+
+    def __init__(self, url: str | None = None):
+        self.url = url
+
+    def _store(self) -> Any:
+        from grandbargain.store import open_store
+
+        return open_store(self.url)
+
+    def __str__(self) -> str:
+        from grandbargain.store import default_database_url, redact_url
+
+        return f"the store {redact_url(self.url or default_database_url())}"
+
+    def append(self, body: dict[str, Any]) -> dict[str, Any]:
+        from grandbargain.store._ledger import append
+
+        return append(self._store(), body, entry_hash, canonical_json)
+
+    def entries(self) -> list[dict[str, Any]]:
+        from grandbargain.store._ledger import entries
+
+        return entries(self._store())
+
+
+def _store_ready() -> bool:
+    from importlib.util import find_spec
+
+    from grandbargain.store._db import store_exists
+
+    return store_exists() and find_spec("sqlalchemy") is not None
+
+
+def default_ledger_path() -> Path | StoreLedger:
+    """GRANDBARGAIN_LEDGER if set; else the store when one exists (GRANDBARGAIN_DATABASE_URL,
+    or the server's SQLite file, with the [server] extra installed); else ledger.jsonl in the
+    user's data directory."""
     if os.environ.get(LEDGER_ENV):
         return Path(os.environ[LEDGER_ENV])
+    if _store_ready():
+        return StoreLedger()
     from platformdirs import user_data_dir
 
     return Path(user_data_dir("grandbargain", appauthor=False)) / "ledger.jsonl"
@@ -122,7 +164,7 @@ def _last_line(handle: Any) -> bytes:
     return data.rstrip(b"\n").rsplit(b"\n", 1)[-1]
 
 
-def record_entry(path: Path, *, scenario: Any, forecast: Mapping[str, Any],
+def record_entry(path: Path | StoreLedger, *, scenario: Any, forecast: Mapping[str, Any],
                  models: Sequence[str], options: Mapping[str, Any], seed: int | None,
                  recorded_at: datetime | None = None) -> dict[str, Any]:
     """Append one entry under an exclusive lock (write, flush, fsync) and return it."""
@@ -139,6 +181,8 @@ def record_entry(path: Path, *, scenario: Any, forecast: Mapping[str, Any],
         "seed": seed,
         "forecast": _finite(json.loads(json.dumps(forecast, default=_plain))),
     }
+    if isinstance(path, StoreLedger):
+        return path.append(body)
     with _locked(path) as handle:
         last = _last_line(handle)
         if last:
@@ -159,8 +203,10 @@ def record_entry(path: Path, *, scenario: Any, forecast: Mapping[str, Any],
     return entry
 
 
-def read_ledger(path: Path) -> list[dict[str, Any]]:
+def read_ledger(path: Path | StoreLedger) -> list[dict[str, Any]]:
     """Every entry; a line that is not JSON is a located error."""
+    if isinstance(path, StoreLedger):
+        return path.entries()
     if not path.is_file():
         return []
     entries, problems = [], []
@@ -194,7 +240,7 @@ class Verdict:
         return not self.problems
 
 
-def verify_ledger(path: Path) -> Verdict:
+def verify_ledger(path: Path | StoreLedger) -> Verdict:
     """Check every entry's own hash, the chain of prev_hash and the id sequence. Says which entry
     was edited or where one was removed. (Removing the last entries leaves a valid shorter
     chain: compare the head hash with one noted earlier.)"""

@@ -51,6 +51,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
                  "date, and why they moved."),
     "ledger": ("ledger", "A hash-chained record of forecasts: record, list, show, verify, "
                "score against outcomes."),
+    "negotiate": ("negotiate", "Alternating offers between the principals until one accepts or "
+                  "the deadline passes:"),
 }
 
 _loaded: dict[str, Any] = {}

@@ -21,7 +21,7 @@ import numpy as np
 
 from grandbargain.deals import DealSpace
 
-MAX_PACKAGES = 20_000_000
+MAX_PACKAGES = 5_000_000
 _TIE = 1e-12
 
 

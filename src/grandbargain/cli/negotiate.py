@@ -36,6 +36,10 @@ DiscountOpt = Annotated[float | None, typer.Option(
     "worth u * d^t (Genius).")]
 FirstOpt = Annotated[str | None, typer.Option(
     "--first", help="The party that opens (default: the first principal).")]
+BandOpt = Annotated[float, typer.Option(
+    "--band", help="Offer, among the packages worth the target to target + BAND to the "
+    "offerer, the one best for the other side (time-dependent and tit-for-tat strategies). "
+    "0 (default): the least package worth the target, as NegMAS does.")]
 PngOpt = Annotated[Path | None, typer.Option(
     "--png", help="Also draw the offers in utility space over the Pareto frontier (PNG).")]
 TournamentOpt = Annotated[bool, typer.Option(
@@ -47,15 +51,20 @@ FieldOpt = Annotated[str | None, typer.Option(
     "best-response).")]
 
 
-def _overrides(specs: list[str] | None, extra: list[str], parties: list[str]) -> dict[str, str]:
+def _overrides(specs: list[str] | None, extra: list[str], parties: list[str],
+               given: dict[str, str] | None = None) -> dict[str, str]:
+    """Per party the strategy named by --strategy PARTY=NAME or --PARTY NAME; `given` records
+    which option named it (for error messages)."""
     from grandbargain.scenario import ScenarioError
 
     out: dict[str, str] = {}
+    given = given if given is not None else {}
     for spec in specs or []:
         party, sep, name = spec.partition("=")
         if not sep or not party.strip() or not name.strip():
             raise ScenarioError.single("--strategy", f"expected PARTY=NAME, got {spec!r}")
         out[party.strip()] = name.strip()
+        given[party.strip()] = "--strategy"
     k = 0
     while k < len(extra):
         arg = extra[k]
@@ -73,8 +82,29 @@ def _overrides(specs: list[str] | None, extra: list[str], parties: list[str]) ->
             raise ScenarioError.single(arg, f"no such option: not a party of this negotiation "
                                        f"(parties: {', '.join(parties)})")
         out[party] = name
+        given[party] = f"--{party}"
         k += 1
     return out
+
+
+def _scenario_among(scenario: str | None, extra: list[str]) -> tuple[str | None, list[str]]:
+    """The scenario argument when it follows the per-party options (`--us conceder FILE`)."""
+    if scenario is not None:
+        return scenario, extra
+    rest, k = [], 0
+    while k < len(extra):
+        arg = extra[k]
+        if arg.startswith("--"):
+            rest.append(arg)
+            if "=" not in arg and k + 1 < len(extra) and not extra[k + 1].startswith("--"):
+                rest.append(extra[k + 1])
+                k += 1
+        elif scenario is None:
+            scenario = arg
+        else:
+            rest.append(arg)
+        k += 1
+    return scenario, rest
 
 
 def _space(scenario: str | None):
@@ -92,7 +122,7 @@ def _space(scenario: str | None):
         raise ScenarioError.single(scenario or s.id, f"cannot build the deals: {exc}") from None
 
 
-def _document(arena, result, found, marks, lang: str, origins) -> dict:
+def _document(arena, result, found, marks, lang: str, origins, band: float = 0.0) -> dict:
     from grandbargain.negotiate._text import bottom_line, package_lines
 
     parties = [p.id for p in arena.space.parties]
@@ -124,7 +154,7 @@ def _document(arena, result, found, marks, lang: str, origins) -> dict:
                      "date": deadline.date.isoformat() if deadline.date else None,
                      "start": deadline.start.isoformat() if deadline.start else None,
                      "pace_per_week": deadline.pace},
-        "discount": result.discount, "first": parties[result.first],
+        "discount": result.discount, "first": parties[result.first], "band": band,
         "packages": arena.n_packages,
         "offers": [{"round": int(r), "proposer": parties[int(p)],
                     "utilities": dict(zip(parties, map(float, u), strict=True)),
@@ -191,13 +221,15 @@ def draw_png(arena, result, marks, path: Path, lang: str = "en") -> None:
 import numpy as np  # noqa: E402  (numpy comes with the negotiation anyway)
 
 
-def _tournament(arena, field: str | None, deadline, discount, lang: str, fmt, out) -> None:
+def _tournament(arena, field: str | None, deadline, discount, lang: str, fmt, out,
+                band: float = 0.0) -> None:
     from grandbargain.negotiate import TOURNAMENT_FIELD, parse_strategy, tournament
+    from grandbargain.negotiate._strategies import with_band
     from grandbargain.scenario import ScenarioError
 
     names = [n.strip() for n in field.split(",")] if field else list(TOURNAMENT_FIELD)
     try:
-        strategies = [parse_strategy(n) for n in names if n]
+        strategies = [with_band(parse_strategy(n), band) for n in names if n]
     except ValueError as exc:
         raise ScenarioError.single("--field", str(exc)) from None
     if len(strategies) < 1:
@@ -263,6 +295,7 @@ def negotiate(
     pace: PaceOpt = 5.0,
     discount: DiscountOpt = None,
     first: FirstOpt = None,
+    band: BandOpt = 0.0,
     tournament: TournamentOpt = False,
     field: FieldOpt = None,
     fmt: FormatOpt = OutputFormat.table,
@@ -285,19 +318,28 @@ def negotiate(
         parse_deadline,
     )
     from grandbargain.negotiate import negotiate as run
+    from grandbargain.negotiate._strategies import with_band
     from grandbargain.negotiate._text import report_text
     from grandbargain.scenario import ScenarioError
 
+    extra = list(ctx.args)
+    if scenario is not None and scenario.startswith("--"):  # --us NAME came first: not a file
+        extra.insert(0, scenario)
+        scenario = None
     try:
+        scenario, extra = _scenario_among(scenario, extra)
         space, s = _space(scenario)
         parties = [p.id for p in space.parties]
-        overrides = _overrides(strategy, list(ctx.args), parties)
+        given: dict[str, str] = {}
+        overrides = _overrides(strategy, extra, parties, given)
         try:
             when = parse_deadline(deadline, s.as_of if s is not None else None, pace)
         except ValueError as exc:
             raise ScenarioError.single("--deadline", str(exc)) from None
         if discount is not None and not 0 < discount <= 1:
             raise ScenarioError.single("--discount", f"must lie in (0, 1], got {discount:g}")
+        if not (band >= 0 and band < float("inf")):
+            raise ScenarioError.single("--band", f"must be a utility of 0 or more, got {band:g}")
         if first is not None and first not in parties:
             raise ScenarioError.single("--first", f"'{first}' is not a party (parties: "
                                        f"{', '.join(parties)})")
@@ -314,11 +356,12 @@ def negotiate(
             if arena.n_parties != 2:
                 raise ScenarioError.single("--tournament", f"pairs two parties; this deal has "
                                            f"{arena.n_parties}")
-            _tournament(arena, field, when, discount, lang.value, fmt, out)
+            _tournament(arena, field, when, discount, lang.value, fmt, out, band)
             return
         if field is not None:
             raise ScenarioError.single("--field", "applies to --tournament")
-        strategies, origins = default_strategies(s, parties, overrides)
+        strategies, origins = default_strategies(s, parties, overrides, given)
+        strategies = [with_band(x, band) for x in strategies]
         result = run(arena, strategies, when, first=parties.index(first) if first else 0,
                      discount=discount)
         marks = benchmarks(arena)
@@ -332,7 +375,7 @@ def negotiate(
     if fmt == OutputFormat.table:
         emit(report_text(arena, result, found, lang.value, origins), out)
         return
-    document = _document(arena, result, found, marks, lang.value, origins)
+    document = _document(arena, result, found, marks, lang.value, origins, band)
     if fmt == OutputFormat.json:
         emit(json.dumps(document, ensure_ascii=False, indent=2) + "\n", out)
     else:

@@ -41,6 +41,7 @@ class Arena:
     reserve: np.ndarray  # (P,)
     order: tuple[np.ndarray, ...]  # per party, (n,) package ids by own utility, ascending
     sorted_utility: tuple[np.ndarray, ...]  # per party, (n,) utilities in that order
+    sorted_others: tuple[np.ndarray, ...]  # per party, (n,) the others' total in that order
     group_start: tuple[np.ndarray, ...]  # per party, (n,) first position of the tie group
     group_size: tuple[np.ndarray, ...]  # per party, (n,) size of the tie group
     best: np.ndarray  # (P,) highest utility of each party over the packages
@@ -83,6 +84,19 @@ class Arena:
         su = self.sorted_utility[party]
         k = int(np.searchsorted(su, level, side="left"))
         return min(k, len(su) - 1)
+
+    def nicest(self, party: int, level: float, band: float, turn: int) -> int:
+        """Among the packages worth `level` to `level + band` to the party, the one best for
+        the others (ties: the lowest such utility for the party, then the rotation of `pick`);
+        with band 0, the least package worth at least `level`."""
+        start = self.lowest_at_least(party, level)
+        if band <= 0:
+            return self.pick(party, start, turn)
+        stop = int(np.searchsorted(self.sorted_utility[party], level + band, side="right"))
+        if stop <= start + 1:
+            return self.pick(party, start, turn)
+        others = self.sorted_others[party][start:stop]
+        return self.pick(party, start + int(np.argmax(others)), turn)
 
     def pick(self, party: int, position: int, turn: int) -> int:
         """The package at a sorted position, rotating among packages tied for every party."""
@@ -127,7 +141,7 @@ def build_arena(space: DealSpace, *, max_packages: int = MAX_PACKAGES) -> Arena:
     P = space.n_parties
     keep = np.flatnonzero(~excluded) if excluded is not None else None
     index_dtype = np.int32 if n < 2**31 else np.int64
-    orders, sorted_u, starts, sizes = [], [], [], []
+    orders, sorted_u, sorted_o, starts, sizes = [], [], [], [], []
     for p in range(P):
         own = utilities[:, p] if keep is None else utilities[keep, p]
         others = (utilities.sum(axis=1) - utilities[:, p]) if keep is None else \
@@ -138,6 +152,7 @@ def build_arena(space: DealSpace, *, max_packages: int = MAX_PACKAGES) -> Arena:
         ids = order if keep is None else keep[order].astype(index_dtype)
         orders.append(ids)
         sorted_u.append(np.ascontiguousarray(own[order]))
+        sorted_o.append(np.ascontiguousarray(others[order]))
         # Groups of packages tied for every party (same own and others' keys).
         k_own, k_other = own_key[order], other_key[order]
         new = np.ones(len(order), dtype=bool)
@@ -151,11 +166,13 @@ def build_arena(space: DealSpace, *, max_packages: int = MAX_PACKAGES) -> Arena:
     reserve = np.asarray(space.disagreement, dtype=float)
     best = feasible.max(axis=0)
     floor = np.maximum(reserve, feasible.min(axis=0))
-    for array in (utilities, reserve, best, floor, *orders, *sorted_u, *starts, *sizes):
+    for array in (utilities, reserve, best, floor, *orders, *sorted_u, *sorted_o, *starts,
+                  *sizes):
         array.setflags(write=False)
     if excluded is not None:
         excluded.setflags(write=False)
     return Arena(space=space, allowed=allowed, utilities=utilities, reserve=reserve,
                  order=tuple(orders), sorted_utility=tuple(sorted_u),
+                 sorted_others=tuple(sorted_o),
                  group_start=tuple(starts), group_size=tuple(sizes), best=best, floor=floor,
                  excluded=excluded)

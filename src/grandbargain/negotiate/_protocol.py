@@ -115,4 +115,5 @@ def negotiate(arena: Arena, strategies: Sequence[Strategy], deadline: Deadline |
         offer_rounds=np.asarray(rounds, dtype=np.int64),
         offer_utilities=U[ids] if len(ids) else np.zeros((0, P)),
         agreement=agreement, round=agreed_round, accepted_by=closer, utilities=utilities,
-        discounted=discounted, discount=discount, moves=moves)
+        discounted=discounted, discount=discount, moves=moves,
+        notes={"band": max((float(getattr(s, "band", 0.0)) for s in strategies), default=0.0)})

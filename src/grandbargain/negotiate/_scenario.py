@@ -13,10 +13,13 @@ FALLBACK = "linear"
 
 def default_strategies(scenario: Scenario | None, parties: Sequence[str],
                        overrides: Mapping[str, str] | None = None,
-                       origin: str = "--strategy") -> tuple[list[Strategy], list[str]]:
+                       origin: str | Mapping[str, str] = "--strategy"
+                       ) -> tuple[list[Strategy], list[str]]:
     """Per party (in `parties` order) its strategy and where it came from ('scenario',
     'command line' or 'default'). Bad names raise ScenarioError naming the field or option."""
     overrides = dict(overrides or {})
+    where_given = origin if isinstance(origin, Mapping) else {}
+    origin = "--strategy" if isinstance(origin, Mapping) else origin
     unknown = [k for k in overrides if k not in parties]
     if unknown:
         raise ScenarioError.single(origin, f"unknown party {', '.join(unknown)} (the parties: "
@@ -27,7 +30,7 @@ def default_strategies(scenario: Scenario | None, parties: Sequence[str],
     strategies, origins = [], []
     for k, party in enumerate(parties):
         if party in overrides:
-            text, where, how = overrides[party], origin, "command line"
+            text, where, how = overrides[party], where_given.get(party, origin), "command line"
         elif party in stated:
             text, how = stated[party], "scenario"
             index = next(i for i, p in enumerate(scenario.principals) if p.id == party)

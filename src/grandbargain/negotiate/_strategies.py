@@ -104,9 +104,9 @@ class Strategy(ABC):
         return f"{self.kind}{suffix}"
 
 
-def _at_level(arena: Arena, me: int, level: float, turn: int) -> int:
+def _at_level(arena: Arena, me: int, level: float, turn: int, band: float = 0.0) -> int:
     level = min(max(level, arena.floor[me]), arena.best[me])
-    return arena.pick(me, arena.lowest_at_least(me, level), turn)
+    return arena.nicest(me, level, band, turn)
 
 
 def target_utility(arena: Arena, me: int, t: float, exponent: float) -> float:
@@ -125,6 +125,7 @@ class TimeDependent(Strategy):
     exponent: float = 1.0
     acceptance: Acceptance = field(default_factory=AcceptNext)
     tolerance: float = TOLERANCE
+    band: float = 0.0  # > 0: offer the package best for the other side within this band
 
     def __post_init__(self) -> None:
         if not (np.isfinite(self.exponent) and self.exponent > 0):
@@ -133,7 +134,7 @@ class TimeDependent(Strategy):
 
     def offer(self, arena, me, t, turn, offers, proposers) -> int:
         return _at_level(arena, me, target_utility(arena, me, t, self.exponent)
-                         - self.tolerance, turn)
+                         - self.tolerance, turn, self.band)
 
     @property
     def kind(self) -> str:
@@ -166,16 +167,18 @@ class TitForTat(Strategy):
     acceptance: Acceptance = field(default_factory=AcceptNext)
     tolerance: float = TOLERANCE
     reactive: bool = True
+    band: float = 0.0
 
     def offer(self, arena, me, t, turn, offers, proposers) -> int:
         mine = [o for o, p in zip(offers, proposers, strict=True) if p == me]
         theirs = [o for o, p in zip(offers, proposers, strict=True) if p != me]
         if not mine or len(theirs) < 2:
             level = float(arena.best[me]) if not mine else float(arena.utilities[mine[-1], me])
-            return _at_level(arena, me, level, turn)
+            return _at_level(arena, me, level, turn, self.band)
         u = arena.utilities[:, me]
         gained = float(u[theirs[-1]] - u[theirs[-2]])
-        return _at_level(arena, me, float(u[mine[-1]]) - gained - self.tolerance, turn)
+        return _at_level(arena, me, float(u[mine[-1]]) - gained - self.tolerance, turn,
+                         self.band)
 
     @property
     def kind(self) -> str:
@@ -303,6 +306,16 @@ def parse_strategy(text: str) -> Strategy:
         return BestResponse(exponent, acceptance)
     raise ValueError(f"unknown strategy '{text}' (known: {', '.join(STRATEGY_NAMES)}, "
                      f"optionally +ACCEPT with ACCEPT one of {', '.join(ACCEPTANCE_NAMES)})")
+
+
+def with_band(strategy: Strategy, band: float) -> Strategy:
+    """The strategy offering, within `band` above its target, the package best for the other
+    side (time-dependent and tit-for-tat strategies; others are returned as they are)."""
+    from dataclasses import replace
+
+    if not (np.isfinite(band) and band >= 0):
+        raise ValueError(f"the band must be a utility of 0 or more, got {band}")
+    return replace(strategy, band=band) if hasattr(strategy, "band") else strategy
 
 
 # The tournament's default field: ten strategies, 100 ordered pairs.

@@ -84,13 +84,20 @@ def bottom_line(arena: Arena, result: Negotiation, found: Measures, lang: str = 
                    f"的提案（{vals}）。" if lang == "zh" else
                    f" Closest: {_name(arena, p, lang)}'s offer in "
                    f"{_when(result, int(result.offer_rounds[k]), lang)} ({vals}).")
+    hint = ""
+    if len(result.offers) and not result.notes.get("band"):
+        hint = ("（此處每一方只提出對自己剛好達到目標效用的方案，不顧對方；"
+                "--band U 讓各方在目標之上 U 以內挑對方最喜歡的方案。）" if lang == "zh" else
+                " Each side here offers the least package worth its target to itself, whatever "
+                "the other side thinks of it; --band U lets it pick, within U above its target, "
+                "the package best for the other side.")
     if lang == "zh":
         return (f"未達成協議：至期限 {T.text(lang)} 為止，雙方都不接受對方的提案，"
                 f"各自得到無協議時的效用（{_utils(arena, arena.reserve, lang)}）。"
-                f"策略：{styles}。{closest}")
+                f"策略：{styles}。{closest}{hint}")
     return (f"No agreement by the deadline, {T.text(lang)}: each side rejects the other's "
             f"offers and gets its no-deal utility ({_utils(arena, arena.reserve, lang)}). "
-            f"Strategies: {styles}.{closest}")
+            f"Strategies: {styles}.{closest}{hint}")
 
 
 def trajectory_lines(arena: Arena, result: Negotiation, lang: str = "en") -> list[str]:

@@ -24,9 +24,10 @@ from grandbargain.cli._common import (
 )
 
 StrategyOpt = Annotated[list[str] | None, typer.Option(
-    "--strategy", help="PARTY=NAME, repeatable (or --PARTY NAME, e.g. --us conceder). NAME[+ACCEPT]: "
-    "boulware, linear, conceder, time:E, hardliner, tit-for-tat, best-response[:E]; ACCEPT: "
-    "next (default), const:U, time:T. Default: the scenario's `strategy:`, else linear.")]
+    "--strategy", help="PARTY=NAME, repeatable (or --PARTY NAME, e.g. --us conceder). "
+    "NAME[+ACCEPT]: boulware, linear, conceder, time:E, hardliner, tit-for-tat, "
+    "best-response[:E]; ACCEPT: next (default), const:U, time:T. Default: the scenario's "
+    "`strategy:`, else linear.")]
 DeadlineOpt = Annotated[str, typer.Option(
     "--deadline", help="A number of rounds, or a date YYYY-MM-DD reached at --pace rounds a "
     "week from the scenario's as_of (e.g. a truce expiry, 2025-08-12).")]

@@ -18,11 +18,12 @@ from grandbargain.negotiate._arena import Arena, ArenaTooLarge, build_arena
 from grandbargain.negotiate._deadline import DEFAULT_PACE, Deadline, parse_deadline
 from grandbargain.negotiate._measures import Benchmarks, Measures, benchmarks, measure
 from grandbargain.negotiate._protocol import Negotiation, negotiate
+from grandbargain.negotiate._scenario import default_strategies
 from grandbargain.negotiate._strategies import (
     SPEC_HELP,
     TOURNAMENT_FIELD,
-    AcceptConstant,
     Acceptance,
+    AcceptConstant,
     AcceptNext,
     AcceptTime,
     BestResponse,
@@ -34,7 +35,6 @@ from grandbargain.negotiate._strategies import (
     parse_strategy,
     target_utility,
 )
-from grandbargain.negotiate._scenario import default_strategies
 from grandbargain.negotiate._tournament import Tournament, tournament
 
 __all__ = [
@@ -47,8 +47,8 @@ __all__ = [
     "Acceptance",
     "Arena",
     "ArenaTooLarge",
-    "BestResponse",
     "Benchmarks",
+    "BestResponse",
     "Deadline",
     "Hardliner",
     "Measures",

@@ -28,7 +28,7 @@ def default_strategies(scenario: Scenario | None, parties: Sequence[str],
     if scenario is not None:
         stated = {p.id: p.strategy for p in scenario.principals if getattr(p, "strategy", "")}
     strategies, origins = [], []
-    for k, party in enumerate(parties):
+    for party in parties:
         if party in overrides:
             text, where, how = overrides[party], where_given.get(party, origin), "command line"
         elif party in stated:

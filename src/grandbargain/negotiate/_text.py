@@ -65,7 +65,8 @@ def bottom_line(arena: Arena, result: Negotiation, found: Measures, lang: str = 
         if lang == "zh":
             return (f"達成協議：{_when(result, result.round, lang)}（期限 {T.text(lang)}），"
                     f"{_name(arena, result.accepted_by, lang)}接受了"
-                    f"{_name(arena, proposer, lang)}的提案。效用：{_utils(arena, result.utilities, lang)}"
+                    f"{_name(arena, proposer, lang)}的提案。"
+                    f"效用：{_utils(arena, result.utilities, lang)}"
                     f"（無協議時：{_utils(arena, arena.reserve, lang)}）；{nash}"
                     f"距帕累托前沿 {found.frontier_distance:.3f}。策略：{styles}。")
         return (f"Agreement in {_when(result, result.round, lang)} of a deadline of "
@@ -80,8 +81,9 @@ def bottom_line(arena: Arena, result: Negotiation, found: Measures, lang: str = 
         k = int(np.argmax(gains.min(axis=1)))
         p = int(result.proposers[k])
         vals = _utils(arena, result.offer_utilities[k], lang)
-        closest = (f"最接近的一次：{_name(arena, p, lang)}在{_when(result, int(result.offer_rounds[k]), lang)}"
-                   f"的提案（{vals}）。" if lang == "zh" else
+        when = _when(result, int(result.offer_rounds[k]), lang)
+        closest = (f"最接近的一次：{_name(arena, p, lang)}在{when}的提案（{vals}）。"
+                   if lang == "zh" else
                    f" Closest: {_name(arena, p, lang)}'s offer in "
                    f"{_when(result, int(result.offer_rounds[k]), lang)} ({vals}).")
     hint = ""
@@ -114,7 +116,8 @@ def trajectory_lines(arena: Arena, result: Negotiation, lang: str = "en") -> lis
         else:
             tail = "（開價）" if lang == "zh" else " (opening offer)"
         if lang == "zh":
-            lines.append(f"{_when(result, int(r), lang)}：{_name(arena, p, lang)}提案（{worth}）{tail}")
+            lines.append(f"{_when(result, int(r), lang)}：{_name(arena, p, lang)}"
+                         f"提案（{worth}）{tail}")
         else:
             lines.append(f"{_when(result, int(r), lang).capitalize()}: {_name(arena, p, lang)} "
                          f"offers ({worth}){tail}")

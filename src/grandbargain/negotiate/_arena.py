@@ -40,7 +40,8 @@ class Arena:
     utilities: np.ndarray  # (n, P)
     reserve: np.ndarray  # (P,)
     order: tuple[np.ndarray, ...]  # per party, (n,) package ids by own utility, ascending
-    sorted_utility: tuple[np.ndarray, ...]  # per party, (n,) utilities in that order
+    sorted_utility: tuple[np.ndarray, ...]  # per party, (n,) own utility in that order (a run
+    # of ties, to 1e-12, at its lowest value, so that a search lands on the run's start)
     sorted_others: tuple[np.ndarray, ...]  # per party, (n,) the others' total in that order
     group_start: tuple[np.ndarray, ...]  # per party, (n,) first position of the tie group
     group_size: tuple[np.ndarray, ...]  # per party, (n,) size of the tie group
@@ -116,6 +117,40 @@ def _utility_grid(space: DealSpace, allowed: tuple[np.ndarray, ...]) -> np.ndarr
     return total
 
 
+def _runs(tied: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For sorted values where tied[i] says element i+1 ties element i: per element, the first
+    position of its run and the run's size."""
+    new = np.ones(len(tied) + 1, dtype=bool)
+    new[1:] = ~tied
+    first = np.flatnonzero(new)
+    size = np.diff(np.append(first, len(new)))
+    run = np.cumsum(new) - 1
+    return first[run], size[run]
+
+
+def _sorted_with_ties(own: np.ndarray, others: np.ndarray):
+    """Positions sorted by own utility ascending; within own ties (to 1e-12, chained), by the
+    others' utility descending. Also, per sorted position, the start and size of its group of
+    packages tied on both."""
+    order = np.argsort(own)  # ties are put in a fixed order below, whatever the sort did
+    su = own[order]
+    tied = np.diff(su) <= _TIE * np.maximum(1.0, np.abs(su[1:]))
+    levels = su
+    if tied.any():
+        first, size = _runs(tied)
+        levels = su[first]  # a tied run searches as one value: its lowest
+        in_run = np.flatnonzero(size > 1)
+        sub = order[in_run]
+        within = np.lexsort((sub, -others[sub], first[in_run]))
+        order[in_run] = sub[within]
+        so = others[order]
+        both = tied & (np.abs(np.diff(so)) <= _TIE * np.maximum(1.0, np.abs(so[1:])))
+        start, group = _runs(both)
+    else:
+        start, group = np.arange(len(order)), np.ones(len(order), dtype=np.int64)
+    return order, levels, start, group
+
+
 def build_arena(space: DealSpace, *, max_packages: int = MAX_PACKAGES) -> Arena:
     """Enumerate the feasible packages of a deal space and sort them for every party."""
     allowed = tuple(np.flatnonzero(mask) for mask in space.allowed)
@@ -142,26 +177,17 @@ def build_arena(space: DealSpace, *, max_packages: int = MAX_PACKAGES) -> Arena:
     keep = np.flatnonzero(~excluded) if excluded is not None else None
     index_dtype = np.int32 if n < 2**31 else np.int64
     orders, sorted_u, sorted_o, starts, sizes = [], [], [], [], []
+    total = utilities.sum(axis=1) if keep is None else utilities[keep].sum(axis=1)
     for p in range(P):
         own = utilities[:, p] if keep is None else utilities[keep, p]
-        others = (utilities.sum(axis=1) - utilities[:, p]) if keep is None else \
-            (utilities[keep].sum(axis=1) - utilities[keep, p])
-        own_key = np.round(own / _TIE) if np.abs(own).max() < 1e3 else own
-        other_key = np.round(others / _TIE) if np.abs(others).max() < 1e3 else others
-        order = np.lexsort((-other_key, own_key)).astype(index_dtype)
-        ids = order if keep is None else keep[order].astype(index_dtype)
-        orders.append(ids)
-        sorted_u.append(np.ascontiguousarray(own[order]))
+        others = total - own
+        order, levels, start, size = _sorted_with_ties(own, others)
+        ids = order if keep is None else keep[order]
+        orders.append(ids.astype(index_dtype))
+        sorted_u.append(np.ascontiguousarray(levels))
         sorted_o.append(np.ascontiguousarray(others[order]))
-        # Groups of packages tied for every party (same own and others' keys).
-        k_own, k_other = own_key[order], other_key[order]
-        new = np.ones(len(order), dtype=bool)
-        new[1:] = (k_own[1:] != k_own[:-1]) | (k_other[1:] != k_other[:-1])
-        first = np.flatnonzero(new)
-        size = np.diff(np.append(first, len(order)))
-        group = np.cumsum(new) - 1
-        starts.append(first[group].astype(index_dtype))
-        sizes.append(size[group].astype(index_dtype))
+        starts.append(start.astype(index_dtype))
+        sizes.append(size.astype(index_dtype))
     feasible = utilities if keep is None else utilities[keep]
     reserve = np.asarray(space.disagreement, dtype=float)
     best = feasible.max(axis=0)

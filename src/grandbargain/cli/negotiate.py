@@ -313,12 +313,12 @@ def negotiate(
     from grandbargain.negotiate import (
         ArenaTooLarge,
         benchmarks,
-        build_arena,
         default_strategies,
         measure,
         parse_deadline,
     )
     from grandbargain.negotiate import negotiate as run
+    from grandbargain.negotiate._arena import cached_arena
     from grandbargain.negotiate._strategies import with_band
     from grandbargain.negotiate._text import report_text
     from grandbargain.scenario import ScenarioError
@@ -347,7 +347,7 @@ def negotiate(
         if png is not None and not png.parent.is_dir():
             raise ScenarioError.single(str(png), f"cannot write: no folder {png.parent}")
         try:
-            arena = build_arena(space)
+            arena = cached_arena(space)
         except ArenaTooLarge as exc:
             raise ScenarioError.single(scenario or "scenario", str(exc)) from None
         if tournament:

@@ -151,6 +151,33 @@ def _sorted_with_ties(own: np.ndarray, others: np.ndarray):
     return order, levels, start, group
 
 
+def _fingerprint(space: DealSpace) -> str:
+    import hashlib
+
+    digest = hashlib.blake2b(digest_size=16)
+    for part in (*space.values, *space.rejected, space.disagreement):
+        digest.update(np.ascontiguousarray(part).tobytes())
+        digest.update(str(part.shape).encode())
+    digest.update(repr((space.parties, space.issues, space.interactions,
+                        space.exclusions)).encode())
+    return digest.hexdigest()
+
+
+_LAST: dict[str, Arena] = {}
+
+
+def cached_arena(space: DealSpace, *, max_packages: int = MAX_PACKAGES) -> Arena:
+    """`build_arena`, reusing the last arena built in this process when the deal space is the
+    same (same utilities, red lines, parties, issues and options): a command run twice in one
+    process (tests, the web app) sorts millions of packages once."""
+    key = _fingerprint(space)
+    if key not in _LAST:
+        arena = build_arena(space, max_packages=max_packages)
+        _LAST.clear()
+        _LAST[key] = arena
+    return _LAST[key]
+
+
 def build_arena(space: DealSpace, *, max_packages: int = MAX_PACKAGES) -> Arena:
     """Enumerate the feasible packages of a deal space and sort them for every party."""
     allowed = tuple(np.flatnonzero(mask) for mask in space.allowed)

@@ -188,6 +188,7 @@ def _offers_csv(document: dict) -> str:
 def draw_png(arena, result, marks, path: Path, lang: str = "en") -> None:
     """The offers of each party in utility space (first two parties), over the frontier."""
     import matplotlib
+    import numpy as np
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
@@ -219,11 +220,10 @@ def draw_png(arena, result, marks, path: Path, lang: str = "en") -> None:
     plt.close(fig)
 
 
-import numpy as np  # noqa: E402  (numpy comes with the negotiation anyway)
-
-
 def _tournament(arena, field: str | None, deadline, discount, lang: str, fmt, out,
                 band: float = 0.0) -> None:
+    import numpy as np
+
     from grandbargain.negotiate import TOURNAMENT_FIELD, parse_strategy, tournament
     from grandbargain.negotiate._strategies import with_band
     from grandbargain.scenario import ScenarioError

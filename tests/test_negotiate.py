@@ -336,3 +336,29 @@ def test_cli_bad_options_are_clean_errors(args, where):
     out = runner.invoke(app, ["negotiate", "small-yard-high-fence", *args])
     assert out.exit_code == 2, out.output
     assert where in out.output and "Traceback" not in out.output
+
+
+def test_three_parties_need_both_others_to_accept():
+    three = DealSpace(
+        parties=(Party("a"), Party("b"), Party("c")),
+        issues=(DealIssue("i0", tuple(Option(f"o{k}") for k in range(5))),
+                DealIssue("i1", tuple(Option(f"o{k}") for k in range(5)))),
+        values=(np.column_stack([0.5 * LINE, 0.5 * LINE[::-1], 0.25 * np.ones(5)]),
+                np.column_stack([0.5 * LINE, 0.25 * np.ones(5), 0.5 * LINE[::-1]])),
+        disagreement=np.zeros(3))
+    arena = build_arena(three)
+    result = negotiate(arena, [TimeDependent(1.0)] * 3, 30)
+    assert result.agreed
+    # the deal closes on the second acceptance after the last offer, by the party two moves on
+    last = int(result.proposers[-1])
+    assert result.accepted_by == (last + 2) % 3
+    assert result.moves == 3 * (result.round - 1) + result.accepted_by + 1  # party 0 opens
+
+
+def test_deterministic_runs_and_tournaments():
+    arena = build_arena(TWO)
+    field = [parse_strategy(n) for n in TOURNAMENT_FIELD]
+    first, second = tournament(arena, field, 15), tournament(arena, field, 15)
+    assert np.array_equal(first.utilities, second.utilities)
+    assert np.array_equal(first.rounds, second.rounds)
+    assert len(first.agreed) == 100

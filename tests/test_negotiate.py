@@ -362,3 +362,16 @@ def test_deterministic_runs_and_tournaments():
     assert np.array_equal(first.utilities, second.utilities)
     assert np.array_equal(first.rounds, second.rounds)
     assert len(first.agreed) == 100
+
+
+@pytest.mark.slow
+def test_tournament_on_dask_is_the_same_as_in_process():
+    pytest.importorskip("distributed", reason="the [dask] extra is not installed")
+    from grandbargain.negotiate import tournament_on_dask
+
+    field = [parse_strategy(n) for n in TOURNAMENT_FIELD]
+    here = tournament(build_arena(TWO), field, 15)
+    there = tournament_on_dask(TWO, field, 15, workers=2, chunk=7)
+    for name in ("agreed", "rounds", "utilities", "frontier_distance", "opener", "responder"):
+        assert np.array_equal(getattr(here, name), getattr(there, name)), name
+    assert np.array_equal(here.nash_distance, there.nash_distance, equal_nan=True)

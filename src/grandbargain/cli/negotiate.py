@@ -41,6 +41,11 @@ BandOpt = Annotated[float, typer.Option(
     "--band", help="Offer, among the packages worth the target to target + BAND to the "
     "offerer, the one best for the other side (time-dependent and tit-for-tat strategies). "
     "0 (default): the least package worth the target, as NegMAS does.")]
+WorkersOpt = Annotated[int | None, typer.Option(
+    "--workers", min=1, help="--tournament on N local Dask worker processes (needs "
+    "grandbargain[dask]); the same result as in process.")]
+SchedulerOpt = Annotated[str | None, typer.Option(
+    "--scheduler", help="--tournament on an existing Dask cluster (tcp://HOST:PORT).")]
 PngOpt = Annotated[Path | None, typer.Option(
     "--png", help="Also draw the offers in utility space over the Pareto frontier (PNG).")]
 TournamentOpt = Annotated[bool, typer.Option(
@@ -221,7 +226,8 @@ def draw_png(arena, result, marks, path: Path, lang: str = "en") -> None:
 
 
 def _tournament(arena, field: str | None, deadline, discount, lang: str, fmt, out,
-                band: float = 0.0) -> None:
+                band: float = 0.0, workers: int | None = None,
+                scheduler: str | None = None) -> None:
     import numpy as np
 
     from grandbargain.negotiate import TOURNAMENT_FIELD, parse_strategy, tournament
@@ -239,8 +245,20 @@ def _tournament(arena, field: str | None, deadline, discount, lang: str, fmt, ou
 
     with Progress(transient=True, disable=fmt != OutputFormat.table) as bar:
         task = bar.add_task("tournament", total=len(strategies) ** 2)
-        result = tournament(arena, strategies, deadline, discount=discount,
-                            progress=lambda done, total: bar.update(task, completed=done))
+        step = lambda done, total: bar.update(task, completed=done)  # noqa: E731
+        if workers is None and scheduler is None:
+            result = tournament(arena, strategies, deadline, discount=discount, progress=step)
+        else:
+            from grandbargain.negotiate import tournament_on_dask
+            from grandbargain.uncertainty._dask import DaskUnavailable
+
+            try:
+                result = tournament_on_dask(arena.space, strategies, deadline, workers=workers,
+                                            scheduler=scheduler, discount=discount,
+                                            progress=step)
+            except DaskUnavailable as exc:
+                raise ScenarioError.single("--scheduler" if scheduler else "--workers",
+                                           str(exc)) from None
     summary = result.summary()
     parties = [p.id for p in arena.space.parties]
     games = [{"opener": result.names[a], "responder": result.names[b], "agreed": bool(ok),
@@ -299,6 +317,8 @@ def negotiate(
     band: BandOpt = 0.0,
     tournament: TournamentOpt = False,
     field: FieldOpt = None,
+    workers: WorkersOpt = None,
+    scheduler: SchedulerOpt = None,
     fmt: FormatOpt = OutputFormat.table,
     lang: LangOpt = Lang.en,
     out: OutOpt = None,
@@ -357,10 +377,13 @@ def negotiate(
             if arena.n_parties != 2:
                 raise ScenarioError.single("--tournament", f"pairs two parties; this deal has "
                                            f"{arena.n_parties}")
-            _tournament(arena, field, when, discount, lang.value, fmt, out, band)
+            _tournament(arena, field, when, discount, lang.value, fmt, out, band,
+                        workers, scheduler)
             return
-        if field is not None:
-            raise ScenarioError.single("--field", "applies to --tournament")
+        for given_option, name in ((field, "--field"), (workers, "--workers"),
+                                   (scheduler, "--scheduler")):
+            if given_option is not None:
+                raise ScenarioError.single(name, "applies to --tournament")
         strategies, origins = default_strategies(s, parties, overrides, given)
         strategies = [with_band(x, band) for x in strategies]
         result = run(arena, strategies, when, first=parties.index(first) if first else 0,

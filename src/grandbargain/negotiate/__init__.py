@@ -35,7 +35,7 @@ from grandbargain.negotiate._strategies import (
     parse_strategy,
     target_utility,
 )
-from grandbargain.negotiate._tournament import Tournament, tournament
+from grandbargain.negotiate._tournament import Tournament, tournament, tournament_on_dask
 
 __all__ = [
     "DEFAULT_PACE",
@@ -67,4 +67,5 @@ __all__ = [
     "parse_strategy",
     "target_utility",
     "tournament",
+    "tournament_on_dask",
 ]

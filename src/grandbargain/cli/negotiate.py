@@ -31,7 +31,8 @@ StrategyOpt = Annotated[list[str] | None, typer.Option(
 DeadlineOpt = Annotated[str, typer.Option(
     "--deadline", help="A number of rounds, or a date YYYY-MM-DD reached at --pace rounds a "
     "week from the scenario's as_of (e.g. a truce expiry, 2025-08-12).")]
-PaceOpt = Annotated[float, typer.Option("--pace", help="Rounds per week, for a date deadline.")]
+PaceOpt = Annotated[float | None, typer.Option(
+    "--pace", help="Rounds per week, for a date deadline (default 5).", show_default=False)]
 DiscountOpt = Annotated[float | None, typer.Option(
     "--discount", help="Discount factor d in (0, 1]: a utility u agreed at relative time t is "
     "worth u * d^t (Genius).")]
@@ -311,7 +312,7 @@ def negotiate(
     scenario: ScenarioArg = None,
     strategy: StrategyOpt = None,
     deadline: DeadlineOpt = "20",
-    pace: PaceOpt = 5.0,
+    pace: PaceOpt = None,
     discount: DiscountOpt = None,
     first: FirstOpt = None,
     band: BandOpt = 0.0,
@@ -331,6 +332,7 @@ def negotiate(
     (--deadline 2025-08-12 at --pace rounds a week from the scenario's as_of). SCENARIO may
     also be a Genius/GeniusWeb domain folder. --tournament runs every pair of strategies."""
     from grandbargain.negotiate import (
+        DEFAULT_PACE,
         ArenaTooLarge,
         benchmarks,
         default_strategies,
@@ -354,9 +356,14 @@ def negotiate(
         given: dict[str, str] = {}
         overrides = _overrides(strategy, extra, parties, given)
         try:
-            when = parse_deadline(deadline, s.as_of if s is not None else None, pace)
+            when = parse_deadline(deadline, s.as_of if s is not None else None,
+                                  DEFAULT_PACE if pace is None else pace)
         except ValueError as exc:
-            raise ScenarioError.single("--deadline", str(exc)) from None
+            raise ScenarioError.single("--pace" if "pace" in str(exc) else "--deadline",
+                                       str(exc)) from None
+        if pace is not None and when.date is None:
+            raise ScenarioError.single("--pace", "applies to a date deadline (--deadline "
+                                       "YYYY-MM-DD), not to a number of rounds")
         if discount is not None and not 0 < discount <= 1:
             raise ScenarioError.single("--discount", f"must lie in (0, 1], got {discount:g}")
         if not (band >= 0 and band < float("inf")):

@@ -104,6 +104,18 @@ class Strategy(ABC):
         return f"{self.kind}{suffix}"
 
 
+def _last(offers: Sequence[int], proposers: Sequence[int], me: int, count: int,
+          mine: bool) -> list[int]:
+    """The last `count` offers made by `me` (mine=True) or by the others, oldest first."""
+    out: list[int] = []
+    for k in range(len(offers) - 1, -1, -1):
+        if (proposers[k] == me) == mine:
+            out.append(offers[k])
+            if len(out) == count:
+                break
+    return out[::-1]
+
+
 def _at_level(arena: Arena, me: int, level: float, turn: int, band: float = 0.0) -> int:
     level = min(max(level, arena.floor[me]), arena.best[me])
     return arena.nicest(me, level, band, turn)
@@ -170,8 +182,8 @@ class TitForTat(Strategy):
     band: float = 0.0
 
     def offer(self, arena, me, t, turn, offers, proposers) -> int:
-        mine = [o for o, p in zip(offers, proposers, strict=True) if p == me]
-        theirs = [o for o, p in zip(offers, proposers, strict=True) if p != me]
+        mine, theirs = _last(offers, proposers, me, 1, True), \
+            _last(offers, proposers, me, 2, False)
         if not mine or len(theirs) < 2:
             level = float(arena.best[me]) if not mine else float(arena.utilities[mine[-1], me])
             return _at_level(arena, me, level, turn, self.band)
@@ -226,8 +238,9 @@ class BestResponse(Strategy):
     reactive: bool = True
 
     def offer(self, arena, me, t, turn, offers, proposers) -> int:
-        theirs = [o for o, p in zip(offers, proposers, strict=True) if p != me]
-        if not theirs:
+        theirs = np.asarray(offers, dtype=np.int64)[np.asarray(proposers) != me] \
+            if offers else np.zeros(0, dtype=np.int64)
+        if not len(theirs):
             return _at_level(arena, me, float(arena.best[me]), turn)
         level = min(max(target_utility(arena, me, t, self.exponent) - self.tolerance,
                         float(arena.floor[me])), float(arena.best[me]))

@@ -71,9 +71,11 @@ def negotiate(arena: Arena, strategies: Sequence[Strategy], deadline: Deadline |
     T = deadline.rounds
     U = arena.utilities
     reserve = arena.reserve
-    offers: list[int] = []
-    proposers: list[int] = []
-    rounds: list[int] = []
+    # Preallocated: strategies read views of the offers so far, no list is copied per move.
+    offers_made = np.zeros(T * P, dtype=np.int64)
+    proposed_by = np.zeros(T * P, dtype=np.int64)
+    rounds_of = np.zeros(T * P, dtype=np.int64)
+    count = 0
     made = [0] * P
     current = -1
     accepts = 0
@@ -85,7 +87,8 @@ def negotiate(arena: Arena, strategies: Sequence[Strategy], deadline: Deadline |
         for p in cycle:
             moves += 1
             strategy = strategies[p]
-            mine = strategy.offer(arena, p, t, made[p], offers, proposers)
+            mine = strategy.offer(arena, p, t, made[p], offers_made[:count],
+                                  proposed_by[:count])
             if current >= 0 and strategy.acceptance.accepts(
                     float(U[current, p]), float(U[mine, p]), t, float(reserve[p])):
                 accepts += 1
@@ -96,9 +99,8 @@ def negotiate(arena: Arena, strategies: Sequence[Strategy], deadline: Deadline |
             current = mine
             accepts = 0
             made[p] += 1
-            offers.append(mine)
-            proposers.append(p)
-            rounds.append(k)
+            offers_made[count], proposed_by[count], rounds_of[count] = mine, p, k
+            count += 1
         if agreement is not None:
             break
     if agreement is not None:
@@ -108,11 +110,10 @@ def negotiate(arena: Arena, strategies: Sequence[Strategy], deadline: Deadline |
         utilities = reserve.copy()
         t_end = 1.0
     discounted = utilities * (discount ** t_end) if discount is not None else utilities.copy()
-    ids = np.asarray(offers, dtype=np.int64)
+    ids = offers_made[:count].copy()
     return Negotiation(
         strategies=tuple(s.spec for s in strategies), deadline=deadline, first=first,
-        offers=ids, proposers=np.asarray(proposers, dtype=np.int64),
-        offer_rounds=np.asarray(rounds, dtype=np.int64),
+        offers=ids, proposers=proposed_by[:count].copy(), offer_rounds=rounds_of[:count].copy(),
         offer_utilities=U[ids] if len(ids) else np.zeros((0, P)),
         agreement=agreement, round=agreed_round, accepted_by=closer, utilities=utilities,
         discounted=discounted, discount=discount, moves=moves,

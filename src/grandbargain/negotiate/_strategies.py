@@ -3,7 +3,8 @@
 Every strategy is a small frozen class with one method, `offer(arena, me, t, turn, offers,
 proposers) -> package id`, and an acceptance rule with `accepts(u_offer, u_next, t, reserve)`.
 `t` is relative time in (0, 1), `turn` how many offers the party has made so far, `offers` and
-`proposers` the package ids offered so far and by whom.
+`proposers` the package ids offered so far and by whom (read-only sequences, numpy arrays in
+`negotiate`).
 
 Time-dependent concession (Faratin et al. 1998; NegMAS's `PolyAspiration`): the target utility
 at time t is  floor + (best - floor) * (1 - t^(1/e)),  where best is the party's best package,
@@ -110,7 +111,7 @@ def _last(offers: Sequence[int], proposers: Sequence[int], me: int, count: int,
     out: list[int] = []
     for k in range(len(offers) - 1, -1, -1):
         if (proposers[k] == me) == mine:
-            out.append(offers[k])
+            out.append(int(offers[k]))
             if len(out) == count:
                 break
     return out[::-1]
@@ -203,14 +204,13 @@ def frequency_model(arena: Arena, packages: Sequence[int]) -> list[np.ndarray]:
     is how often it was offered over the count of the most offered option of that issue; an
     issue's weight grows with how often the party kept it unchanged between consecutive offers
     (1 + unchanged count, normalised to sum 1)."""
-    options = arena.options(np.asarray(packages, dtype=np.int64)).reshape(len(packages), -1)
-    m = options.shape[1]
-    unchanged = (options[1:] == options[:-1]).sum(axis=0) if len(options) > 1 else np.zeros(m)
-    weights = 1.0 + unchanged
+    shape = tuple(len(a) for a in arena.allowed)
+    positions = np.unravel_index(np.asarray(packages, dtype=np.int64), shape)
+    weights = np.array([1.0 + np.count_nonzero(pos[1:] == pos[:-1]) for pos in positions])
     weights = weights / weights.sum()
     out = []
-    for d, allowed in enumerate(arena.allowed):
-        counts = np.array([(options[:, d] == o).sum() for o in allowed], dtype=float)
+    for d, pos in enumerate(positions):
+        counts = np.bincount(pos, minlength=shape[d]).astype(float)
         out.append(weights[d] * counts / counts.max())
     return out
 
@@ -238,8 +238,7 @@ class BestResponse(Strategy):
     reactive: bool = True
 
     def offer(self, arena, me, t, turn, offers, proposers) -> int:
-        theirs = np.asarray(offers, dtype=np.int64)[np.asarray(proposers) != me] \
-            if offers else np.zeros(0, dtype=np.int64)
+        theirs = np.asarray(offers, dtype=np.int64)[np.asarray(proposers) != me]
         if not len(theirs):
             return _at_level(arena, me, float(arena.best[me]), turn)
         level = min(max(target_utility(arena, me, t, self.exponent) - self.tolerance,

@@ -42,7 +42,6 @@ class Arena:
     order: tuple[np.ndarray, ...]  # per party, (n,) package ids by own utility, ascending
     sorted_utility: tuple[np.ndarray, ...]  # per party, (n,) own utility in that order (a run
     # of ties, to 1e-12, at its lowest value, so that a search lands on the run's start)
-    sorted_others: tuple[np.ndarray, ...]  # per party, (n,) the others' total in that order
     group_start: tuple[np.ndarray, ...]  # per party, (n,) first position of the tie group
     group_size: tuple[np.ndarray, ...]  # per party, (n,) size of the tie group
     best: np.ndarray  # (P,) highest utility of each party over the packages
@@ -96,7 +95,8 @@ class Arena:
         stop = int(np.searchsorted(self.sorted_utility[party], level + band, side="right"))
         if stop <= start + 1:
             return self.pick(party, start, turn)
-        others = self.sorted_others[party][start:stop]
+        ids = self.order[party][start:stop]
+        others = self.utilities[ids].sum(axis=1) - self.utilities[ids, party]
         return self.pick(party, start + int(np.argmax(others)), turn)
 
     def pick(self, party: int, position: int, turn: int) -> int:
@@ -203,7 +203,7 @@ def build_arena(space: DealSpace, *, max_packages: int = MAX_PACKAGES) -> Arena:
     P = space.n_parties
     keep = np.flatnonzero(~excluded) if excluded is not None else None
     index_dtype = np.int32 if n < 2**31 else np.int64
-    orders, sorted_u, sorted_o, starts, sizes = [], [], [], [], []
+    orders, sorted_u, starts, sizes = [], [], [], []
     total = utilities.sum(axis=1) if keep is None else utilities[keep].sum(axis=1)
     for p in range(P):
         own = utilities[:, p] if keep is None else utilities[keep, p]
@@ -212,20 +212,17 @@ def build_arena(space: DealSpace, *, max_packages: int = MAX_PACKAGES) -> Arena:
         ids = order if keep is None else keep[order]
         orders.append(ids.astype(index_dtype))
         sorted_u.append(np.ascontiguousarray(levels))
-        sorted_o.append(np.ascontiguousarray(others[order]))
         starts.append(start.astype(index_dtype))
         sizes.append(size.astype(index_dtype))
     feasible = utilities if keep is None else utilities[keep]
     reserve = np.asarray(space.disagreement, dtype=float)
     best = feasible.max(axis=0)
     floor = np.maximum(reserve, feasible.min(axis=0))
-    for array in (utilities, reserve, best, floor, *orders, *sorted_u, *sorted_o, *starts,
-                  *sizes):
+    for array in (utilities, reserve, best, floor, *orders, *sorted_u, *starts, *sizes):
         array.setflags(write=False)
     if excluded is not None:
         excluded.setflags(write=False)
     return Arena(space=space, allowed=allowed, utilities=utilities, reserve=reserve,
                  order=tuple(orders), sorted_utility=tuple(sorted_u),
-                 sorted_others=tuple(sorted_o),
                  group_start=tuple(starts), group_size=tuple(sizes), best=best, floor=floor,
                  excluded=excluded)

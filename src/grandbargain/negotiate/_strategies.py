@@ -88,7 +88,6 @@ class Strategy(ABC):
     """A negotiation strategy: its offers and its acceptance rule."""
 
     acceptance: Acceptance
-    reactive: bool = False  # whether its offers depend on the other side's offers
 
     @abstractmethod
     def offer(self, arena: Arena, me: int, t: float, turn: int, offers: Sequence[int],
@@ -179,7 +178,6 @@ class TitForTat(Strategy):
 
     acceptance: Acceptance = field(default_factory=AcceptNext)
     tolerance: float = TOLERANCE
-    reactive: bool = True
     band: float = 0.0
 
     def offer(self, arena, me, t, turn, offers, proposers) -> int:
@@ -235,7 +233,6 @@ class BestResponse(Strategy):
     exponent: float = 1.0
     acceptance: Acceptance = field(default_factory=AcceptNext)
     tolerance: float = TOLERANCE
-    reactive: bool = True
 
     def offer(self, arena, me, t, turn, offers, proposers) -> int:
         theirs = np.asarray(offers, dtype=np.int64)[np.asarray(proposers) != me]

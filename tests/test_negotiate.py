@@ -331,6 +331,9 @@ def test_cli_genius_domain_csv_png_and_tournament(tmp_path, shared_benchmarks):
     (["--band", "-1"], "--band"),
     (["--field", "boulware"], "--field"),
     (["--tournament", "--field", "boulware,softie"], "--field"),
+    (["--tournament", "--first", "us"], "--first"),
+    (["--pace", "3"], "--pace"),
+    (["--workers", "2"], "--workers"),
 ])
 def test_cli_bad_options_are_clean_errors(args, where):
     out = runner.invoke(app, ["negotiate", "small-yard-high-fence", *args])

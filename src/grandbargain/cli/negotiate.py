@@ -242,9 +242,11 @@ def _tournament(arena, field: str | None, deadline, discount, lang: str, fmt, ou
         raise ScenarioError.single("--field", str(exc)) from None
     if len(strategies) < 1:
         raise ScenarioError.single("--field", "needs at least one strategy")
+    from rich.console import Console
     from rich.progress import Progress
 
-    with Progress(transient=True, disable=fmt != OutputFormat.table) as bar:
+    console = Console(stderr=True)
+    with Progress(console=console, transient=True, disable=not console.is_terminal) as bar:
         task = bar.add_task("tournament", total=len(strategies) ** 2)
         step = lambda done, total: bar.update(task, completed=done)  # noqa: E731
         if workers is None and scheduler is None:
@@ -381,6 +383,10 @@ def negotiate(
             if overrides:
                 raise ScenarioError.single("--tournament", "plays the --field strategies; "
                                            "drop the per-party strategies")
+            for given_option, name in ((png, "--png"), (first, "--first")):
+                if given_option is not None:
+                    raise ScenarioError.single(name, "applies to one negotiation, not to "
+                                               "--tournament (every pair plays both ways)")
             if arena.n_parties != 2:
                 raise ScenarioError.single("--tournament", f"pairs two parties; this deal has "
                                            f"{arena.n_parties}")

@@ -55,6 +55,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
               "forecasts and other runs as background jobs, accounts (OpenAPI at /docs)."),
     "users": ("users", "Accounts of the server's store: add a user and print its token once, "
               "new tokens, list."),
+    "negotiate": ("negotiate", "Alternating offers between the principals until one accepts or "
+                  "the deadline passes:"),
 }
 
 _loaded: dict[str, Any] = {}

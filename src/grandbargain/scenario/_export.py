@@ -52,6 +52,7 @@ def scenario_to_document(scenario: Scenario) -> dict[str, Any]:
         "value_functions": {k: _drop_empty({"kind": v.kind, "exponent": v.exponent,
                                             "threshold": v.threshold})
                             for k, v in p.value_functions.items()},
+        "strategy": p.strategy,
     }) for p in scenario.principals]
     return _drop_empty({
         "format_version": 1, "scenario": meta, "issues": issues, "actors": actors,

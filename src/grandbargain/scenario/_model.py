@@ -166,6 +166,7 @@ class Principal:
     ideal: Mapping[str, float] = field(default_factory=lambda: _EMPTY)
     red_lines: tuple[RedLine, ...] = ()
     value_functions: Mapping[str, ValueFunction] = field(default_factory=lambda: _frozen_map({}))
+    strategy: str = ""  # default negotiation strategy (grandbargain.negotiate), "" for none
 
     def text(self, lang: str = "en") -> str:
         return self.name_zh if lang == "zh" and self.name_zh else self.name

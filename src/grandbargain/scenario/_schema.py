@@ -7,6 +7,7 @@ imported with this module: `_load` imports it only when a file is validated.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from datetime import date
 from typing import Annotated, Any, Literal
@@ -121,6 +122,18 @@ class PrincipalDoc(_Doc):
     ideal: dict[str, Number] = {}
     red_lines: dict[str, RedLineDoc] = {}
     value_functions: dict[str, ValueFunctionDoc] = {}
+    strategy: str = Field("", description="Default negotiation strategy for `grandbargain "
+                          "negotiate`, e.g. conceder, boulware, time:0.5, tit-for-tat, "
+                          "boulware+const:0.7.")
+
+
+# The strategy names `grandbargain.negotiate.parse_strategy` reads (tests keep the two in step).
+_NUM = r"[0-9]*\.?[0-9]+(?:[eE][-+]?[0-9]+)?"
+STRATEGY_PATTERN = re.compile(
+    rf"^(?:boulware|linear|conceder|hardliner|tit-for-tat|best-response(?::{_NUM})?"
+    rf"|time:{_NUM})(?:\+(?:next|const:{_NUM}|time:{_NUM}))?$")
+STRATEGY_NAMES = ("boulware, linear, conceder, time:E, hardliner, tit-for-tat, "
+                  "best-response[:E], each optionally +next, +const:U or +time:T")
 
 
 class MetaDoc(_Doc):
@@ -338,6 +351,9 @@ def _semantic_problems(doc: ScenarioDoc) -> list[tuple[Path, str]]:
             if vf.kind == "step" and vf.threshold is None:
                 out.append(((*base, "value_functions", issue_id),
                             "a step value function needs a threshold"))
+        if principal.strategy and not STRATEGY_PATTERN.match(principal.strategy.strip().lower()):
+            out.append(((*base, "strategy"), f"unknown strategy '{principal.strategy}' (known: "
+                        f"{STRATEGY_NAMES})"))
     meta = doc.scenario
     if meta.sources_zh and len(meta.sources_zh) != len(meta.sources):
         out.append((("scenario", "sources_zh"), f"{len(meta.sources_zh)} translations for "
@@ -384,6 +400,7 @@ def _to_scenario(doc: ScenarioDoc, source: str) -> Scenario:
                             for issue, r in p.red_lines.items()),
             value_functions={k: ValueFunction(v.kind, v.exponent, v.threshold)
                              for k, v in p.value_functions.items()},
+            strategy=p.strategy.strip().lower(),
         )
         for p in doc.principals
     )

@@ -66,6 +66,7 @@ def _principal(p: dict) -> Principal:
         value_functions={k: ValueFunction(v.get("kind", "linear"), _num(v.get("exponent")),
                                           _num(v.get("threshold")))
                          for k, v in p.get("value_functions", {}).items()},
+        strategy=str(p.get("strategy", "")).strip().lower(),
     )
 
 

@@ -43,7 +43,7 @@ def test_smp_refuses_past_its_limit_with_the_reason(tmp_path, monkeypatch):
     assert SpatialModelOfPolitics().refusal(s) is None
     monkeypatch.setattr(smp, "MAX_CUBE_TURNS", 12 ** 3 * 100 - 1)
     reason = SpatialModelOfPolitics().refusal(s)
-    assert "too large for the SMP" in reason and "12 actors" in reason and "SMP-11" in reason
+    assert "too large for the SMP" in reason and "12 actors" in reason and "SMP-13" in reason
     assert SpatialModelOfPolitics(max_turns=99).refusal(s) is None
     result = SpatialModelOfPolitics().forecast(s)
     assert all(f.value is None and f.detail["reason"] == reason for f in result.forecasts)

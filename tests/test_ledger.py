@@ -176,6 +176,9 @@ def test_outcomes_csv_and_located_errors(tmp_path):
 
 def test_ledger_location_defaults_and_override(monkeypatch, tmp_path):
     monkeypatch.delenv("GRANDBARGAIN_LEDGER", raising=False)
+    # No store on this "machine" (TL-06): no database URL, and an empty user data directory.
+    monkeypatch.delenv("GRANDBARGAIN_DATABASE_URL", raising=False)
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
     assert default_ledger_path().name == "ledger.jsonl"
     assert "grandbargain" in str(default_ledger_path())
     monkeypatch.setenv("GRANDBARGAIN_LEDGER", str(tmp_path / "x.jsonl"))

@@ -22,7 +22,8 @@ class Format(StrEnum):
 
 LedgerOpt = Annotated[Path | None, typer.Option(
     "--ledger", help="The ledger file (JSON Lines). Default: $GRANDBARGAIN_LEDGER, else "
-    "ledger.jsonl in the user's data directory.")]
+    "the server's store when one exists (TL-06), else ledger.jsonl in the user's data "
+    "directory.")]
 FmtOpt = Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
 OutOpt = Annotated[Path | None, typer.Option("--out", "-o", help="Write to this file.")]
 

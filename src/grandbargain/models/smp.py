@@ -138,7 +138,7 @@ def smp_inputs(scenario: Scenario, positions: np.ndarray | None = None,
 
 # Most actor-cubes x turns (the challenges are O(n^3) a turn, n the actors taking part, for at
 # most max_turns turns) one forecast takes on: 1.6e9 is about 250 actors at KTAB's 100 turns,
-# some 20-40 s of one core; a larger scenario is refused with the reason (SMP-11).
+# some 20-40 s of one core; a larger scenario is refused with the reason (SMP-13).
 MAX_CUBE_TURNS = 1_600_000_000
 
 
@@ -151,7 +151,7 @@ def too_large(actors: int, max_turns: int) -> str | None:
             f"with every third party's vote (actors cubed), and {actors:,} actors x up to "
             f"{max_turns} turns is {work:,} actor-cubes x turns, above its limit of "
             f"{MAX_CUBE_TURNS:,} (about 250 actors at 100 turns). Use fewer actors, fewer turns "
-            "(max_turns), or the median, compromise or Nash models (SMP-11)")
+            "(max_turns), or the median, compromise or Nash models (SMP-13)")
 
 
 def actors_taking_part(scenario: Scenario) -> int:

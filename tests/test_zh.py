@@ -22,7 +22,9 @@ NAMES = {
     "Truth", "Social", "PVH", "Illumina",
 }
 SKIPPED_KEYS = {"params", "source", "grandbargain_version", "lang", "kind", "stopped",
-                "distribution", "column", "solution", "format", "file", "status"}
+                "distribution", "column", "solution", "format", "file", "status",
+                # the tariff section's machine ids (its layers' names are checked below)
+                "id", "family", "product"}
 WORD = re.compile(r"[A-Za-z][A-Za-z0-9_'.\-]*[A-Za-z0-9]|[A-Za-z]")
 
 

@@ -192,6 +192,8 @@ REPORT_WORDS = {
     "tariff_note": ("Each band is one legal basis (layer); the top edge is their sum, the "
                     "additional tariff on the product group.",
                     "每一色帶為一項法律依據（關稅層）；頂端為其總和，即該商品類別的加徵關稅。"),
+    "timeline_not_run": ("no events file in this run (add --events FILE)",
+                         "本次未提供事件檔（加上 --events FILE）"),
     "tariffs_title": ("Tariff stack: layers by legal basis", "關稅疊加：按法律依據分層"),
     "legend_short": ("On the chart", "圖上標示"),
     "legend_full": ("Full name", "全名"),

@@ -14,6 +14,7 @@ from typing import Any
 
 from grandbargain.models import ModelResult
 from grandbargain.models._labels import model_label
+from grandbargain.report._report_words import word
 from grandbargain.scenario import Scenario
 
 
@@ -118,7 +119,7 @@ def timeline(scenario: Scenario, results: Sequence[ModelResult], lang: str,
     documents = extras.get("timeline") or {}
     if lang not in documents:
         return {"status": "not_run",
-                "note": "no events file in this run (add --events FILE)"}
+                "note": word("timeline_not_run", lang)}
     return {"status": "ok", "note": "", "document": documents[lang]}
 
 

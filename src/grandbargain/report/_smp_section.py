@@ -24,7 +24,12 @@ TURNS_IN_WORDS = 12
 _WORDS = {
     "title": ("KTAB's Spatial Model of Politics, turn by turn",
               "KTAB 空間政治模型：逐回合過程"),
-    "chart": ("SMP positions by turn: {issue}", "SMP 各回合立場：{issue}"),
+    "chart": ("SMP on {issue}: forecast {value} after {turns} turns",
+              "SMP：{issue}，{turns} 回合後預測 {value}"),
+    "source": ("Method: KTAB's Spatial Model of Politics, one joint run over every issue "
+               "(grandbargain rounds --model smp); scenario {id}.",
+               "方法：KTAB 空間政治模型，所有議題一次聯合運算（grandbargain rounds --model smp）；"
+               "情境 {id}。"),
     "turn": ("turn", "回合"),
     "forecast": ("SMP forecast {value}", "SMP 預測 {value}"),
     "not_run": ("the SMP is not in this run (add --model smp)",
@@ -41,10 +46,9 @@ _WORDS = {
               "所有議題構成同一空間：每項協議同時調整行為者在各議題上的立場。"),
     "turn_line": ("Turn {turn}: {proposals} bargains proposed, {accepted} accepted.",
                   "第 {turn} 回合：提出 {proposals} 項協議，接受 {accepted} 項。"),
-    "more_turns": ("Turns {first}-{last} are in the JSON document (`grandbargain rounds "
-                   "--model smp --format json`).",
-                   "第 {first} 至 {last} 回合見 JSON 文件（`grandbargain rounds --model smp "
-                   "--format json`）。"),
+    "more_turns": ("Turns {first}-{last} are in the JSON document (grandbargain rounds "
+                   "--model smp --format json).",
+                   "第 {first} 至 {last} 回合見 SMP 逐回合的 JSON 文件。"),
     "note": ("Thin lines: each actor's position after every turn, from turn 0 (the start) "
              "upwards; dashed: the forecast, the most probable final position "
              "(docs/decisions.md SMP-05).",
@@ -112,6 +116,7 @@ def smp_charts(doc: dict[str, Any]) -> list[Chart]:
     smp = section["document"]
     turns = tuple(t["turn"] for t in smp["turns"])
     digits = smp["digits"]
+    scenario_id = doc["forecast"]["scenario"]["id"]
     coloured = len(smp["actors"]) <= len(PALETTE)
     scenario_issues = {i["id"]: i for i in doc["scenario"]["issues"]}
     charts = []
@@ -133,10 +138,12 @@ def smp_charts(doc: dict[str, Any]) -> list[Chart]:
         low, high = full["scale"]
         span = (high - low) or 1.0
         charts.append(Chart(
-            f"smp-{issue['id']}", smp_word("chart", lang, issue=issue["name"]),
+            f"smp-{issue['id']}", smp_word("chart", lang, issue=issue["name"],
+                                            value=_fmt(value, digits), turns=max(turns)),
             unit_axis_label(full, lang), smp_word("turn", lang), marks=tuple(marks),
             guides=issue_guides(full, "x", lang),
             x_range=(low - 0.03 * span, high + 0.03 * span),
             y_range=(-0.3, max(turns) + 0.3), key=issue_key(full, lang),
-            note=smp_word("note", lang), plot_height=300))
+            note=smp_word("note", lang), plot_height=300,
+            source=smp_word("source", lang, id=scenario_id)))
     return charts

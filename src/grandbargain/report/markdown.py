@@ -148,6 +148,8 @@ def markdown_brief(doc: dict[str, Any]) -> str:
     lines.append(f"{word('models_used', lang)}: " + "; ".join(
         f"`{m['name']}` = {m['label']}" for m in fc["models"]) + ".")
     for name, section in doc["sections"].items():
+        if section["status"] == "not_run" and name in ("timeline", "tariffs", "smp"):
+            continue  # sections shown only when asked for (--events, a tariff issue, -m smp)
         if section["status"] != "ok":
             title = {"trajectories": word("trajectory_title", lang),
                      "exchanges": word("exchanges", lang), "deals": word("deals", lang)}.get(

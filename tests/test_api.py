@@ -159,6 +159,19 @@ def test_timeline_matches_the_command():
     assert result.bottom_line == [result.to_dict()["bottom_line"]]
 
 
+def test_negotiate_matches_the_command():
+    run = gb.negotiate(strategy={"us": "conceder", "china": "boulware"},
+                       deadline="2025-08-12", band=0.01, lang="zh")
+    assert run.to_dict() == cli_json("negotiate", "--us", "conceder", "--china", "boulware",
+                                     "--deadline", "2025-08-12", "--band", "0.01",
+                                     "--lang", "zh")
+    frame = run.to_frame()
+    assert len(frame) == len(run.to_dict()["offers"]) * len(run.to_dict()["offers"][0]["package"])
+    assert run._repr_html_().index(run.bottom_line[0][:20]) < run._repr_html_().index("<table")
+    with pytest.raises(gb.ScenarioError, match="nobody"):
+        gb.negotiate(strategy={"nobody": "conceder"})
+
+
 def test_load_with_events_is_the_scenario_as_of_that_date():
     s = gb.load(events="us-china-2025", as_of="2025-05-12")
     assert s.as_of.isoformat() == "2025-05-12"

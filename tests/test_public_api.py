@@ -14,8 +14,8 @@ TOP_LEVEL = {
     "Actor", "Anchor", "Issue", "Principal", "RedLine", "Scenario", "ScenarioError", "Stance",
     "ValueFunction", "__version__", "load_scenario",
     # the notebook API (grandbargain.api): one function per command, ledger/tariffs namespaces
-    "deals", "exchanges", "forecast", "ledger", "load", "make_scenario", "replace", "report",
-    "rounds", "scenarios", "simulate", "tariffs", "timeline", "validate", "with_stance",
+    "deals", "exchanges", "forecast", "ledger", "load", "make_scenario", "negotiate", "replace",
+    "report", "rounds", "scenarios", "simulate", "tariffs", "timeline", "validate", "with_stance",
 }
 
 
@@ -30,10 +30,11 @@ def test_top_level_api():
 
 def test_api_module_names():
     assert set(grandbargain.api.__all__) == {
-        "Deals", "Exchanges", "Forecast", "Report", "Result", "Rounds", "ScenarioList",
+        "Deals", "Exchanges", "Forecast", "NegotiationRun", "Report", "Result", "Rounds",
+        "ScenarioList",
         "Simulation", "Timeline", "Validation", "deals", "exchanges", "forecast", "ledger",
-        "load", "make_scenario", "replace", "report", "rounds", "scenarios", "simulate",
-        "tariffs", "timeline", "validate", "with_stance",
+        "load", "make_scenario", "negotiate", "replace", "report", "rounds", "scenarios",
+        "simulate", "tariffs", "timeline", "validate", "with_stance",
     }
     assert set(grandbargain.api.ledger.__all__) == {"LedgerEntries", "LedgerScores", "entries",
                                                      "record", "score", "verify"}

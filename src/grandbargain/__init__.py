@@ -25,9 +25,9 @@ __version__ = "0.1.0"
 
 _SCENARIO_NAMES = ("Actor", "Anchor", "Issue", "Principal", "RedLine", "Scenario",
                    "ScenarioError", "Stance", "ValueFunction", "load_scenario")
-_API_NAMES = ("deals", "exchanges", "forecast", "ledger", "load", "make_scenario", "replace",
-              "report", "rounds", "scenarios", "simulate", "tariffs", "timeline", "validate",
-              "with_stance")
+_API_NAMES = ("deals", "exchanges", "forecast", "ledger", "load", "make_scenario", "negotiate",
+              "replace", "report", "rounds", "scenarios", "simulate", "tariffs", "timeline",
+              "validate", "with_stance")
 
 __all__ = [
     "Actor",
@@ -47,6 +47,7 @@ __all__ = [
     "load",
     "load_scenario",
     "make_scenario",
+    "negotiate",
     "replace",
     "report",
     "rounds",
@@ -66,6 +67,7 @@ if TYPE_CHECKING:
         ledger,
         load,
         make_scenario,
+        negotiate,
         replace,
         report,
         rounds,
@@ -90,11 +92,12 @@ if TYPE_CHECKING:
     )
 
 
-# `deals`, `report`, `timeline` and `validate` are also subpackages: `gb.deals` is the package
-# `grandbargain.deals`, made callable so that `gb.deals(...)` runs `grandbargain.api.deals(...)`
-# (the import system sets a subpackage as its parent's attribute, which would otherwise hide
-# the function). The package's own names (`grandbargain.deals.analyse`, ...) stay as they are.
-_CALLABLE_PACKAGES = ("deals", "report", "timeline", "validate")
+# `deals`, `negotiate`, `report`, `timeline` and `validate` are also subpackages: `gb.deals` is
+# the package `grandbargain.deals`, made callable so that `gb.deals(...)` runs
+# `grandbargain.api.deals(...)` (the import system sets a subpackage as its parent's attribute,
+# which would otherwise hide the function). The package's own names
+# (`grandbargain.deals.analyse`, ...) stay as they are.
+_CALLABLE_PACKAGES = ("deals", "negotiate", "report", "timeline", "validate")
 
 
 class _CallablePackage(types.ModuleType):

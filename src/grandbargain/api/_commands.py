@@ -453,3 +453,110 @@ def timeline(scenario: SourceLike = None, *, events: str | os.PathLike[str] = "u
     chosen = pick_models(models or list(FAST_MODELS))
     document: dict[str, Any] = replay_document(base, tl, chosen, solution=solution, lang=lang)
     return Timeline(document, lang)
+
+
+class NegotiationRun(Result):
+    """One alternating-offers negotiation (`grandbargain negotiate --format json`).
+
+    `to_frame()`: one row per offer and issue (as `negotiate --format csv` has one row per
+    offer): the round, who proposed, each party's utility of the offer, the option offered,
+    and whether it was the accepted one.
+    """
+
+    command = "grandbargain negotiate --format json"
+
+    def rows(self):
+        d = self._document
+        parties = list(d["utilities"])
+        header = ["round", "proposer", *(f"utility_{p}" for p in parties), "issue", "option",
+                  "value", "accepted"]
+        rows = []
+        last = len(d["offers"]) - 1
+        for k, offer in enumerate(d["offers"]):
+            accepted = d["agreement"] is not None and k == last
+            for item in offer["package"]:
+                rows.append([offer["round"], offer["proposer"],
+                             *(offer["utilities"][p] for p in parties), item["issue"],
+                             item["option"], item["value"], accepted])
+        return header, rows
+
+    def compact(self):
+        d = self._document
+        parties = list(d["utilities"])
+        return (["round", "proposer", *parties],
+                [[o["round"], o["proposer"], *(o["utilities"][p] for p in parties)]
+                 for o in d["offers"]])
+
+    @property
+    def bottom_line(self) -> list[str]:
+        return [self._document["bottom_line"]]
+
+
+def negotiate(scenario: SourceLike = None, *, strategy: dict[str, str] | None = None,
+              deadline: str | int = "20", pace: float | None = None,
+              discount: float | None = None, first: str | None = None, band: float = 0.0,
+              lang: str = "en") -> NegotiationRun:
+    """Alternating offers between the principals until one accepts or the deadline passes
+    (`grandbargain negotiate`). `strategy` maps a party to a strategy name (the command's
+    `--us conceder` is `strategy={"us": "conceder"}`); parties it does not name keep the
+    scenario's `strategy:`. `deadline` is a number of rounds or a date (`"2025-08-12"`, at
+    `pace` rounds a week from the scenario's as_of). `scenario` may also be a Genius/GeniusWeb
+    domain folder.
+
+    >>> import grandbargain as gb
+    >>> run = gb.negotiate(deadline="2025-08-12", band=0.01)
+    >>> run.to_dict()["deadline"]["date"]
+    '2025-08-12'
+    >>> set(run.to_frame()["proposer"]) <= {"us", "china"}
+    True
+    """
+    from grandbargain.deals import deal_space, read_domain
+    from grandbargain.negotiate import (
+        DEFAULT_PACE,
+        ArenaTooLarge,
+        benchmarks,
+        default_strategies,
+        measure,
+        parse_deadline,
+    )
+    from grandbargain.negotiate import negotiate as run
+    from grandbargain.negotiate._arena import cached_arena
+    from grandbargain.negotiate._document import negotiation_document
+    from grandbargain.negotiate._strategies import with_band
+
+    if isinstance(scenario, (str, os.PathLike)) and Path(scenario).is_dir():
+        space, s = read_domain(os.fspath(scenario)), None
+    else:
+        s = scenario_of(scenario)
+        try:
+            space = deal_space(s)
+        except ValueError as exc:
+            if isinstance(exc, ScenarioError):
+                raise
+            raise ScenarioError.single(s.id, f"cannot build the deals: {exc}") from None
+    parties = [p.id for p in space.parties]
+    try:
+        when = parse_deadline(str(deadline), s.as_of if s is not None else None,
+                              DEFAULT_PACE if pace is None else pace)
+    except ValueError as exc:
+        raise ScenarioError.single("pace" if "pace" in str(exc) else "deadline",
+                                   str(exc)) from None
+    if discount is not None and not 0 < discount <= 1:
+        raise ScenarioError.single("discount", f"must lie in (0, 1], got {discount:g}")
+    if not (band >= 0 and band < float("inf")):
+        raise ScenarioError.single("band", f"must be a utility of 0 or more, got {band:g}")
+    if first is not None and first not in parties:
+        raise ScenarioError.single("first", f"'{first}' is not a party (parties: "
+                                   f"{', '.join(parties)})")
+    try:
+        arena = cached_arena(space)
+    except ArenaTooLarge as exc:
+        raise ScenarioError.single("scenario", str(exc)) from None
+    strategies, origins = default_strategies(s, parties, dict(strategy or {}), "strategy")
+    strategies = [with_band(x, band) for x in strategies]
+    result = run(arena, strategies, when, first=parties.index(first) if first else 0,
+                 discount=discount)
+    marks = benchmarks(arena)
+    document = negotiation_document(arena, result, measure(result, marks), marks, lang,
+                                    origins, band)
+    return NegotiationRun(document, lang)

@@ -129,50 +129,6 @@ def _space(scenario: str | None):
         raise ScenarioError.single(scenario or s.id, f"cannot build the deals: {exc}") from None
 
 
-def _document(arena, result, found, marks, lang: str, origins, band: float = 0.0) -> dict:
-    from grandbargain.negotiate._text import bottom_line, package_lines
-
-    parties = [p.id for p in arena.space.parties]
-
-    def package(pid: int) -> list[dict]:
-        options = arena.options(pid)
-        return [{"issue": issue.id, "option": issue.options[int(o)].text(lang),
-                 "value": issue.options[int(o)].value}
-                for issue, o in zip(arena.space.issues, options, strict=True)]
-
-    deadline = result.deadline
-    return {
-        "bottom_line": bottom_line(arena, result, found, lang),
-        "agreement": None if not result.agreed else {
-            "round": result.round, "accepted_by": parties[result.accepted_by],
-            "proposer": parties[int(result.proposers[-1])],
-            "date": None if deadline.round_date(result.round) is None
-            else deadline.round_date(result.round).isoformat(),
-            "package": package(result.agreement)},
-        "utilities": dict(zip(parties, map(float, result.utilities), strict=True)),
-        "discounted_utilities": dict(zip(parties, map(float, result.discounted), strict=True)),
-        "reservation": dict(zip(parties, map(float, arena.reserve), strict=True)),
-        "nash_distance": found.nash_distance, "frontier_distance": found.frontier_distance,
-        "nash_utilities": None if marks.nash is None
-        else dict(zip(parties, map(float, marks.nash), strict=True)),
-        "strategies": [{"party": p, "strategy": s, "from": o}
-                       for p, s, o in zip(parties, result.strategies, origins, strict=True)],
-        "deadline": {"rounds": deadline.rounds,
-                     "date": deadline.date.isoformat() if deadline.date else None,
-                     "start": deadline.start.isoformat() if deadline.start else None,
-                     "pace_per_week": deadline.pace},
-        "discount": result.discount, "first": parties[result.first], "band": band,
-        "packages": arena.n_packages,
-        "offers": [{"round": int(r), "proposer": parties[int(p)],
-                    "utilities": dict(zip(parties, map(float, u), strict=True)),
-                    "package": package(int(o))}
-                   for o, p, r, u in zip(result.offers, result.proposers, result.offer_rounds,
-                                         result.offer_utilities, strict=True)],
-        "package_text": None if not result.agreed else package_lines(arena, result.agreement,
-                                                                      lang),
-    }
-
-
 def _offers_csv(document: dict) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
@@ -412,7 +368,9 @@ def negotiate(
     if fmt == OutputFormat.table:
         emit(report_text(arena, result, found, lang.value, origins), out)
         return
-    document = _document(arena, result, found, marks, lang.value, origins, band)
+    from grandbargain.negotiate._document import negotiation_document
+
+    document = negotiation_document(arena, result, found, marks, lang.value, origins, band)
     if fmt == OutputFormat.json:
         emit(json.dumps(document, ensure_ascii=False, indent=2) + "\n", out)
     else:

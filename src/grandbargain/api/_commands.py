@@ -398,21 +398,9 @@ class Timeline(Result):
     command = "grandbargain timeline --format json"
 
     def rows(self):
-        d = self._document
-        header = ["date", "events", "issue", "status_quo", "model", "forecast",
-                  "forecast_change", f"{d['solution']}_package"]
-        rows, previous = [], {}
-        for step in d["steps"]:
-            titles = " | ".join(e["title"] for e in step["events"])
-            package = step["package"]["values"] or {}
-            for model, values in step["forecasts"].items():
-                for issue, value in values.items():
-                    old = previous.get((model, issue))
-                    change = None if old is None or value is None else round(value - old, 6)
-                    rows.append([step["date"], titles, issue, step["status_quo"][issue], model,
-                                 value, change, package.get(issue)])
-                    previous[(model, issue)] = value
-        return header, rows
+        from grandbargain.timeline._replay import replay_rows
+
+        return replay_rows(self._document)
 
     def compact(self):
         d = self._document
@@ -442,14 +430,7 @@ def timeline(scenario: SourceLike = None, *, events: str | os.PathLike[str] = "u
     if solution not in ("nash", "kalai_smorodinsky", "egalitarian", "utilitarian"):
         raise ScenarioError.single("solution", f"unknown solution {solution!r}")
     tl = read_timeline(os.fspath(events))
-    if scenario is None:
-        name = tl.scenario
-        if name:
-            named = Path(tl.file).parent / name
-            name = str(named) if named.is_file() else name
-        base = load(name or None)
-    else:
-        base = scenario_of(scenario)
+    base = load(tl.base_source) if scenario is None else scenario_of(scenario)
     chosen = pick_models(models or list(FAST_MODELS))
     document: dict[str, Any] = replay_document(base, tl, chosen, solution=solution, lang=lang)
     return Timeline(document, lang)

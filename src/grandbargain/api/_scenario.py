@@ -92,11 +92,7 @@ def _as_of(scenario: Scenario | None, events, as_of) -> Scenario:
                                        f"{as_of!r}") from None
     timeline = read_timeline(os.fspath(events))
     if scenario is None:
-        name = timeline.scenario
-        if name:
-            named = Path(timeline.file).parent / name
-            name = str(named) if named.is_file() else name
-        scenario = load_scenario(name or None)
+        scenario = load_scenario(timeline.base_source)
     return scenario_as_of(scenario, timeline, day)
 
 

@@ -51,10 +51,7 @@ def base_scenario(scenario: str | None, timeline):
     """The scenario named on the command line, else the one the events file names."""
     from grandbargain.cli._common import load
 
-    if scenario is None and timeline.scenario:
-        named = Path(timeline.file).parent / timeline.scenario
-        scenario = str(named) if named.is_file() else timeline.scenario
-    return load(scenario)
+    return load(timeline.base_source if scenario is None else scenario)
 
 
 AsOfOpt = Annotated[str | None, typer.Option(
@@ -161,21 +158,13 @@ def _csv(document: dict) -> str:
     import csv
     import io
 
+    from grandbargain.timeline._replay import replay_rows
+
+    header, rows = replay_rows(document)
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(["date", "events", "issue", "status_quo", "model", "forecast",
-                     "forecast_change", f"{document['solution']}_package"])
-    previous: dict = {}
-    for step in document["steps"]:
-        titles = " | ".join(e["title"] for e in step["events"])
-        package = step["package"]["values"] or {}
-        for model, values in step["forecasts"].items():
-            for issue, value in values.items():
-                old = previous.get((model, issue))
-                change = None if old is None or value is None else round(value - old, 6)
-                writer.writerow([step["date"], titles, issue, step["status_quo"][issue], model,
-                                 value, change, package.get(issue)])
-                previous[(model, issue)] = value
+    writer.writerow(header)
+    writer.writerows(rows)
     return buffer.getvalue()
 
 

@@ -93,6 +93,15 @@ class Timeline:
     def dates(self) -> list[date]:
         return sorted({e.date for e in self.events})
 
+    @property
+    def base_source(self) -> str | None:
+        """The base scenario to load: the file it names beside the events file when there is
+        one, else the name as given (a shipped id); None when the file names none."""
+        if not self.scenario:
+            return None
+        named = Path(self.file).parent / self.scenario
+        return str(named) if named.is_file() else self.scenario
+
 
 def shipped_history() -> Timeline:
     """US-China events from 20 January to 17 July 2025 (public sources only)."""

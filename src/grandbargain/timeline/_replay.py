@@ -7,7 +7,7 @@ date changed, in plain words (English or Traditional Chinese).
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from grandbargain.scenario._model import Scenario
@@ -240,3 +240,24 @@ def _bottom_line(rows: list[dict], top: list[dict], lang: str,
         return f"{span}：{events}個事件；預測變動最大的是 {moves}"
     moves = ", ".join(f"{m['date']} {m['model']} {m['issue']} {m['change']:+.1f}" for m in top)
     return f"{span}: {events} events; the largest forecast moves: {moves}"
+
+
+def replay_rows(document: Mapping[str, Any]) -> tuple[list[str], list[list[Any]]]:
+    """The replay document as tidy rows, one per date, model and issue (`timeline --format
+    csv` and the Python API's frame): the events, the status quo, the forecast, its change
+    since the previous date, the package."""
+    header = ["date", "events", "issue", "status_quo", "model", "forecast",
+              "forecast_change", f"{document['solution']}_package"]
+    rows: list[list[Any]] = []
+    previous: dict = {}
+    for step in document["steps"]:
+        titles = " | ".join(e["title"] for e in step["events"])
+        package = step["package"]["values"] or {}
+        for model, values in step["forecasts"].items():
+            for issue, value in values.items():
+                old = previous.get((model, issue))
+                change = None if old is None or value is None else round(value - old, 6)
+                rows.append([step["date"], titles, issue, step["status_quo"][issue], model,
+                             value, change, package.get(issue)])
+                previous[(model, issue)] = value
+    return header, rows

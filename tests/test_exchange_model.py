@@ -312,3 +312,42 @@ def test_every_exchange_is_toward_the_partner_with_equal_positive_gains(rows, se
             d = s.issue_index[issue.id]
             assert x[:, d].min() - 1e-9 <= r.forecast[issue.id] <= x[:, d].max() + 1e-9
         x = _next_positions(s, x, r)
+
+
+@pytest.mark.parametrize("decide", [False, True])
+def test_actors_at_the_expected_outcome_are_counted_as_built(decide):
+    # EX-16: at O an actor lies on both sides (spec); never paired with itself, nor with
+    # another actor at O on the same issue; each pair once. The count must follow.
+    from grandbargain.models import _exchange_core as core
+
+    rng = np.random.default_rng(11)
+    for _ in range(300):
+        n, m = int(rng.integers(2, 7)), int(rng.integers(2, 4))
+        x = rng.choice([0.0, 25.0, 50.0, 75.0, 100.0], size=(n, m))
+        x[rng.random((n, m)) < 0.1] = np.nan
+        w = np.where(np.isfinite(x), rng.choice([0.0, 1.0, 2.0], size=(n, m)), 0.0)
+        built = core.build_candidates(core.new_board(x, w), np.full((n, m), 0.5), decide)
+        assert core.count_candidates(x, w, decide) == built.size
+        assert not np.any(built.ai == built.aj)
+        pairs = set(zip(np.minimum(built.ai, built.aj).tolist(),
+                        np.maximum(built.ai, built.aj).tolist(),
+                        built.pi.tolist(), built.qi.tolist(), strict=True))
+        assert len(pairs) == built.size
+
+
+def test_an_actor_at_the_expected_outcome_trades_either_way():
+    # On issue q (outcome exactly 50) a0 and a1 sit at 50, a2 below, a3 above; on p a0 and a2
+    # are above 50, a1 and a3 below. spec: a1 may concede on q toward a2 (as if above) as well,
+    # and the reflected layout gives the same pairs; decide (reference): a0, a1 count as below.
+    from grandbargain.models import _exchange_core as core
+
+    x = np.array([[100.0, 50.0], [0.0, 50.0], [100.0, 0.0], [0.0, 100.0]])
+
+    def pairs(positions, decide):
+        built = core.build_candidates(core.new_board(positions, np.ones_like(positions)),
+                                      np.full(positions.shape, 0.5), decide)
+        return {tuple(sorted(p)) for p in zip(built.ai.tolist(), built.aj.tolist(), strict=True)}
+
+    assert pairs(x, False) == pairs(100.0 - x, False) == {(0, 3), (1, 2), (2, 3)}
+    assert pairs(x, True) == {(0, 3), (2, 3)}
+    assert pairs(100.0 - x, True) == {(1, 2), (2, 3)}

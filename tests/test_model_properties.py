@@ -175,11 +175,7 @@ MIRROR_EXEMPT = {"eu-scholz": "reproduces the replication's 'smallest average' c
                  # what remains is KTAB's choice among exactly equally probable bargains in
                  # a queue, the first listed, or where the tie is only exact up to the last
                  # bit, whichever the rounding favours: common on this test's 1/32 grid.
-                 "smp": "KTAB takes the first of equally probable bargains (SMP-12)",
-                 # Open defect, found by this test on 2026-12-04: on a knife edge (an actor
-                 # exactly at the issue's weighted mean) an exchange is found on one side of
-                 # the mirror and not on the other; pinned below as a strict xfail.
-                 "exchange": "knife-edge exchange found on one side of the mirror only (open)"}
+                 "smp": "KTAB takes the first of equally probable bargains (SMP-12)"}
 
 
 @pytest.mark.parametrize("cls", [pytest.param(cls, id=name) for name, cls in MODELS.items()
@@ -208,14 +204,17 @@ KNIFE_EDGE = {
                 "a0": {"issue1": {"position": 1.0, "salience": 50.0}}}}
 
 
-@pytest.mark.xfail(strict=True, reason="open defect: the exchange model finds the a3-a5 "
-                   "exchange on the mirrored scenario only (a3 sits exactly at issue1's mean)")
 def test_exchange_mirror_on_the_knife_edge():
+    # Found by the mirror property: a3 sits exactly at issue1's weighted mean (0.5). It counted
+    # as below the mean on both sides of the mirror, so the a3-a5 exchange was found on the
+    # mirrored scenario only (0.125 vs 1 - 0.8758). At the mean it now lies on both sides
+    # (EX-16), and the exchange is found on both.
     snapped, mirror = mirrored(KNIFE_EDGE)
     a = MODELS["exchange"]().forecast(scenario(snapped))
     b = MODELS["exchange"]().forecast(scenario(mirror))
     for issue in scenario(snapped).issues:
         assert close(b.value(issue.id), 1.0 - a.value(issue.id), 1.0), issue.id
+    assert a.value("issue0") != 0.125  # the a3-a5 exchange moved issue0 off its start
 
 
 def test_the_four_actor_tie_no_longer_leans_low():

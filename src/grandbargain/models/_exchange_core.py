@@ -101,12 +101,12 @@ class TooManyExchanges(ValueError):
         super().__init__(f"{problem}: run it on the issues that are bargained together (EX-14)")
 
 
-def size_problem(x: np.ndarray, w: np.ndarray, max_candidates: int = MAX_CANDIDATES
-                 ) -> str | None:
+def size_problem(x: np.ndarray, w: np.ndarray, max_candidates: int = MAX_CANDIDATES,
+                 decide: bool = False) -> str | None:
     """Why a round from positions x is too large to run (None: it is not). Cheap: counts, no
     candidates built."""
     n, m = x.shape
-    size = count_candidates(x, w)
+    size = count_candidates(x, w, decide)
     if size > max_candidates:
         return (f"the exchange model would weigh {size:,} candidate exchanges in a round "
                 f"({m} issues, {n} actors; at most {max_candidates:,})")
@@ -116,16 +116,35 @@ def size_problem(x: np.ndarray, w: np.ndarray, max_candidates: int = MAX_CANDIDA
     return None
 
 
-def count_candidates(x: np.ndarray, w: np.ndarray) -> int:
-    """How many candidate exchanges a round from positions x has (cheap: no candidates built)."""
-    outcome = expected_outcomes(x, w)
+def sides(x: np.ndarray, outcome: np.ndarray, active: np.ndarray, decide: bool
+          ) -> tuple[np.ndarray, np.ndarray]:
+    """(below, above): which actors may trade as lying below / above O on each issue. An actor
+    within 1e-9 of O lies on both sides (EX-16): it is on neither, and as a supplier any move
+    away from O costs it alike (two actors both at O are not paired on that issue).
+    `decide`: at O counts as below only, as in the reference (EX-08)."""
+    below = active & (x <= outcome + OUTCOME_TOL)
+    if decide:
+        return below, active & ~below
+    return below, active & (x >= outcome - OUTCOME_TOL)
+
+
+def count_candidates(x: np.ndarray, w: np.ndarray, decide: bool = False) -> int:
+    """How many candidate exchanges a round from positions x has (cheap: no candidates built).
+    A pair of actors is a candidate on issues p < q when on each of them the two lie neither on
+    the same side of O nor both at it: all pairs, less those together on p or on q."""
     active = np.isfinite(x) & (w > 0)
-    below = (active & (x <= outcome + OUTCOME_TOL)).astype(float)
-    above = (active & ~(x <= outcome + OUTCOME_TOL)).astype(float)
-    both_above, both_below = above.T @ above, below.T @ below
-    below_above = below.T @ above  # [p, q]: below on p and above on q
-    pairs = both_above * both_below + below_above * below_above.T
-    return int(np.triu(pairs, k=1).sum())
+    below, above = sides(x, expected_outcomes(x, w), active, decide)
+    places = [(below & ~above).astype(float), (above & ~below).astype(float),
+              (below & above).astype(float)]
+    act = active.astype(float)
+
+    def pairs(k: np.ndarray) -> np.ndarray:
+        return k * (k - 1) / 2
+
+    same_p = sum(pairs(side.T @ act) for side in places)  # [p, q]: together on p
+    same_both = sum(pairs(a.T @ b) for a in places for b in places)
+    eligible = pairs(act.T @ act) - same_p - same_p.T + same_both
+    return round(float(np.triu(eligible, k=1).sum()))
 
 
 def build_candidates(b: Board, s: np.ndarray, decide: bool = False,
@@ -133,25 +152,38 @@ def build_candidates(b: Board, s: np.ndarray, decide: bool = False,
     """Every eligible (actor pair, issue pair) of a round, in Decide's creation order (EX-07):
     issue pairs (p < q) in scenario order; for each, the actors above O on both issues paired
     with those at or below O on both, then above-on-p/below-on-q with below-on-p/above-on-q.
-    An actor at O (within 1e-9) counts as below (EX-08); zero weight takes no part (EX-09).
+    An actor at O (within 1e-9) counts on both sides (EX-16; as below in the decide variant,
+    EX-08); zero weight takes no part (EX-09).
     `actor_rank` orders the actors for the seeded choice between ties (EX-01)."""
     x = b.x0
     m = x.shape[1]
     active = np.isfinite(x) & (b.w > 0)
-    below = (np.where(active, x <= b.O + OUTCOME_TOL, False)).astype(np.int8)
+    below, above = sides(x, b.O, active, decide)
+    at_outcome = below & above
     first, second, ps, qs = [], [], [], []
     for p in range(m - 1):
         for q in range(p + 1, m):
             both = active[:, p] & active[:, q]
-            group = below[:, p] + 2 * below[:, q]
-            for g1, g2 in ((0, 3), (1, 2)):
-                a1 = np.flatnonzero(both & (group == g1))
-                a2 = np.flatnonzero(both & (group == g2))
+            pair_first, pair_second = [], []
+            for side_1, side_2 in (((above, above), (below, below)),
+                                   ((above, below), (below, above))):
+                a1 = np.flatnonzero(both & side_1[0][:, p] & side_1[1][:, q])
+                a2 = np.flatnonzero(both & side_2[0][:, p] & side_2[1][:, q])
                 if a1.size and a2.size:
-                    first.append(np.repeat(a1, a2.size))
-                    second.append(np.tile(a2, a1.size))
-                    ps.append(np.full(a1.size * a2.size, p))
-                    qs.append(np.full(a1.size * a2.size, q))
+                    pair_first.append(np.repeat(a1, a2.size))
+                    pair_second.append(np.tile(a2, a1.size))
+            if not pair_first:
+                continue
+            a1, a2 = np.concatenate(pair_first), np.concatenate(pair_second)
+            if at_outcome[:, p].any() or at_outcome[:, q].any():
+                # Two actors at O on one issue stand together there: nothing to trade (EX-16).
+                apart = ~((at_outcome[a1, p] & at_outcome[a2, p])
+                          | (at_outcome[a1, q] & at_outcome[a2, q]))
+                a1, a2 = a1[apart], a2[apart]
+            first.append(a1)
+            second.append(a2)
+            ps.append(np.full(a1.size, p))
+            qs.append(np.full(a1.size, q))
     empty = [np.zeros(0, dtype=np.intp)]
     a1, a2 = np.concatenate(first or empty), np.concatenate(second or empty)
     p, q = np.concatenate(ps or empty), np.concatenate(qs or empty)
@@ -419,7 +451,7 @@ def run_rounds(x: np.ndarray, s: np.ndarray, c: np.ndarray, rounds: int,
     s = np.where(np.isfinite(x), s, 0.0)
     out = []
     for _ in range(rounds):
-        problem = size_problem(x, w, max_candidates)
+        problem = size_problem(x, w, max_candidates, decide)
         if problem is not None:
             raise TooManyExchanges(problem)
         result = run_round(x, s, w, rng, decide, actor_rank)

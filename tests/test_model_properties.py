@@ -217,6 +217,37 @@ def test_exchange_mirror_on_the_knife_edge():
     assert a.value("issue0") != 0.125  # the a3-a5 exchange moved issue0 off its start
 
 
+# Found by HYPOTHESIS_PROFILE=explore (3,000 examples) after the knife edge was fixed: the
+# reference's "moves at most 100 in all" sums the moves with their sign, so downward moves never
+# reach it; here a4's second trade on issue0 (25.46 after 75 computed earlier) is made going
+# down and refused going up. Open (EX-17): both symmetric rules move the forecasts away from
+# the reference beyond EX-12's tolerance (|sum|: cop21 mean gap 2.30 > 2.0; no limit: > 2.0 on
+# all three files).
+HUNDRED_LIMIT = {
+    "scenario": {"id": "prop", "title": "Property scenario"},
+    "issues": [{"id": f"issue{k}", "name": f"Issue {k}", "scale": {"min": 0.0, "max": 1.0}}
+               for k in range(2)],
+    "actors": [{"id": "a1", "name": "A1", "capability": 1.0},
+               {"id": "a2", "name": "A2", "capability": 0.4350382066567101},
+               {"id": "a4", "name": "A4", "capability": 1.0}],
+    "stances": {"a1": {"issue0": {"position": 0.0, "salience": 50.0},
+                       "issue1": {"position": 0.0, "salience": 100.0}},
+                "a2": {"issue0": {"position": 0.0, "salience": 100.0},
+                       "issue1": {"position": 0.0, "salience": 50.0}},
+                "a4": {"issue0": {"position": 0.75, "salience": 6.0},
+                       "issue1": {"position": 0.25, "salience": 50.0}}}}
+
+
+@pytest.mark.xfail(strict=True, reason="open defect (EX-17): the reference's signed limit on "
+                   "the sum of moves lets downward moves past it")
+def test_exchange_mirror_under_the_hundred_limit():
+    snapped, mirror = mirrored(HUNDRED_LIMIT)
+    a = MODELS["exchange"]().forecast(scenario(snapped))
+    b = MODELS["exchange"]().forecast(scenario(mirror))
+    for issue in scenario(snapped).issues:
+        assert close(b.value(issue.id), 1.0 - a.value(issue.id), 1.0), issue.id
+
+
 def test_the_four_actor_tie_no_longer_leans_low():
     # Issue 11: equally strong actors at 10 and 50 who care much, two at 30 who care little;
     # the middle pair gets equally good offers to move down and up. The old rule took the

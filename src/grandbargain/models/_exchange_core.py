@@ -211,7 +211,8 @@ def build_candidates(b: Board, s: np.ndarray, decide: bool = False,
 
 def _move_ok(move, start, hist_sum, hist_sign):
     """Decide's is_move_valid: a real move, inside the scale, at most 100 in all, and in the same
-    direction as the actor's earlier moves in this candidate (EX-10)."""
+    direction as the actor's earlier moves in this candidate (EX-10). "At most 100 in all" is
+    the reference's signed sum, which downward moves never reach: an open lean (EX-17)."""
     size = np.abs(move)
     end = start + move
     same_direction = (hist_sign == _NONE) | (hist_sign * move > 0)

@@ -162,6 +162,13 @@ def settlement(run: Run, outcome: str, span: float) -> tuple[float, dict]:
     return float(value), detail
 
 
+def file_places(order: np.ndarray, actors: tuple[str, ...]) -> np.ndarray:
+    """Each canonical actor's place in the input file: the replication settles exact ties by it
+    (scholz-2011's median walk and first-listed offers, EU-09, EU-16), so eu-scholz depends on
+    the listing order there and only there (EU-20; a test swaps in an id order to show it)."""
+    return order
+
+
 class ExpectedUtilityModel(Model):
     """Bueno de Mesquita's expected-utility model; `variant="scholz-2011"` for the replication.
 
@@ -248,7 +255,7 @@ class ExpectedUtilityModel(Model):
         xo, so, co = x[order], s[order], c[order]
         kind = self.width_kind(scale_inferred)
         width = self._width(x, low, high, kind)
-        rank = order  # each canonical actor's place in the input file
+        rank = file_places(order, actors)
         start_median = _median(xo, co * so, width or 1.0, settings, rank)
         start = (tuple(map(float, x)), start_median, float(weighted_mean(x, w)))
         if width <= 0 or np.all(x == x[0]):

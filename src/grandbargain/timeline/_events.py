@@ -31,10 +31,12 @@ from grandbargain.scenario._errors import Location, ScenarioError
 from grandbargain.timeline._format import (
     HEADER_KEYS,
     Checker,
+    DatedEvent,
     check_header,
     event_header,
     event_list,
     event_sources_zh,
+    in_order,
     kind_of,
 )
 
@@ -62,20 +64,12 @@ class ScenarioChange:
 
 
 @dataclass(frozen=True)
-class ScenarioEvent:
-    date: date
-    title: str
-    title_zh: str
-    sources: tuple[str, ...]
-    changes: tuple[ScenarioChange, ...]
-    index: int  # position in the file: breaks ties between events of the same date
-    where: Location
-    note: str = ""
-    sources_zh: tuple[str, ...] = ()
-    """The sources in Traditional Chinese, one per source (empty: not given)."""
+class ScenarioEvent(DatedEvent[ScenarioChange]):
+    """A dated event that changes a scenario: the shared event fields (timeline/_format), where
+    it is in its file, and its note."""
 
-    def title_in(self, lang: str) -> str:
-        return self.title_zh if lang == "zh" and self.title_zh else self.title
+    where: Location = field(kw_only=True)
+    note: str = field(default="", kw_only=True)
 
 
 @dataclass(frozen=True)
@@ -139,13 +133,13 @@ def parse_timeline(text: str, file: str) -> Timeline:
         if header is not None:
             when, title, title_zh, sources, changes, note = header
             events.append(ScenarioEvent(when, title, title_zh, sources, changes, k,
-                                        _where(c, path), note,
-                                        event_sources_zh(c, item, path, len(sources))))
+                                        event_sources_zh(c, item, path, len(sources)),
+                                        where=_where(c, path), note=note))
     if c.problems:
         raise ScenarioError(c.problems)
     return Timeline(id=str(top.get("id", Path(file).stem)), title=str(top.get("title", "")),
                     title_zh=str(top.get("title_zh", "")), as_of=as_of,  # type: ignore[arg-type]
-                    scenario=base, events=tuple(sorted(events, key=lambda e: (e.date, e.index))),
+                    scenario=base, events=in_order(events),
                     file=file)
 
 

@@ -4,15 +4,17 @@ Format `grandbargain-events/1` (YAML): top-level `format`, `as_of`, optional `id
 `title_zh`, `description`; `events`, each with `date`, `title`, `title_zh`, `sources` (at least
 one), optional `note`, and a non-empty list of `changes`. What a change may say belongs to its
 reader (tariff layers in trade/, scenario changes in timeline/); the header, the checks and the
-located problems (file, line, column, field) are defined once, here.
+located problems (file, line, column, field) are defined once, here, and so is what every dated
+event holds (`DatedEvent`, which each reader extends with its own fields).
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from grandbargain.scenario._errors import Location, Problem
 
@@ -20,6 +22,35 @@ FORMAT = "grandbargain-events/1"
 HEADER_KEYS = frozenset({"format", "id", "title", "title_zh", "as_of", "description", "events"})
 EVENT_KEYS = frozenset({"date", "title", "title_zh", "sources", "sources_zh", "changes",
                         "note"})
+
+ChangeT = TypeVar("ChangeT")
+EventT = TypeVar("EventT", bound="DatedEvent")
+
+
+@dataclass(frozen=True)
+class DatedEvent(Generic[ChangeT]):
+    """One event of a `grandbargain-events/1` file: when it was announced, its title, sources
+    and changes (what a change is belongs to the reader). A reader's own fields follow these
+    (keyword-only where they have no default)."""
+
+    date: date
+    title: str
+    title_zh: str
+    sources: tuple[str, ...]
+    changes: tuple[ChangeT, ...]
+    index: int  # position in the file: breaks ties between events of the same date
+    sources_zh: tuple[str, ...] = ()  # one translation per source (empty: not given)
+
+    def title_in(self, lang: str) -> str:
+        return self.title_zh if lang == "zh" and self.title_zh else self.title
+
+    def sources_in(self, lang: str) -> tuple[str, ...]:
+        return self.sources_zh if lang == "zh" and self.sources_zh else self.sources
+
+
+def in_order(events: Iterable[EventT]) -> tuple[EventT, ...]:
+    """Events by date, then by their place in the file."""
+    return tuple(sorted(events, key=lambda e: (e.date, e.index)))
 
 
 class Checker:

@@ -21,9 +21,11 @@ from grandbargain.scenario._yaml import parse_yaml
 from grandbargain.timeline._format import FORMAT as FORMAT
 from grandbargain.timeline._format import (
     Checker,
+    DatedEvent,
     check_header,
     event_header,
     event_sources_zh,
+    in_order,
     kind_of,
 )
 
@@ -81,20 +83,8 @@ class Change:
 
 
 @dataclass(frozen=True)
-class Event:
-    date: date
-    title: str
-    title_zh: str
-    sources: tuple[str, ...]
-    changes: tuple[Change, ...]
-    index: int  # position in the file: breaks ties between events of the same date
-    sources_zh: tuple[str, ...] = ()  # one translation per source (empty: not given)
-
-    def title_in(self, lang: str) -> str:
-        return self.title_zh if lang == "zh" and self.title_zh else self.title
-
-    def sources_in(self, lang: str) -> tuple[str, ...]:
-        return self.sources_zh if lang == "zh" and self.sources_zh else self.sources
+class Event(DatedEvent[Change]):
+    """A dated event that changes tariff layers (the shared event fields, timeline/_format)."""
 
 
 @dataclass(frozen=True)
@@ -231,7 +221,7 @@ def parse_events(text: str, file: str) -> TariffEvents:
         id=str(top.get("id", Path(file).stem)), title=str(top.get("title", "")),
         title_zh=str(top.get("title_zh", "")), as_of=as_of,  # type: ignore[arg-type]
         products=tuple(products), layers=tuple(layers.values()),
-        events=tuple(sorted(events, key=lambda e: (e.date, e.index))), issues=issues, file=file)
+        events=in_order(events), issues=issues, file=file)
 
 
 def _products(c: _Checker, value: Any, path: tuple, imposer: str,

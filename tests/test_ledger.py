@@ -215,3 +215,92 @@ def test_list_as_csv_and_json(ledger):
     assert [r["id"] for r in rows] == ["1", "2", "3"] and rows[0]["models"] == "compromise,median"
     assert [r["id"] for r in json.loads(run("list", "-f", "json", "--ledger", str(ledger)))] == [
         1, 2, 3]
+
+
+# -- `ledger import`: a JSON Lines ledger into the server's store (TL-08) ----------------------
+
+@pytest.fixture
+def store_url(tmp_path, monkeypatch):
+    """An empty SQLite store named by GRANDBARGAIN_DATABASE_URL (skips without the extra)."""
+    pytest.importorskip("sqlalchemy", reason="the server extra is not installed "
+                        "(pip install -e .[server])")
+    pytest.importorskip("alembic", reason="the server extra is not installed")
+    pytest.importorskip("fastapi", reason="the server extra is not installed")
+    from grandbargain.store import close_store
+
+    url = f"sqlite:///{tmp_path / 'store.sqlite3'}"
+    monkeypatch.delenv("GRANDBARGAIN_LEDGER", raising=False)
+    monkeypatch.setenv("GRANDBARGAIN_DATABASE_URL", url)
+    yield url
+    close_store(url)
+
+
+def _stored(url: str) -> list[dict]:
+    from grandbargain.timeline._ledger import StoreLedger
+
+    return [{k: v for k, v in e.items() if k != "_line"} for e in read_ledger(StoreLedger(url))]
+
+
+def _file_entries(path: Path) -> list[dict]:
+    return [{k: v for k, v in e.items() if k != "_line"} for e in read_ledger(path)]
+
+
+def test_import_copies_the_chain_and_a_second_run_adds_nothing(ledger, store_url):
+    from grandbargain.timeline._ledger import StoreLedger
+
+    head = _file_entries(ledger)[-1]["hash"]
+    out = run("import", str(ledger))
+    assert out.startswith(f"imported 3 entries from {ledger} into the store sqlite:///")
+    assert f"(0 already there); head hash {head}" in out
+    assert _stored(store_url) == _file_entries(ledger)  # same ids, hashes, chain, content
+    verdict = verify_ledger(StoreLedger(store_url))
+    assert verdict.ok and verdict.entries == 3 and verdict.head == head
+    again = run("import", str(ledger))
+    assert again.startswith("imported 0 entries") and "(3 already there)" in again
+    assert len(_stored(store_url)) == 3
+    # the store's ledger goes on from the imported head
+    run("record", "small-yard-high-fence", "-m", "median")
+    stored = _stored(store_url)
+    assert stored[-1]["id"] == 4 and stored[-1]["prev_hash"] == head
+    assert run("verify").startswith("ok: 4 entries, chain intact")
+
+
+def test_import_adds_only_what_the_store_lacks(ledger, store_url, tmp_path):
+    first_two = tmp_path / "first-two.jsonl"
+    first_two.write_text("".join(ledger.read_text(encoding="utf-8").splitlines(True)[:2]),
+                         encoding="utf-8")
+    assert "imported 2 entries" in run("import", str(first_two))
+    out = run("import", str(ledger))
+    assert out.startswith("imported 1 entry ") and "(2 already there)" in out
+    assert _stored(store_url) == _file_entries(ledger)
+
+
+def test_import_refuses_a_broken_chain_with_its_location(ledger, store_url):
+    def edit(lines):
+        entry = json.loads(lines[1])
+        entry["seed"] = 99
+        lines[1] = json.dumps(entry)
+        return lines
+
+    _rewrite(ledger, edit)
+    result = runner.invoke(app, ["ledger", "import", str(ledger)])
+    assert result.exit_code == 2, result.output
+    assert f"{ledger}:2 [entry 2]: edited" in result.output
+    assert "nothing imported" in result.output and "Traceback" not in result.output
+    assert _stored(store_url) == []
+
+
+def test_import_refuses_a_store_whose_ledger_went_another_way(ledger, store_url):
+    run("record", "small-yard-high-fence", "-m", "median")  # the store's own entry 1
+    before = _stored(store_url)
+    result = runner.invoke(app, ["ledger", "import", str(ledger)])
+    assert result.exit_code == 2, result.output
+    assert f"{ledger}:1 [entry 1]: the store holds a different entry 1" in result.output
+    assert "diverged; nothing imported" in result.output
+    assert _stored(store_url) == before
+
+
+def test_import_of_a_missing_file_is_a_clear_error(store_url, tmp_path):
+    result = runner.invoke(app, ["ledger", "import", str(tmp_path / "nope.jsonl")])
+    assert result.exit_code == 2 and "nope.jsonl" in result.output
+    assert "file not found" in result.output

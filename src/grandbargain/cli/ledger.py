@@ -1,5 +1,6 @@
 """`grandbargain ledger`: record forecasts in an append-only, hash-chained ledger, list and show
-them, verify the chain, and score them once outcomes are known.
+them, verify the chain, score them once outcomes are known, and import a ledger file into the
+server's store.
 
 Only typer and the standard library are imported at module top (start-up speed).
 """
@@ -28,7 +29,8 @@ FmtOpt = Annotated[Format, typer.Option("--format", "-f", help="Output format.")
 OutOpt = Annotated[Path | None, typer.Option("--out", "-o", help="Write to this file.")]
 
 app = typer.Typer(name="ledger", no_args_is_help=True, help=(
-    "A hash-chained record of forecasts: record, list, show, verify, score against outcomes."))
+    "A hash-chained record of forecasts: record, list, show, verify, score against outcomes, "
+    "import a file into the server's store."))
 
 
 def _path(ledger: Path | None) -> Path:
@@ -209,6 +211,31 @@ def score(outcomes: Annotated[Path, typer.Option(
     lines.append("  ".join(h.ljust(w) for h, w in zip(header, widths, strict=True)))
     lines += ["  ".join(cell(v).ljust(w) for v, w in zip(r, widths, strict=True)) for r in rows]
     emit("\n".join(lines) + "\n", out)
+
+
+@app.command("import")
+def import_file(file: Annotated[Path, typer.Argument(
+                    help="A ledger file (JSON Lines), e.g. the ledger.jsonl `record` wrote.",
+                    show_default=False)]) -> None:
+    """Import a ledger file into the server's store ($GRANDBARGAIN_DATABASE_URL, else the
+    SQLite file in the user's data directory), keeping its ids, hashes and chain. A broken
+    chain is refused (exit status 2, nothing imported); entries already there are skipped."""
+    from grandbargain.cli._common import fail
+    from grandbargain.cli.serve import open_store_or_exit, require_server_extra
+    from grandbargain.scenario import ScenarioError
+    from grandbargain.timeline._ledger import StoreLedger, import_ledger
+
+    require_server_extra("ledger import")
+    open_store_or_exit()
+    target = StoreLedger()
+    try:
+        done = import_ledger(file, target)
+    except ScenarioError as exc:
+        fail(exc)
+        raise
+    entries = "entry" if done.added == 1 else "entries"
+    typer.echo(f"imported {done.added} {entries} from {file} into {target} ({done.skipped} "
+               f"already there); head hash {done.head}")
 
 
 def register(root: typer.Typer) -> None:

@@ -3,14 +3,15 @@ hash chain and verification as the JSON Lines file, one row per entry.
 
 An append reads the head and inserts the next entry in one transaction. Two appends that read
 the same head collide on the primary key (and on the unique prev_hash), so one of them rolls
-back and tries again on the new head: the chain never forks and never interleaves.
+back and tries again on the new head: the chain never forks and never interleaves. An import
+(`import_entries`) inserts a verified file's entries as they are, in one transaction.
 """
 
 from __future__ import annotations
 
 import json
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from grandbargain.store._db import Store
@@ -63,3 +64,49 @@ def entries(store: Store) -> list[dict[str, Any]]:
         entry["_line"] = row_id
         out.append(entry)
     return out
+
+
+class ChainConflict(Exception):
+    """The store holds a different entry where an imported one belongs."""
+
+    def __init__(self, entry_id: int, reason: str) -> None:
+        self.entry_id = entry_id
+        self.reason = reason
+        super().__init__(f"entry {entry_id}: {reason}")
+
+
+def import_entries(store: Store, entries: Sequence[dict[str, Any]],
+                   canonical: Callable[[Any], str]) -> tuple[int, int]:
+    """Insert entries of a verified chain (ids 1, 2, ... with their own hashes) as they are, in
+    one transaction; an entry the store already holds (same id and hash) is skipped. Raises
+    ChainConflict at the first id where the store holds a different entry (the two ledgers have
+    diverged; nothing is inserted). Returns (added, skipped)."""
+    from sqlalchemy import select
+    from sqlalchemy.exc import IntegrityError, OperationalError
+
+    for attempt in range(ATTEMPTS):
+        try:
+            with store.write() as session:
+                stored = dict(session.execute(select(LedgerEntry.id, LedgerEntry.hash)).all())
+                added = skipped = 0
+                for entry in entries:
+                    have = stored.get(entry["id"])
+                    if have == entry["hash"]:
+                        skipped += 1
+                        continue
+                    if have is not None:
+                        raise ChainConflict(entry["id"], (
+                            f"the store holds a different entry {entry['id']} (hash "
+                            f"{have[:16]}..., this file's {entry['hash'][:16]}...): the two "
+                            "ledgers have diverged; nothing imported"))
+                    session.add(LedgerEntry(id=entry["id"], hash=entry["hash"],
+                                            prev_hash=entry["prev_hash"],
+                                            recorded_at=entry["recorded_at"],
+                                            entry=canonical(entry)))
+                    added += 1
+            return added, skipped
+        except (IntegrityError, OperationalError):  # an append took a place meanwhile
+            if attempt == ATTEMPTS - 1:
+                raise
+            time.sleep(0.005 * (attempt + 1))
+    raise AssertionError("unreachable")

@@ -59,6 +59,11 @@ class StoreLedger:
 
         return entries(self._store())
 
+    def import_entries(self, entries: Sequence[dict[str, Any]]) -> tuple[int, int]:
+        from grandbargain.store._ledger import import_entries
+
+        return import_entries(self._store(), entries, canonical_json)
+
 
 def _store_ready() -> bool:
     from importlib.util import find_spec
@@ -269,6 +274,46 @@ def verify_ledger(path: Path | StoreLedger) -> Verdict:
         prev_hash = stored if isinstance(stored, str) else ""
         prev_id = ident if isinstance(ident, int) else prev_id + 1
     return Verdict(len(entries), tuple(problems), prev_hash if entries else GENESIS)
+
+
+@dataclass(frozen=True)
+class Imported:
+    """What `import_ledger` did: entries added and skipped (already there), the file's head."""
+
+    added: int
+    skipped: int
+    head: str
+
+
+def import_ledger(path: Path, target: StoreLedger) -> Imported:
+    """Copy a JSON Lines ledger into the store as it is: same ids, hashes and chain, so the
+    store's ledger verifies and its head hash is the file's. The file's chain is verified first:
+    a broken one is refused with its located problems and nothing is imported. Entries already
+    in the store are skipped (running it again adds nothing); a different entry at one of the
+    file's ids (the ledgers have diverged) is refused, located at the file's line (TL-08)."""
+    from grandbargain.store._ledger import ChainConflict
+
+    file = str(path)
+    if not path.is_file():
+        raise ScenarioError.single(file, "file not found" if not path.exists()
+                                   else "is a folder, not a ledger file")
+    verdict = verify_ledger(path)
+    if not verdict.ok:
+        raise ScenarioError([*verdict.problems, Problem(
+            Location(file), "", "the chain is broken: nothing imported (`grandbargain ledger "
+            "verify --ledger FILE` says the same)")])
+    entries = read_ledger(path)
+    lines = {entry["id"]: entry.pop("_line") for entry in entries}
+    bad = [Problem(Location(file, lines[e["id"]]), f"entry {e['id']}", "recorded_at is not text")
+           for e in entries if not isinstance(e.get("recorded_at"), str)]
+    if bad:
+        raise ScenarioError(bad)
+    try:
+        added, skipped = target.import_entries(entries)
+    except ChainConflict as exc:
+        raise ScenarioError([Problem(Location(file, lines.get(exc.entry_id)),
+                                     f"entry {exc.entry_id}", exc.reason)]) from None
+    return Imported(added, skipped, verdict.head)
 
 
 @dataclass(frozen=True)

@@ -5,9 +5,9 @@ The reference runs in a separate venv through `_decide_reference` (EX-11). Two k
   the earliest-created exchange; an outcome within 1e-9 of a demander's position is at it), and
   grandbargain with the same rules (`tie_break="ordered", variant="decide"`): these must agree
   exchange by exchange, to 1e-9, for all 10 rounds, on the three files and on random cases;
-- plain: the unmodified reference (coin-flip ties, seeded) against grandbargain's defaults: the
+- plain: the unmodified reference (coin-flip ties, seeded) against grandbargain's seeded ties: the
   exchanges before the first tie are identical, and over 10 rounds the seed-averaged forecasts
-  agree within the tolerance stated below (docs/decisions.md, EX-12).
+  agree within the tolerance stated below, in both variants (docs/decisions.md, EX-12).
 """
 
 from __future__ import annotations
@@ -30,11 +30,17 @@ PLAIN_SEEDS = {"sample_data.txt": range(6), "copenhagen.csv": range(6), "cop21.c
 OUR_SEEDS = range(16)
 # Tolerance for the plain comparison, in points of the 0-100 scale (EX-12): the mean over our
 # 16 seeds against the mean over the reference's seeds (6, 6 and 2; cop21 costs ~15 s a run),
-# per issue and round. Measured (sample_data, copenhagen, cop21): 0.43, 1.12, 1.28 on average;
-# 1.14, 2.51, 2.08 for the worst round; 2.3, 6.2, 7.5 for the worst issue and round.
+# per issue and round. The decide variant (the reference's rules, our seeded ties) measured
+# (sample_data, copenhagen, cop21): 0.35, 1.06, 1.33 on average; 0.78, 1.97, 2.44 for the worst
+# round; 1.9, 5.7, 9.1 for the worst issue and round.
 MEAN_GAP = 2.0  # averaged over all issues and rounds
 ROUND_GAP = 3.5  # averaged over the issues of any one round
 ANY_GAP = 10.0  # any one issue in any one round
+# The spec variant (the default) also departs from the reference's rules where they lean one
+# way (EX-16, EX-17: the reference's signed "at most 100 in all" lets downward moves through):
+# measured 1.29, 1.22, 2.30 on average; 2.50, 2.09, 2.94 for the worst round; 5.2, 6.7, 9.3 for
+# the worst issue and round (the reference's own seed-to-seed gap: 1.00, 2.31, 1.60 on average).
+SPEC_MEAN_GAP = 2.5
 
 
 @pytest.fixture(scope="module")
@@ -153,8 +159,10 @@ def test_unmodified_reference_agrees_until_its_first_random_tie(reference, name)
         assert rounds[0].exchanges[before_tie].tied > 1  # we meet the same tie there
 
 
+@pytest.mark.parametrize("variant", ["decide", "spec"])
 @pytest.mark.parametrize("name", FILES)
-def test_ten_rounds_agree_with_the_unmodified_reference_within_tolerance(reference, name):
+def test_ten_rounds_agree_with_the_unmodified_reference_within_tolerance(reference, name,
+                                                                         variant):
     folder, runs = reference
     refs = runs[("plain", name)]
     issues = list(refs[0]["issues"])
@@ -162,10 +170,11 @@ def test_ten_rounds_agree_with_the_unmodified_reference_within_tolerance(referen
                        for ref in refs]).mean(axis=0)
     scenario = load_scenario(folder / name)
     mine = np.array([[[(r.forecast[i.id] - i.low) * 100 / i.width for i in scenario.issues]
-                      for r in run_exchange_model(scenario, ROUNDS, seed).rounds]
+                      for r in run_exchange_model(scenario, ROUNDS, seed,
+                                                  variant=variant).rounds]
                      for seed in OUR_SEEDS]).mean(axis=0)
     gap = np.abs(mine - theirs)
-    assert gap.mean() <= MEAN_GAP, gap.round(2)
+    assert gap.mean() <= (MEAN_GAP if variant == "decide" else SPEC_MEAN_GAP), gap.round(2)
     assert gap.mean(axis=1).max() <= ROUND_GAP, gap.round(2)
     assert gap.max() <= ANY_GAP, gap.round(2)
     # and the reference's own ties were really broken at random here

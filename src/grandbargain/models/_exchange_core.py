@@ -209,15 +209,17 @@ def build_candidates(b: Board, s: np.ndarray, decide: bool = False,
     return c
 
 
-def _move_ok(move, start, hist_sum, hist_sign):
+def _move_ok(move, start, hist_sum, hist_sign, decide: bool):
     """Decide's is_move_valid: a real move, inside the scale, at most 100 in all, and in the same
-    direction as the actor's earlier moves in this candidate (EX-10). "At most 100 in all" is
-    the reference's signed sum, which downward moves never reach: an open lean (EX-17)."""
+    direction as the actor's earlier moves in this candidate (EX-10). "At most 100 in all" is on
+    the size of the summed moves; the reference checks the signed sum, which downward moves
+    never reach: kept in the decide variant only (EX-17)."""
     size = np.abs(move)
     end = start + move
     same_direction = (hist_sign == _NONE) | (hist_sign * move > 0)
+    total = hist_sum + move if decide else np.abs(hist_sum + move)
     return ((size > FLOOR) & (size <= 100.0) & (end >= -SCALE_TOL) & (end <= 100.0 + SCALE_TOL)
-            & (hist_sum + move <= 100.0) & same_direction)
+            & (total <= 100.0) & same_direction)
 
 
 def _crosses(target, before, after, stop_at_target: bool):
@@ -273,7 +275,8 @@ def calculate(c: Candidates, b: Board, k: np.ndarray) -> None:
     gain = np.abs(dO_q * s_iq - dO_p * s_ip)
     hist_i = (c.hist_sum_i[k], c.hist_sign_i[k])
     hist_j = (c.hist_sum_j[k], c.hist_sign_j[k])
-    valid = _move_ok(move_i, xs_i, *hist_i) & _move_ok(move_j, xs_j, *hist_j) & (gain > FLOOR)
+    valid = (_move_ok(move_i, xs_i, *hist_i, c.decide) & _move_ok(move_j, xs_j, *hist_j, c.decide)
+             & (gain > FLOOR))
 
     # The outcome must not pass the demander's position: first i's move on q against x_jq,
     # then j's on p against x_ip (Decide's check_nbs, in that order; EX-04).
@@ -298,7 +301,7 @@ def calculate(c: Candidates, b: Board, k: np.ndarray) -> None:
         move_i = np.where(cross, shift_q * W_q / w_iq * sign_i, move_i)
         gain = np.where(cross, np.abs(shift_q * s_iq - shift_p * s_ip), gain)
 
-    valid &= _move_ok(move_i, xs_i, *hist_i) & _move_ok(move_j, xs_j, *hist_j)
+    valid &= _move_ok(move_i, xs_i, *hist_i, c.decide) & _move_ok(move_j, xs_j, *hist_j, c.decide)
     # A full move lands exactly on the partner's position (as in Decide's exact decimals).
     c.y_i[k] = np.where(over & (np.abs(move_i) == full_i), x_jq, xs_i + move_i)
     c.y_j[k] = np.where(~over & (np.abs(move_j) == full_j), x_ip, xs_j + move_j)

@@ -155,10 +155,12 @@ def run_exchange_model(scenario: Scenario, rounds: int = 10, seed: int | None = 
     tie_break: equal highest gains go to a random choice seeded by `seed` ("random"), or to the
     first candidate in Decide's creation order ("ordered"), EX-01.
     variant: "spec" follows models.md section 5; "decide" reproduces decide-exchange-model
-    2022.1.28 in the two places where its arithmetic departs from it (EX-04): an outcome that
-    already sits at the demander's position does not stop a further move, and the move that
-    brings the outcome to the demander's position is measured from the supplier's first
-    recorded vote rather than its current one (which can carry the supplier past its partner).
+    2022.1.28 where its arithmetic departs from it (EX-04): an outcome that already sits at the
+    demander's position does not stop a further move, and the move that brings the outcome to
+    the demander's position is measured from the supplier's first recorded vote rather than its
+    current one (which can carry the supplier past its partner); and where its rules lean one
+    way: an actor exactly at the expected outcome counts as below it (EX-16), and "at most 100
+    in all" is checked on the signed sum of the moves, which downward moves never reach (EX-17).
     """
     _check_options(rounds, seed, tie_break, variant)
     x, s, c, low, width = normalised_inputs(scenario)

@@ -189,6 +189,8 @@ def add_pages(app: FastAPI, store: Any, pool: Any, max_active_runs: int) -> None
             return not_found(request, user, str(exc))
         if source.scenario_id is not None:
             source = views.Source(scenario_id=source.scenario_id, version=info["version"])
+        if status == 200:
+            views.warm_forecast(scenario, lang)
         run = latest_result(user[0], source, info.get("version"))
         results = results_context(user[0], run, scenario, lang) if run else None
         if source.shipped is not None:

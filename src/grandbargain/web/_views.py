@@ -203,7 +203,7 @@ def check_edits(scenario: Scenario, edits: list[dict[str, Any]]
 
 def what_if_forecast(scenario: Scenario, lang: str) -> dict[str, Any]:
     """The forecast document with the default models and the bottom line without its draws
-    (decision S-17: the draws alone take longer than a what-if may), kept by the scenario's
+    (decision S-004: the draws alone take longer than a what-if may), kept by the scenario's
     hash so the saved version is computed once."""
     from grandbargain.api._forecast import forecast
     from grandbargain.timeline._ledger import scenario_hash
@@ -214,6 +214,23 @@ def what_if_forecast(scenario: Scenario, lang: str) -> dict[str, Any]:
         hit = forecast(scenario, lang=lang, bottom_line_draws=0).to_dict()
         _forecasts.put(key, hit)
     return hit
+
+
+def warm_forecast(scenario: Scenario, lang: str) -> None:
+    """Compute the saved version's what-if forecast in the background (the page is served
+    first), so that the first what-if computes only the edited side."""
+    from grandbargain.timeline._ledger import scenario_hash
+
+    if _forecasts.get((scenario_hash(scenario), lang)) is not None:
+        return
+
+    def work() -> None:
+        try:
+            what_if_forecast(scenario, lang)
+        except Exception:  # the what-if itself reports any problem
+            pass
+
+    threading.Thread(target=work, name="gb-what-if-warm", daemon=True).start()
 
 
 def _side_summary(document: dict[str, Any], lang: str) -> dict[str, Any]:

@@ -98,6 +98,7 @@ WORDS: dict[str, tuple[str, str]] = {
                      "假設分析的結論不含抽樣（各選項在抽樣中屬於方案的比例）；"
                      "已儲存版本的完整結論請執行預測。"),
     "seconds": ("computed in {s:.2f} s", "計算耗時 {s:.2f} 秒"),
+    "fix_cells": ("Fix the values marked in the grid first.", "請先修正表格中標示的數值。"),
     "problems": ("Problems", "問題"),
     "compare": ("Compare", "比較"),
     "compare_old": ("Older version", "較舊版本"),

@@ -339,4 +339,8 @@ def create_app(store: Store, *, workers: int = 2, scheduler: str | None = None,
         return {"entries": rows, "head": verdict.head, "ok": verdict.ok,
                 "problems": [str(p) for p in verdict.problems]}
 
+    # -- the web app's pages under /app (web/_pages.py) -----------------------------------
+    from grandbargain.web._pages import add_pages
+
+    add_pages(app, store, pool, max_active_runs)
     return app

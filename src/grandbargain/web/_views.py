@@ -53,6 +53,8 @@ class _Lru:
 
 _scenarios = _Lru(32)   # parsed scenarios by the text they came from
 _forecasts = _Lru(64)   # what-if forecasts by scenario hash and language
+_busy: dict[Any, threading.Lock] = {}
+_busy_lock = threading.Lock()
 
 
 def scenario_from_text(filename: str, text: str, fmt: str | None) -> Scenario:
@@ -209,10 +211,15 @@ def what_if_forecast(scenario: Scenario, lang: str) -> dict[str, Any]:
     from grandbargain.timeline._ledger import scenario_hash
 
     key = (scenario_hash(scenario), lang)
-    hit = _forecasts.get(key)
-    if hit is None:
-        hit = forecast(scenario, lang=lang, bottom_line_draws=0).to_dict()
-        _forecasts.put(key, hit)
+    with _busy_lock:  # one computation per key: a second caller waits for the first
+        busy = _busy.setdefault(key, threading.Lock())
+    with busy:
+        hit = _forecasts.get(key)
+        if hit is None:
+            hit = forecast(scenario, lang=lang, bottom_line_draws=0).to_dict()
+            _forecasts.put(key, hit)
+    with _busy_lock:
+        _busy.pop(key, None)
     return hit
 
 
@@ -289,7 +296,8 @@ def _chart_doc(scenario: Scenario, forecast: dict[str, Any] | None, lang: str,
     sections: dict[str, Any] = {"trajectories": {"status": "off"}}
     if deals is not None:
         sections["deals"] = {"status": "ok", "document": deals}
-    return {"lang": lang, "forecast": forecast or {}, "scenario": scenario_part(scenario, lang),
+    return {"lang": lang, "forecast": forecast or {"scenario": {"id": scenario.id}},
+            "scenario": scenario_part(scenario, lang),
             "sections": sections}
 
 

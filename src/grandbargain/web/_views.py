@@ -5,6 +5,7 @@ chart figures."""
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import json
 import threading
@@ -17,6 +18,7 @@ from grandbargain.scenario import Scenario, ScenarioError
 
 EDITABLE = ("position", "salience")
 EDITED_FILENAME = "scenario.yaml"
+MAX_ONE_BY_ONE = 12
 
 
 @dataclass(frozen=True)
@@ -188,17 +190,37 @@ def check_edits(scenario: Scenario, edits: list[dict[str, Any]]
     try:
         return scenario_from_text(EDITED_FILENAME, text, None), text, {}, []
     except ScenarioError as exc:
-        cells: dict[str, list[str]] = {}
-        other: list[str] = []
-        for problem in exc.problems:
-            parts = (problem.field or "").split(".")
-            if len(parts) >= 3 and parts[0] == "stances":
-                label = parts[3] if len(parts) > 3 else ""
-                cells.setdefault(f"{parts[1]}/{parts[2]}", []).append(
-                    f"{label}: {problem.message}" if label else problem.message)
-            else:
-                other.append(str(problem))
-        return None, text, cells, other
+        cells, other = _placed(exc)
+    # The validator stops at type errors before its range checks: the other edited cells are
+    # checked one at a time, so that every wrong cell shows its message at once.
+    for edit in edits[:MAX_ONE_BY_ONE]:
+        key = f"{edit.get('actor')}/{edit.get('issue')}"
+        if key in cells:
+            continue
+        try:
+            scenario_from_text(EDITED_FILENAME, edited_text(scenario, [edit]), None)
+        except ScenarioError as exc:
+            more, _ = _placed(exc)
+            for cell, messages in more.items():
+                cells.setdefault(cell, []).extend(m for m in messages
+                                                  if m not in cells.get(cell, []))
+    return None, text, cells, other
+
+
+def _placed(exc: ScenarioError) -> tuple[dict[str, list[str]], list[str]]:
+    """The problems by cell `actor/issue` (from their field, `stances.ACTOR.ISSUE.FIELD`),
+    and the others as `check` prints them."""
+    cells: dict[str, list[str]] = {}
+    other: list[str] = []
+    for problem in exc.problems:
+        parts = (problem.field or "").split(".")
+        if len(parts) >= 3 and parts[0] == "stances":
+            label = parts[3] if len(parts) > 3 else ""
+            cells.setdefault(f"{parts[1]}/{parts[2]}", []).append(
+                f"{label}: {problem.message}" if label else problem.message)
+        else:
+            other.append(str(problem))
+    return cells, other
 
 
 # -- what-if -------------------------------------------------------------------------------
@@ -232,10 +254,8 @@ def warm_forecast(scenario: Scenario, lang: str) -> None:
         return
 
     def work() -> None:
-        try:
+        with contextlib.suppress(Exception):  # the what-if itself reports any problem
             what_if_forecast(scenario, lang)
-        except Exception:  # the what-if itself reports any problem
-            pass
 
     threading.Thread(target=work, name="gb-what-if-warm", daemon=True).start()
 

@@ -240,10 +240,11 @@ def add_pages(app: FastAPI, store: Any, pool: Any, max_active_runs: int) -> None
             return not_found(request, user, str(exc))
         edits = views.edits_from_form(form, scenario)
         typed = {k: v for k, v in form.items() if k.startswith(views.EDITABLE)}
-        edited, text, cells, other = views.check_edits(scenario, edits)
+        edited, cells, other = views.check_edits(scenario, edits)
         if edited is None:
             return scenario_page(request, user, source, 422, typed, cells,
                                  [word("not_saved", lang), *other], message)
+        text = views.edited_text(scenario, edits)
         try:
             if source.shipped is not None:
                 made = scenarios.create_scenario(store, user[0], scenario.text("en"),
@@ -380,7 +381,7 @@ def add_pages(app: FastAPI, store: Any, pool: Any, max_active_runs: int) -> None
         body = await json_body(request)
         scenario = loaded(user, source_of(body))
         try:
-            edited, _, cells, other = views.check_edits(scenario, edits_of(body))
+            edited, cells, other = views.check_edits(scenario, edits_of(body))
         except views.EditError as exc:
             raise _ApiError(422, str(exc)) from None
         return JSONResponse({"ok": edited is not None, "problems": cells, "other": other})

@@ -165,10 +165,8 @@ class EditError(ValueError):
     """Edits that name no stance of the scenario."""
 
 
-def edited_text(scenario: Scenario, edits: list[dict[str, Any]]) -> str:
-    """The scenario with the edits as a YAML scenario file's text."""
+def _edited_document(scenario: Scenario, edits: list[dict[str, Any]]) -> dict[str, Any]:
     from grandbargain.scenario import scenario_to_document
-    from grandbargain.scenario._yaml import dump_yaml
 
     document = copy.deepcopy(scenario_to_document(scenario))
     stances = document.get("stances") or {}
@@ -179,16 +177,30 @@ def edited_text(scenario: Scenario, edits: list[dict[str, Any]]) -> str:
             raise EditError(f"no stance {edit.get('actor')}/{edit.get('issue')} with a field "
                             f"{field!r} to edit")
         stance[field] = _value(edit.get("value"))
-    return dump_yaml(document)
+    return document
+
+
+def edited_text(scenario: Scenario, edits: list[dict[str, Any]]) -> str:
+    """The scenario with the edits as a YAML scenario file's text (what a save stores)."""
+    from grandbargain.scenario._yaml import dump_yaml
+
+    return dump_yaml(_edited_document(scenario, edits))
+
+
+def _validated(scenario: Scenario, edits: list[dict[str, Any]]) -> Scenario:
+    """The edited scenario through the validator every reader's document goes through
+    (`scenario._schema.validate_document`, as `grandbargain check` runs it)."""
+    from grandbargain.scenario._schema import validate_document
+
+    return validate_document(_edited_document(scenario, edits), {}, EDITED_FILENAME)
 
 
 def check_edits(scenario: Scenario, edits: list[dict[str, Any]]
-                ) -> tuple[Scenario | None, str, dict[str, list[str]], list[str]]:
-    """(edited scenario or None, its text, problems by cell `actor/issue`, other problems),
-    from the validator `grandbargain check` runs."""
-    text = edited_text(scenario, edits)
+                ) -> tuple[Scenario | None, dict[str, list[str]], list[str]]:
+    """(edited scenario or None, problems by cell `actor/issue`, other problems), from the
+    validator `grandbargain check` runs."""
     try:
-        return scenario_from_text(EDITED_FILENAME, text, None), text, {}, []
+        return _validated(scenario, edits), {}, []
     except ScenarioError as exc:
         cells, other = _placed(exc)
     # The validator stops at type errors before its range checks: the other edited cells are
@@ -198,13 +210,13 @@ def check_edits(scenario: Scenario, edits: list[dict[str, Any]]
         if key in cells:
             continue
         try:
-            scenario_from_text(EDITED_FILENAME, edited_text(scenario, [edit]), None)
+            _validated(scenario, [edit])
         except ScenarioError as exc:
             more, _ = _placed(exc)
             for cell, messages in more.items():
                 cells.setdefault(cell, []).extend(m for m in messages
                                                   if m not in cells.get(cell, []))
-    return None, text, cells, other
+    return None, cells, other
 
 
 def _placed(exc: ScenarioError) -> tuple[dict[str, list[str]], list[str]]:
@@ -280,7 +292,7 @@ def _side_summary(document: dict[str, Any], lang: str) -> dict[str, Any]:
 
 def what_if(scenario: Scenario, edits: list[dict[str, Any]], lang: str) -> dict[str, Any]:
     started = time.perf_counter()
-    edited, _, cells, other = check_edits(scenario, edits)
+    edited, cells, other = check_edits(scenario, edits)
     if edited is None:
         return {"ok": False, "problems": cells, "other": other,
                 "seconds": time.perf_counter() - started}

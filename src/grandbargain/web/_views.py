@@ -106,6 +106,7 @@ def grid(scenario: Scenario, lang: str) -> dict[str, Any]:
     issues = [{"id": i["id"], "name": _text(i, "name", lang),
                "low": i["scale"]["min"], "high": i["scale"]["max"],
                "unit": _text(i["scale"], "unit", lang), "status_quo": i.get("status_quo"),
+               "range": f"{_num(i['scale']['min'])}–{_num(i['scale']['max'])}",
                "step": _step(i["scale"]["min"], i["scale"]["max"])}
               for i in document["issues"]]
     stances = document.get("stances") or {}

@@ -233,16 +233,18 @@ def test_save_makes_own_copy_then_versions_history_and_diff(store, tokens):
             "message": "<b>hawks</b> soften", "position:us_hawks:ai_chip_exports": "55"},
             follow_redirects=False)
         assert saved.status_code == 303
-        assert saved.headers["location"] == "/app/scenarios/1?version=1&saved=1"
+        assert saved.headers["location"] == "/app/scenarios/1?version=1"
         page = client.get(saved.headers["location"])
         assert re.search(r'data-testid="version-label">v1', page.text)
+        assert "Saved as version 1." in page.text  # once
+        assert "Saved as version" not in client.get(saved.headers["location"]).text
         assert _input_value(page.text, "position-us_hawks-ai_chip_exports") == "55"
         assert "history-link" in _testids(page.text)
         second = client.post("/app/scenarios/1/save", data={
             "message": "second", "base_version": "1",
             "position:us_hawks:ai_chip_exports": "55",  # unchanged: left as it is
             "salience:cn_leadership:rare_earth_controls": "42"}, follow_redirects=False)
-        assert second.headers["location"] == "/app/scenarios/1?version=2&saved=1"
+        assert second.headers["location"] == "/app/scenarios/1?version=2"
         assert re.search(r'data-testid="version-label">v2',
                          client.get("/app/scenarios/1?version=2").text)
         old = client.get("/app/scenarios/1?version=1")
@@ -292,7 +294,7 @@ def test_a_cell_without_a_stance_says_so_and_has_no_inputs(store, tokens):
             "base_version": "1", "position:a:chips": "11"}).status_code == 422
         ok = client.post("/app/scenarios/1/save", data={
             "base_version": "1", "position:a:chips": "9.5"}, follow_redirects=False)
-        assert ok.headers["location"] == "/app/scenarios/1?version=2&saved=1"
+        assert ok.headers["location"] == "/app/scenarios/1?version=2"
 
 
 def test_what_if_compares_the_edited_and_saved_forecasts_without_saving(store, tokens):

@@ -33,6 +33,7 @@ from grandbargain.web._words import LANGS, word, words
 HERE = Path(__file__).parent
 TOKEN_COOKIE = "gb_token"
 LANG_COOKIE = "gb_lang"
+SAVED_COOKIE = "gb_saved"
 PAGE_KINDS = ("forecast", "deals", "simulate")
 BIGGEST = 2 ** 31 - 1
 SECURITY_HEADERS = {
@@ -223,9 +224,14 @@ def add_pages(app: FastAPI, store: Any, pool: Any, max_active_runs: int) -> None
         if number is None:
             return not_found(request, user, f"no scenario {scenario_id!r}")
         version = _int(request.query_params.get("version"))
-        return scenario_page(request, user, views.Source(scenario_id=number, version=version),
-                             notice=word("saved_ok", lang_of(request)).format(n=version)
-                             if request.query_params.get("saved") else "")
+        saved = _int(request.cookies.get(SAVED_COOKIE))
+        response = scenario_page(
+            request, user, views.Source(scenario_id=number, version=version),
+            notice=word("saved_ok", lang_of(request)).format(n=saved)
+            if saved is not None and saved == version else "")
+        if saved is not None:
+            response.delete_cookie(SAVED_COOKIE, path="/app", httponly=True, samesite="strict")
+        return response
 
     async def save(request: Request, user: tuple[int, str], source: views.Source) -> Response:
         lang = lang_of(request)
@@ -260,8 +266,12 @@ def add_pages(app: FastAPI, store: Any, pool: Any, max_active_runs: int) -> None
         except ScenarioError as exc:
             return scenario_page(request, user, source, 422, typed, {},
                                  [str(p) for p in exc.problems], message)
-        return RedirectResponse(f"/app/scenarios/{scenario_id}?version={version}&saved=1",
-                                status_code=303)
+        response = RedirectResponse(f"/app/scenarios/{scenario_id}?version={version}",
+                                    status_code=303)
+        # the next page says "saved as version N" once
+        response.set_cookie(SAVED_COOKIE, str(version), max_age=60, httponly=True,
+                            samesite="strict", path="/app")
+        return response
 
     @app.post("/app/shipped/{name}/save", include_in_schema=False)
     async def shipped_save(request: Request, name: str) -> Response:

@@ -404,3 +404,25 @@ def test_a_forecast_run_from_the_page_shows_the_bottom_line_first_and_downloads(
         assert client.get(f"/app/api/runs/{run['id']}/view").status_code == 404
         assert client.post("/app/api/runs", json={"source": {"shipped": DEFAULT},
                                                   "kind": "rounds"}).status_code == 422
+
+
+def test_a_simulation_from_the_page_takes_its_noise_and_draws_through_the_commands_parser(
+        store, tokens):
+    with _client(store, workers=1) as client:
+        _sign_in(client, tokens["ann"])
+        bad = client.post("/app/api/runs", json={"source": {"shipped": DEFAULT},
+                                                 "kind": "simulate", "draws": "many"})
+        assert bad.status_code == 422 and "draws" in bad.json()["detail"]
+        started = client.post("/app/api/runs", json={
+            "source": {"shipped": DEFAULT}, "kind": "simulate", "lang": "zh",
+            "noise": "position=10,salience=15", "draws": 40})
+        assert started.status_code == 202
+        assert started.json()["options"] == {"lang": "zh", "noise": "position=10,salience=15",
+                                             "draws": "40"}
+        run = _wait(client, started.json()["id"])
+        assert run["status"] == "done", run
+        view = client.get(f"/app/api/runs/{run['id']}/view?lang=zh")
+        assert {"bottom-line", "intervals", "download-csv"} <= _testids(view.text)
+        assert "40 次抽樣" in view.text and "立場 10" in view.text
+        csv = client.get(f"/app/api/runs/{run['id']}/download?format=csv").text
+        assert csv.startswith("issue,model,point")

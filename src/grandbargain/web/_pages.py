@@ -435,8 +435,20 @@ def add_pages(app: FastAPI, store: Any, pool: Any, max_active_runs: int) -> None
                                                 source.version)["version"]
             except scenarios.NotFound as exc:
                 raise _ApiError(404, str(exc)) from None
+        options: dict[str, Any] = {"lang": lang}
+        if kind == "simulate":  # the page's two simulate options, checked by its parser
+            for name in ("noise", "draws"):
+                value = body.get(name)
+                if value not in (None, ""):
+                    options[name] = str(value).strip()
+        from grandbargain.web._commands import OptionError, check_args, option_args
+
         try:
-            run = runs.create_run(store, user[0], kind, {"lang": lang}, None,
+            check_args(kind, option_args(kind, options, None))
+        except OptionError as exc:
+            raise _ApiError(422, str(exc)) from None
+        try:
+            run = runs.create_run(store, user[0], kind, options, None,
                                   source.scenario_id, version, source.shipped, max_active_runs)
         except runs.TooManyRuns as exc:
             raise _ApiError(429, str(exc)) from None

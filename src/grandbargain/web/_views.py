@@ -394,6 +394,14 @@ def result_view(kind: str, result: dict[str, Any], scenario: Scenario | None,
         from grandbargain.uncertainty import ENSEMBLE
 
         names = [m["name"] for m in result.get("models", [])] + [ENSEMBLE]
+        simulation = result.get("simulation") or {}
+        noise = simulation.get("noise") or {}
+        view["noise"] = {"draws": simulation.get("draws"), "seed": simulation.get("seed"),
+                         "position": noise.get("position"), "salience": noise.get("salience"),
+                         "capability": noise.get("capability"),
+                         "distribution": noise.get("distribution"),
+                         "ranges": simulation.get("stance_ranges_used"),
+                         "uncertain": simulation.get("uncertain_inputs", True)}
         view["interval_models"] = names
         view["intervals"] = [{"name": i["name"], "cells": [
             _interval(i["forecasts"].get(n) or {}) for n in names]} for i in result["issues"]]

@@ -76,6 +76,19 @@ WORDS: dict[str, tuple[str, str]] = {
     "frontier": ("Deal frontier", "交易前緣"),
     "intervals": ("90% intervals under input uncertainty", "輸入不確定下的 90% 區間"),
     "median_interval": ("median [5%, 95%]", "中位數 [5%, 95%]"),
+    "noise_line": ("{draws} draws, seed {seed}; noise (sd, % of the scale): position "
+                   "{position}, salience {salience}, capability {capability}; {distribution}; "
+                   "{ranges} stance ranges.",
+                   "{draws} 次抽樣，種子 {seed}；雜訊（標準差，尺度的 %）："
+                   "立場 {position}、重視程度 {salience}、影響力 {capability}；"
+                   "{distribution}；{ranges} 個立場範圍。"),
+    "no_uncertainty": ("These inputs carry no uncertainty (no noise and no stance ranges): "
+                       "every draw is the same, so each interval is a single point. Give a "
+                       "noise such as position=10,salience=15.",
+                       "這些輸入沒有不確定性（無雜訊、無立場範圍）：每次抽樣相同，"
+                       "區間只是一個點。請設定雜訊，例如 position=10,salience=15。"),
+    "sim_noise": ("Noise for the simulation", "模擬的雜訊"),
+    "sim_draws": ("Draws", "抽樣次數"),
     "downloads": ("Downloads", "下載"),
     "download_json": ("JSON", "JSON"),
     "download_csv": ("CSV", "CSV"),

@@ -71,7 +71,12 @@ async function startRun(kind) {
   progress.removeAttribute("value");  // indeterminate until the API reports progress
   progress.hidden = false;
   try {
-    const started = await postJSON("/app/api/runs", {kind, source, lang});
+    const body = {kind, source, lang};
+    if (kind === "simulate") {
+      body.noise = document.getElementById("sim-noise").value;
+      body.draws = document.getElementById("sim-draws").value;
+    }
+    const started = await postJSON("/app/api/runs", body);
     if (!started.ok) throw new Error(started.data ? started.data.detail : `HTTP ${started.status}`);
     const id = started.data.id;
     for (;;) {

@@ -75,7 +75,7 @@ def serve(host: Annotated[str, typer.Option("--host", help="Address to listen on
 
     store = open_store_or_exit()
     app = create_app(store, workers=workers, scheduler=scheduler, max_body=max_body,
-                     max_active_runs=max_runs, run_timeout=run_timeout)
+                     max_active_runs=max_runs, run_timeout=run_timeout, warm_what_if=True)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
     typer.echo(f"grandbargain server on http://{host}:{port} (web app at /app; API docs at "
                f"/docs; store "

@@ -73,8 +73,11 @@ def _int(text: str | None, default: int | None = None) -> int | None:
     return value if 1 <= value <= BIGGEST else default
 
 
-def add_pages(app: FastAPI, store: Any, pool: Any, max_active_runs: int) -> None:
+def add_pages(app: FastAPI, store: Any, pool: Any, max_active_runs: int,
+              warm: bool = False) -> None:
     env = _environment()
+    if warm:  # the default scenario's what-if baseline, before anyone asks
+        views.warm_default()
 
     def lang_of(request: Request) -> str:
         asked = request.query_params.get("lang")
@@ -443,17 +446,19 @@ def add_pages(app: FastAPI, store: Any, pool: Any, max_active_runs: int) -> None
                     options[name] = str(value).strip()
         from grandbargain.web._commands import OptionError, check_args, option_args
 
+        # A refused run is an answer the page shows at run-error, not a failed request (a
+        # browser logs every 4xx response as a console error).
         try:
             check_args(kind, option_args(kind, options, None))
         except OptionError as exc:
-            raise _ApiError(422, str(exc)) from None
+            return JSONResponse({"ok": False, "detail": str(exc)})
         try:
             run = runs.create_run(store, user[0], kind, options, None,
                                   source.scenario_id, version, source.shipped, max_active_runs)
         except runs.TooManyRuns as exc:
-            raise _ApiError(429, str(exc)) from None
+            return JSONResponse({"ok": False, "detail": str(exc)})
         pool.wake()
-        return JSONResponse(run, status_code=202)
+        return JSONResponse({"ok": True, **run}, status_code=202)
 
     def api_run_of(request: Request, run_id: str, with_result: bool = False) -> dict:
         user = api_user(request)

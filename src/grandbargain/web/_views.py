@@ -273,6 +273,20 @@ def warm_forecast(scenario: Scenario, lang: str) -> None:
     threading.Thread(target=work, name="gb-what-if-warm", daemon=True).start()
 
 
+def warm_default() -> None:
+    """The default scenario's what-if baseline in both languages, in the background."""
+
+    def work() -> None:
+        from grandbargain.scenario import load_scenario
+
+        with contextlib.suppress(Exception):
+            scenario = load_scenario(None)
+            for lang in ("en", "zh"):
+                what_if_forecast(scenario, lang)
+
+    threading.Thread(target=work, name="gb-what-if-warm", daemon=True).start()
+
+
 def _side_summary(document: dict[str, Any], lang: str) -> dict[str, Any]:
     from grandbargain.report._bottom_line import bottom_line_lines
 

@@ -77,7 +77,9 @@ async function startRun(kind) {
       body.draws = document.getElementById("sim-draws").value;
     }
     const started = await postJSON("/app/api/runs", body);
-    if (!started.ok) throw new Error(started.data ? started.data.detail : `HTTP ${started.status}`);
+    if (!started.ok || !started.data.ok) {
+      throw new Error(started.data ? started.data.detail : `HTTP ${started.status}`);
+    }
     const id = started.data.id;
     for (;;) {
       await new Promise((r) => setTimeout(r, 400));

@@ -381,6 +381,7 @@ def test_a_forecast_run_from_the_page_shows_the_bottom_line_first_and_downloads(
         view = client.get(f"/app/api/runs/{run['id']}/view")
         assert {"bottom-line", "forecast-table", "chart-forecast", "concessions",
                 "download-json", "download-csv", "download-report"} <= _testids(view.text)
+        assert not re.search(r'(src|href|action)\s*=\s*["\']?(https?:)?//', view.text)
         text = html.unescape(re.sub(r"<[^>]+>", "", view.text))
         for line in bottom_line_lines(result["bottom_line"], "en"):
             assert line.removeprefix("- ") in text

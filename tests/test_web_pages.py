@@ -312,6 +312,8 @@ def test_what_if_compares_the_edited_and_saved_forecasts_without_saving(store, t
         assert answer.status_code == 200
         data = answer.json()
         assert data["ok"] and data["edits"] == 2
+        assert [(c["field"], c["to"]) for c in data["changes"]] == [("position", "100"),
+                                                                    ("salience", "100")]
         expected = {
             "saved": gb.forecast(DEFAULT, bottom_line_draws=0).to_dict(),
             "edited": gb.forecast(

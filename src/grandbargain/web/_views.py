@@ -316,8 +316,20 @@ def what_if(scenario: Scenario, edits: list[dict[str, Any]], lang: str) -> dict[
     for before, after in zip(saved["issues"], mine["issues"], strict=True):
         after["changed"] = (before["nash"], before["low"], before["high"]) != \
             (after["nash"], after["low"], after["high"])
+    actors = {a.id: a.text(lang) for a in scenario.actors}
+    issues = {i.id: i.text(lang) for i in scenario.issues}
+    before = {(s.actor, s.issue): s for s in scenario.stances}
+    after = {(s.actor, s.issue): s for s in edited.stances}
+    changes = []
+    for key in dict.fromkeys((str(e.get("actor")), str(e.get("issue"))) for e in edits):
+        for field in EDITABLE:
+            old, new = getattr(before[key], field), getattr(after[key], field)
+            if old != new:
+                changes.append({"actor": actors[key[0]], "issue": issues[key[1]],
+                                "field": field, "from": _num(old), "to": _num(new)})
     return {"ok": True, "problems": {}, "other": [], "saved": saved, "edited": mine,
-            "edits": len(edits), "seconds": time.perf_counter() - started}
+            "edits": len(edits), "changes": changes,
+            "seconds": time.perf_counter() - started}
 
 
 # -- a run's results -----------------------------------------------------------------------

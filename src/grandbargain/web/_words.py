@@ -104,6 +104,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "nash_package": ("Nash package", "納許方案"),
     "models_range": ("Single-issue models (low-high)", "單一議題模型（最低–最高）"),
     "changed": ("changed", "有變動"),
+    "your_edits": ("Your edits (not saved)", "您的修改（未儲存）"),
     "edits_n": ("edited cells", "已修改的格數"),
     "what_if_note": ("What-if bottom lines leave out the draws (the share of draws in which "
                      "each option is in the package); the saved version's full bottom line "

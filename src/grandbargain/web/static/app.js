@@ -192,7 +192,16 @@ function reset() {
 
 if (page) {
   runButtons.forEach((b) => b.addEventListener("click", () => startRun(b.dataset.kind)));
-  for (const el of cellInputs) el.addEventListener("input", scheduleCheck);
+  for (const el of cellInputs) {
+    el.addEventListener("input", scheduleCheck);
+    // Enter in a cell runs the what-if; saving is the save button's (with its message)
+    el.addEventListener("keydown", (event) => {
+      if (event.key === "Enter") {
+        event.preventDefault();
+        runWhatIf();
+      }
+    });
+  }
   for (const slider of document.querySelectorAll("input[type=range][data-for]")) {
     const number = document.getElementById(slider.dataset.for);
     slider.tabIndex = 0;

@@ -177,7 +177,11 @@ def add_pages(app: FastAPI, store: Any, pool: Any, max_active_runs: int,
                         ) -> dict[str, Any]:
         full = runs.get_run(store, user_id, run["id"], with_result=True)
         run_lang = (full.get("options") or {}).get("lang") or "en"
-        view = views.result_view(full["kind"], full["result"], scenario, run_lang)
+        key = (store.url, full["id"])  # a finished run's result never changes
+        view = views.result_views.get(key)
+        if view is None:
+            view = views.result_view(full["kind"], full["result"], scenario, run_lang)
+            views.result_views.put(key, view)
         return {"run": full, "view": view, "run_lang": run_lang,
                 "rt": words(run_lang), "report_url": _report_url(full, lang)}
 

@@ -55,6 +55,7 @@ class _Lru:
 
 _scenarios = _Lru(32)   # parsed scenarios by the text they came from
 _forecasts = _Lru(64)   # what-if forecasts by scenario hash and language
+result_views = _Lru(32)  # a finished run's results view, by store and run id
 _busy: dict[Any, threading.Lock] = {}
 _busy_lock = threading.Lock()
 
@@ -283,6 +284,7 @@ def warm_default() -> None:
             scenario = load_scenario(None)
             for lang in ("en", "zh"):
                 what_if_forecast(scenario, lang)
+            import plotly.graph_objects  # noqa: F401  (the results' charts: ~1 s to import)
 
     threading.Thread(target=work, name="gb-what-if-warm", daemon=True).start()
 

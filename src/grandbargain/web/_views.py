@@ -275,16 +275,18 @@ def warm_forecast(scenario: Scenario, lang: str) -> None:
 
 
 def warm_default() -> None:
-    """The default scenario's what-if baseline in both languages, in the background."""
+    """plotly, and the default scenario's what-if baseline in both languages, in the
+    background."""
 
     def work() -> None:
         from grandbargain.scenario import load_scenario
 
         with contextlib.suppress(Exception):
+            import plotly.graph_objects  # noqa: F401  (the results' charts: ~1 s to import)
+
             scenario = load_scenario(None)
             for lang in ("en", "zh"):
                 what_if_forecast(scenario, lang)
-            import plotly.graph_objects  # noqa: F401  (the results' charts: ~1 s to import)
 
     threading.Thread(target=work, name="gb-what-if-warm", daemon=True).start()
 

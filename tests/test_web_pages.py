@@ -356,6 +356,10 @@ def test_the_zh_pages_use_the_zh_labels_and_scenario_texts(store, tokens):
         assert '<html lang="zh-Hant">' in kept.text and "內建情境" in kept.text
         back = client.get("/app/scenarios?lang=en")
         assert '<html lang="en">' in back.text
+        client.cookies.clear()
+        first = client.get("/app?lang=zh", follow_redirects=False)  # a redirect keeps it too
+        assert first.status_code == 303 and "gb_lang=zh" in first.headers["set-cookie"]
+        assert '<html lang="zh-Hant">' in client.get("/app/sign-in").text
 
 
 def _wait(client, run_id: int, seconds: float = 180) -> dict:

@@ -101,9 +101,15 @@ def add_pages(app: FastAPI, store: Any, pool: Any, max_active_runs: int,
         html = env.get_template(template).render(
             lang=lang, html_lang="zh-Hant" if lang == "zh" else "en", t=words(lang),
             user=user, switch_url=switch_url(request, lang), **context)
-        response = HTMLResponse(html, status_code=status, headers=SECURITY_HEADERS)
-        if request.query_params.get("lang") in LANGS:
-            response.set_cookie(LANG_COOKIE, lang, max_age=365 * 86400, httponly=True,
+        return HTMLResponse(html, status_code=status, headers=SECURITY_HEADERS)
+
+    @app.middleware("http")
+    async def keep_language(request: Request, call_next: Any) -> Response:
+        """`?lang=en|zh` on any page (a redirect too) is kept in the gb_lang cookie."""
+        response = await call_next(request)
+        asked = request.query_params.get("lang")
+        if asked in LANGS and request.url.path.startswith("/app"):
+            response.set_cookie(LANG_COOKIE, asked, max_age=365 * 86400, httponly=True,
                                 samesite="strict", path="/app")
         return response
 

@@ -435,3 +435,20 @@ def test_a_simulation_from_the_page_takes_its_noise_and_draws_through_the_comman
         assert "40 次抽樣" in view.text and "立場 10" in view.text
         csv = client.get(f"/app/api/runs/{run['id']}/download?format=csv").text
         assert csv.startswith("issue,model,point")
+
+
+def test_the_report_download_is_the_reports_page_for_the_scenario_version(store, tokens):
+    with _client(store, start_workers=False) as client:
+        assert client.get(f"/app/api/report?shipped={DEFAULT}").status_code == 401
+        made = client.post("/scenarios", json={"filename": "tiny.yaml", "content": yaml.safe_dump(
+            minimal_document(), sort_keys=False)},
+            headers={"Authorization": f"Bearer {tokens['ann']}"})
+        assert made.status_code == 201
+        _sign_in(client, tokens["ann"])
+        report = client.get("/app/api/report?scenario_id=1&version=1&lang=zh")
+        assert report.status_code == 200
+        assert report.headers["content-disposition"] == \
+            'attachment; filename="tiny-report-zh.html"'
+        assert report.text.lstrip().lower().startswith("<!doctype html") and "Tiny" in report.text
+        _sign_in(client, tokens["bob"])  # not bob's to read
+        assert client.get("/app/api/report?scenario_id=1").status_code == 404

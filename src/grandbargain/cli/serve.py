@@ -11,13 +11,14 @@ from typing import Annotated
 import typer
 
 SERVER_MODULES = ("fastapi", "uvicorn", "sqlalchemy", "alembic")
+PAGES_MODULES = ("jinja2", "multipart", "plotly")  # the web app's pages (/app)
 
 
-def require_server_extra(command: str) -> None:
+def require_server_extra(command: str, modules: tuple[str, ...] = SERVER_MODULES) -> None:
     """Exit with status 1 and the install command when the [server] extra is missing."""
     from importlib.util import find_spec
 
-    missing = [m for m in SERVER_MODULES if find_spec(m) is None]
+    missing = [m for m in modules if find_spec(m) is None]
     if missing:
         typer.echo(f"error: `grandbargain {command}` needs the server extra: "
                    f"pip install -e .[server] (missing: {', '.join(missing)})", err=True)
@@ -53,14 +54,15 @@ def serve(host: Annotated[str, typer.Option("--host", help="Address to listen on
               "--run-timeout", min=1, help="Seconds a run may take before it is stopped.")
           ] = 3600.0) -> None:
     """Serve the REST API for teams: scenarios with versions and diffs, forecasts and other
-    runs as background jobs, accounts (OpenAPI at /docs).
+    runs as background jobs, accounts (OpenAPI at /docs), and the web app's pages at /app
+    (sign in with a token).
 
     The store is SQLite in the user's data directory, or PostgreSQL when
     GRANDBARGAIN_DATABASE_URL names one; it is created and migrated on start. Runs left running
     by a server that stopped are marked failed. Needs the server extra (pip install -e
     .[server]); `grandbargain users add NAME` prints a token for writing.
     """
-    require_server_extra("serve")
+    require_server_extra("serve", SERVER_MODULES + PAGES_MODULES)
     if scheduler is not None:
         from grandbargain.cli.simulate import check_scheduler
 
@@ -73,9 +75,10 @@ def serve(host: Annotated[str, typer.Option("--host", help="Address to listen on
 
     store = open_store_or_exit()
     app = create_app(store, workers=workers, scheduler=scheduler, max_body=max_body,
-                     max_active_runs=max_runs, run_timeout=run_timeout)
+                     max_active_runs=max_runs, run_timeout=run_timeout, warm_what_if=True)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
-    typer.echo(f"grandbargain server on http://{host}:{port} (API docs at /docs; store "
+    typer.echo(f"grandbargain server on http://{host}:{port} (web app at /app; API docs at "
+               f"/docs; store "
                f"{store.display_url}; {workers} run worker{'s' if workers > 1 else ''}"
                + (f", simulate on Dask at {scheduler}" if scheduler else "") + ")", err=True)
     uvicorn.run(app, host=host, port=port, log_level="info", access_log=True,

@@ -110,9 +110,11 @@ async def _too_large(limit: int, send: Any) -> None:
 
 def create_app(store: Store, *, workers: int = 2, scheduler: str | None = None,
                start_workers: bool = True, max_body: int = MAX_BODY,
-               max_active_runs: int = MAX_ACTIVE_RUNS, run_timeout: float = 3600.0) -> FastAPI:
+               max_active_runs: int = MAX_ACTIVE_RUNS, run_timeout: float = 3600.0,
+               warm_what_if: bool = False) -> FastAPI:
     """The app on `store`; its worker pool starts with the app (not with start_workers=False:
-    runs then stay queued, for tests of the API alone)."""
+    runs then stay queued, for tests of the API alone). `warm_what_if` computes the default
+    scenario's what-if baseline in the background at once (`grandbargain serve` does)."""
     from grandbargain import __version__
     from grandbargain.web._jobs import WorkerPool
 
@@ -339,4 +341,8 @@ def create_app(store: Store, *, workers: int = 2, scheduler: str | None = None,
         return {"entries": rows, "head": verdict.head, "ok": verdict.ok,
                 "problems": [str(p) for p in verdict.problems]}
 
+    # -- the web app's pages under /app (web/_pages.py) -----------------------------------
+    from grandbargain.web._pages import add_pages
+
+    add_pages(app, store, pool, max_active_runs, warm=warm_what_if)
     return app

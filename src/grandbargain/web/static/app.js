@@ -1,0 +1,217 @@
+// The scenario page: runs with their progress, results with the report's charts, the cells'
+// problems from the validator, what-if forecasts of unsaved edits. Plain ES module, no build.
+const page = document.getElementById("page");
+const source = page ? JSON.parse(page.dataset.source) : null;
+const lang = page ? page.dataset.lang : "en";
+let plotly = null;
+
+function loadPlotly() {
+  if (window.Plotly) return Promise.resolve(window.Plotly);
+  if (!plotly) {
+    plotly = new Promise((resolve, reject) => {
+      const script = document.createElement("script");
+      script.src = "/app/static/plotly.min.js";
+      script.onload = () => resolve(window.Plotly);
+      script.onerror = () => reject(new Error("plotly.js did not load"));
+      document.head.appendChild(script);
+    });
+  }
+  return plotly;
+}
+
+function drawCharts(root) {
+  const plots = [...root.querySelectorAll(".plot[data-figure]")].filter(
+    (el) => !el.closest("[hidden]") && !el.dataset.drawn);
+  if (!plots.length) return;
+  loadPlotly().then((Plotly) => {
+    for (const el of plots) {
+      const fig = JSON.parse(el.dataset.figure);
+      el.dataset.drawn = "1";
+      Plotly.newPlot(el, fig.data, fig.layout, {responsive: true, displaylogo: false});
+    }
+  });
+}
+
+function wireResults(root) {
+  for (const select of root.querySelectorAll(".issue-chart-select")) {
+    select.addEventListener("change", () => {
+      const figures = select.parentElement.querySelectorAll(".issue-charts > figure");
+      figures.forEach((f, k) => { f.hidden = String(k) !== select.value; });
+      drawCharts(select.parentElement);
+    });
+  }
+  drawCharts(root);
+}
+
+async function postJSON(url, body) {
+  const response = await fetch(url, {
+    method: "POST", headers: {"Content-Type": "application/json"},
+    body: JSON.stringify(body), credentials: "same-origin"});
+  let data = null;
+  try { data = await response.json(); } catch { data = null; }
+  return {ok: response.ok, status: response.status, data};
+}
+
+// -- runs ------------------------------------------------------------------------------------
+const progress = document.getElementById("run-progress");
+const runError = document.getElementById("run-error");
+const runStatus = document.getElementById("run-status");
+const results = document.getElementById("results");
+const runButtons = [...document.querySelectorAll("button[data-kind]")];
+
+function showError(el, text) {
+  el.textContent = text;
+  el.hidden = !text;
+}
+
+async function startRun(kind) {
+  showError(runError, "");
+  runButtons.forEach((b) => { b.disabled = true; });
+  progress.value = 0;
+  progress.removeAttribute("value");  // indeterminate until the API reports progress
+  progress.hidden = false;
+  try {
+    const body = {kind, source, lang};
+    if (kind === "simulate") {
+      body.noise = document.getElementById("sim-noise").value;
+      body.draws = document.getElementById("sim-draws").value;
+    }
+    const started = await postJSON("/app/api/runs", body);
+    if (!started.ok || !started.data.ok) {
+      throw new Error(started.data ? started.data.detail : `HTTP ${started.status}`);
+    }
+    const id = started.data.id;
+    for (;;) {
+      await new Promise((r) => setTimeout(r, 400));
+      const response = await fetch(`/app/api/runs/${id}`, {credentials: "same-origin"});
+      const run = await response.json();
+      if (!response.ok) throw new Error(run.detail || `HTTP ${response.status}`);
+      if (run.progress > 0) progress.value = run.progress;
+      runStatus.textContent = `${kind} #${id}: ${run.status}`;
+      if (run.status === "done") break;
+      if (["failed", "cancelled"].includes(run.status)) throw new Error(run.error || run.status);
+    }
+    const view = await fetch(`/app/api/runs/${id}/view?lang=${lang}`, {credentials: "same-origin"});
+    if (!view.ok) throw new Error(`HTTP ${view.status}`);
+    results.innerHTML = await view.text();
+    wireResults(results);
+    runStatus.textContent = "";
+  } catch (error) {
+    showError(runError, String(error.message || error));
+    runStatus.textContent = "";
+  } finally {
+    progress.hidden = true;
+    runButtons.forEach((b) => { b.disabled = false; });
+  }
+}
+
+// -- the grid: edits, problems at the cells, what-if ------------------------------------------
+const cellInputs = [...document.querySelectorAll("td.cell input[type=number]")];
+const editCount = document.getElementById("edit-count");
+
+function edits() {
+  return cellInputs.filter((el) => el.value.trim() !== el.dataset.saved).map((el) => {
+    const cell = el.closest("td");
+    return {actor: cell.dataset.actor, issue: cell.dataset.issue, field: el.dataset.field,
+            value: el.value};
+  });
+}
+
+function showProblems(problems) {
+  for (const cell of document.querySelectorAll("td.cell[data-actor]")) {
+    const key = `${cell.dataset.actor}-${cell.dataset.issue}`;
+    const box = document.getElementById(`cell-error-${key}`);
+    const messages = problems[`${cell.dataset.actor}/${cell.dataset.issue}`] || [];
+    box.replaceChildren(...messages.map((m) => {
+      const span = document.createElement("span");
+      span.textContent = m;
+      return span;
+    }));
+    box.hidden = messages.length === 0;
+    cell.classList.toggle("invalid", messages.length > 0);
+    for (const input of cell.querySelectorAll("input[type=number]")) {
+      if (messages.length) input.setAttribute("aria-invalid", "true");
+      else input.removeAttribute("aria-invalid");
+    }
+  }
+}
+
+let checkTimer = null;
+let checkSerial = 0;
+function scheduleCheck() {
+  const changed = edits();
+  for (const el of cellInputs) el.classList.toggle("edited", el.value.trim() !== el.dataset.saved);
+  editCount.textContent = changed.length ? `${page.dataset.editsLabel || ""}${changed.length}` : "";
+  clearTimeout(checkTimer);
+  checkTimer = setTimeout(async () => {
+    const serial = ++checkSerial;
+    const answer = await postJSON("/app/api/check", {source, edits: edits()});
+    if (serial !== checkSerial || !answer.ok) return;
+    showProblems(answer.data.problems || {});
+  }, 250);
+}
+
+const whatIfPanel = document.getElementById("what-if-panel");
+const whatIfError = document.getElementById("what-if-error");
+const whatIfButton = document.getElementById("what-if");
+
+async function runWhatIf() {
+  showError(whatIfError, "");
+  whatIfButton.disabled = true;
+  whatIfButton.setAttribute("aria-busy", "true");
+  try {
+    const answer = await postJSON("/app/api/what-if", {source, edits: edits(), lang});
+    if (!answer.ok) throw new Error(answer.data ? answer.data.detail : `HTTP ${answer.status}`);
+    showProblems(answer.data.problems || {});
+    if (!answer.data.ok) {
+      const other = answer.data.other || [];
+      showError(whatIfError, other.length ? other.join("\n") : whatIfError.dataset.cells || "");
+      whatIfPanel.hidden = true;
+      return;
+    }
+    whatIfPanel.innerHTML = answer.data.html;
+    whatIfPanel.hidden = false;
+  } catch (error) {
+    showError(whatIfError, String(error.message || error));
+  } finally {
+    whatIfButton.disabled = false;
+    whatIfButton.removeAttribute("aria-busy");
+  }
+}
+
+function reset() {
+  for (const el of cellInputs) el.value = el.dataset.saved;
+  for (const slider of document.querySelectorAll("input[type=range][data-for]")) {
+    slider.value = document.getElementById(slider.dataset.for).dataset.saved;
+  }
+  whatIfPanel.hidden = true;
+  whatIfPanel.replaceChildren();
+  showError(whatIfError, "");
+  scheduleCheck();
+}
+
+if (page) {
+  runButtons.forEach((b) => b.addEventListener("click", () => startRun(b.dataset.kind)));
+  for (const el of cellInputs) {
+    el.addEventListener("input", scheduleCheck);
+    // Enter in a cell runs the what-if; saving is the save button's (with its message)
+    el.addEventListener("keydown", (event) => {
+      if (event.key === "Enter") {
+        event.preventDefault();
+        runWhatIf();
+      }
+    });
+  }
+  for (const slider of document.querySelectorAll("input[type=range][data-for]")) {
+    const number = document.getElementById(slider.dataset.for);
+    slider.tabIndex = 0;
+    slider.addEventListener("input", () => { number.value = slider.value; scheduleCheck(); });
+    number.addEventListener("input", () => {
+      const value = Number(number.value);
+      if (number.value.trim() !== "" && Number.isFinite(value)) slider.value = value;
+    });
+  }
+  whatIfButton.addEventListener("click", runWhatIf);
+  document.getElementById("what-if-reset").addEventListener("click", reset);
+  wireResults(document);
+}

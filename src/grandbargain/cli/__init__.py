@@ -50,9 +50,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "timeline": ("timeline", "Replay an events file: forecasts and the package at every event "
                  "date, and why they moved."),
     "ledger": ("ledger", "A hash-chained record of forecasts: record, list, show, verify, "
-               "score against outcomes."),
+               "score against outcomes, import a file into the server's store."),
     "serve": ("serve", "Serve the REST API for teams: scenarios with versions and diffs, "
-              "forecasts and other runs as background jobs, accounts (OpenAPI at /docs)."),
+              "forecasts and other runs as background jobs, accounts (OpenAPI at /docs), "
+              "and the web app's pages at /app (sign in with a token)."),
     "users": ("users", "Accounts of the server's store: add a user and print its token once, "
               "new tokens, list."),
     "negotiate": ("negotiate", "Alternating offers between the principals until one accepts or "

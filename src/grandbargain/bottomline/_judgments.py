@@ -117,6 +117,8 @@ def begin(scenario: Scenario, *, draws: int = DEFAULT_DRAWS, seed: int = 0,
         from grandbargain._memo import enabled, kept
 
         if not (enabled() and kept("bottomline", _memo_parts(scenario, options, *inputs))):
+            import numpy.random  # noqa: F401 - the draws' and the models' (loaded once, here)
+
             job = _fork.Background(lambda: _robustness(scenario, options, *inputs))
     return Begun(scenario, options, analysis, note, inputs, job)
 

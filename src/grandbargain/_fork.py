@@ -101,7 +101,8 @@ class Background(Generic[T]):
 
     def __del__(self) -> None:  # a result never asked for: no child left behind
         if getattr(self, "_pid", None) is not None:
-            self.cancel()
+            with suppress(Exception):  # at interpreter exit, modules may be gone already
+                self.cancel()
 
 
 def _child(compute: Callable[[], object], write: int) -> None:  # pragma: no cover - in a child

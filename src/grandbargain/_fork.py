@@ -6,8 +6,8 @@ buffers. `result()` waits for it. The child starts with everything this process 
 (scenario, numpy, compiled code), so nothing is pickled on the way in, and since `compute` is
 pure, its result is the one an in-process call gives. Where fork is not available (macOS's
 default, Windows), from a process with other threads running (a thread may hold a lock the
-child would need), or when the child fails or is killed, `result()` computes in process
-instead: the same value, only later.
+child would need), on a single core (nothing to gain), or when the child fails or is killed,
+`result()` computes in process instead: the same value, only later.
 """
 
 from __future__ import annotations
@@ -25,9 +25,17 @@ T = TypeVar("T")
 
 
 def available() -> bool:
-    """Fork is there and safe to use here: Linux, and this process runs one thread."""
+    """Fork is there, safe and useful here: Linux, this process runs one thread, and it may
+    run on more than one core (on one, a child only adds its start-up)."""
     return (sys.platform.startswith("linux") and hasattr(os, "fork")
-            and threading.active_count() == 1)
+            and threading.active_count() == 1 and _cores() > 1)
+
+
+def _cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
 
 
 class Background(Generic[T]):

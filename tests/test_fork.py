@@ -118,3 +118,13 @@ def test_nothing_is_begun_when_the_cache_holds_the_bottom_line(monkeypatch, tmp_
     assert again.exit_code == 0, again.output
     assert started == []
     assert again.output == first.output
+
+
+def test_no_fork_on_one_core_or_beside_other_threads(monkeypatch):
+    import threading
+
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0}, raising=False)
+    assert not _fork.available()
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0, 1}, raising=False)
+    monkeypatch.setattr(threading, "active_count", lambda: 2)
+    assert not _fork.available()

@@ -86,6 +86,22 @@ class _IssueProbe:
                             np.zeros(space.n_parties))
         self.allowed = space.allowed[d]
         self.tol = tol
+        self._others: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+
+    def _other_parties(self, party: int) -> tuple[np.ndarray, np.ndarray]:
+        """Where the other parties gain (R, k) and the product of their gains (R, k): they do
+        not depend on `party`'s column, so they are computed once per party."""
+        if party not in self._others:
+            space, d = self.space, self.d
+            base = space.values[d]
+            ref = space.reference[d]
+            others = [q for q in range(space.n_parties) if q != party]
+            other_gains = (self.u_rest[:, None, others] + base[None, :, others]
+                           - (self.dis_rest[others] + base[ref, others])[None, None, :])
+            other_ok = np.all(other_gains > self.tol[others], axis=-1) & self.allowed[None, :]
+            other_prod = np.prod(np.clip(other_gains, 0.0, None), axis=-1)
+            self._others[party] = (other_ok, other_prod)
+        return self._others[party]
 
     def packages(self, columns: np.ndarray, party: int) -> np.ndarray:
         """(G, m) Nash packages (option indices; all -1 where no deal) for G value columns
@@ -93,11 +109,7 @@ class _IssueProbe:
         space, d = self.space, self.d
         base = space.values[d]
         ref = space.reference[d]
-        others = [q for q in range(space.n_parties) if q != party]
-        other_gains = (self.u_rest[:, None, others] + base[None, :, others]
-                       - (self.dis_rest[others] + base[ref, others])[None, None, :])  # (R, k, Q)
-        other_ok = np.all(other_gains > self.tol[others], axis=-1) & self.allowed[None, :]
-        other_prod = np.prod(np.clip(other_gains, 0.0, None), axis=-1)            # (R, k)
+        other_ok, other_prod = self._other_parties(party)
         dis = self.dis_rest[party] + columns[:, ref]                                # (G,)
         gains = (self.u_rest[None, :, None, party] + columns[:, None, :]
                  - dis[:, None, None])                                             # (G, R, k)

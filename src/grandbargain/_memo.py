@@ -87,6 +87,13 @@ def key(kind: str, parts: Iterable[Any]) -> str:
     return digest.hexdigest()
 
 
+def kept(kind: str, parts: Iterable[Any]) -> bool:
+    """Whether the cache is on and holds a result for these inputs (so `memo` will not
+    compute)."""
+    folder = _state["folder"]
+    return folder is not None and (folder / f"{kind}-{key(kind, parts)}.pickle").is_file()
+
+
 def memo(kind: str, parts: Iterable[Any], compute: Callable[[], T]) -> T:
     """compute(), or its kept result for these inputs when the cache is on."""
     folder = _state["folder"]

@@ -9,6 +9,8 @@ from collections.abc import Iterable, Sequence
 from grandbargain.bottomline._judgments import (
     DEFAULT_DRAWS,
     DEFAULT_NOISE,
+    Begun,
+    begin,
     bottom_line_document,
     judge,
     package_analysis,
@@ -21,21 +23,35 @@ from grandbargain.uncertainty import Noise
 
 def with_packages(scenario: Scenario, results: Sequence[ModelResult], langs: Iterable[str],
                   *, bottom_line: bool = True, draws: int | None = None, seed: int = 0,
-                  noise: Noise | None = None) -> tuple[list[ModelResult], dict | None]:
+                  noise: Noise | None = None, begun: Begun | None = None
+                  ) -> tuple[list[ModelResult], dict | None]:
     """The results with the package solutions added as forecasters (where the scenario has
     principals), and the bottom line document per language (None when `bottom_line` is off).
 
     `draws` and `noise` are the bottom line's own draws (default `DEFAULT_DRAWS`,
-    `DEFAULT_NOISE`)."""
-    analysis, note = package_analysis(scenario)
+    `DEFAULT_NOISE`); `begun`, what `begin_bottom_line` started for the same scenario."""
+    if begun is not None and begun.scenario is scenario:
+        analysis, note = begun.analysis, begun.note
+    else:
+        analysis, note = package_analysis(scenario)
     packages = package_forecasts(analysis) if analysis is not None else []
     if not bottom_line:
         return [*results, *packages], None
     judgments = judge(scenario, list(results), analysis=analysis, note=note,
                       draws=DEFAULT_DRAWS if draws is None else draws, seed=seed,
-                      noise=DEFAULT_NOISE if noise is None else noise)
+                      noise=DEFAULT_NOISE if noise is None else noise, begun=begun)
     return [*results, *packages], {lg: bottom_line_document(judgments, lg)
                                    for lg in dict.fromkeys(langs)}
+
+
+def begin_bottom_line(scenario: Scenario, *, draws: int | None = None, seed: int = 0,
+                      noise: Noise | None = None) -> Begun:
+    """The deal analysis `with_packages` needs, and the bottom line's draws and signposts
+    begun in a forked process for the same arguments (decision BL-11): call it before the
+    models run and pass the result to `with_packages` as `begun` (`.cancel()` it if it ends
+    up unused)."""
+    return begin(scenario, draws=DEFAULT_DRAWS if draws is None else draws, seed=seed,
+                 noise=DEFAULT_NOISE if noise is None else noise)
 
 
 def deals_bottom_line(scenario: Scenario, analysis, options, lang: str, *, draws: int,

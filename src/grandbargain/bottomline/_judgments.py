@@ -61,33 +61,94 @@ def package_analysis(scenario: Scenario, options: DealOptions | None = None
         return None, str(exc)
 
 
+def _robustness(scenario: Scenario, options: DealOptions, package: tuple[int, ...],
+                draws: int, seed: int, noise: Noise, top_signposts: int
+                ) -> tuple[np.ndarray | None, tuple[Signpost, ...]]:
+    """The Nash package of each draw (None without draws) and the signposts: pure."""
+    found = None
+    if draws > 0:
+        sim = simulation(scenario, [], noise, draws, seed, deals=options)
+        found = run_simulation(sim).nash_packages
+    return found, tuple(signposts(scenario, options, package, top=top_signposts))
+
+
+def _memo_parts(scenario: Scenario, options: DealOptions, package: tuple[int, ...],
+                draws: int, seed: int, noise: Noise, top_signposts: int) -> tuple:
+    return (_scenario_key(scenario), options, draws, seed, noise, tuple(package), top_signposts)
+
+
+@dataclass(frozen=True, eq=False)
+class Begun:
+    """The deal analysis of a scenario and, where fork is available, its bottom line's draws
+    and signposts running in a forked process (`begin`, decision BL-11). `with_packages` and
+    `judge` take them when their inputs are these; otherwise they compute as usual."""
+
+    scenario: Scenario
+    options: DealOptions
+    analysis: DealAnalysis | None
+    note: str | None
+    inputs: tuple  # (package, draws, seed, noise, top_signposts) the job computes for
+    job: Any = None  # grandbargain._fork.Background, or None: nothing running
+
+    def takes(self, scenario: Scenario, options: DealOptions, inputs: tuple) -> bool:
+        return (self.job is not None and scenario is self.scenario and options == self.options
+                and inputs == self.inputs)
+
+    def cancel(self) -> None:
+        if self.job is not None:
+            self.job.cancel()
+
+
+def begin(scenario: Scenario, *, draws: int = DEFAULT_DRAWS, seed: int = 0,
+          noise: Noise = DEFAULT_NOISE, top_signposts: int = 5) -> Begun:
+    """The deal analysis now, and the bottom line's draws and signposts begun in a forked
+    process, so that they run while the caller runs the models (a command line's cold start,
+    decision BL-11). Nothing is begun where fork is not available, without a Nash package, or
+    when the results cache already holds them."""
+    from grandbargain import _fork
+
+    options = deal_options()
+    analysis, note = package_analysis(scenario, options)
+    job, inputs = None, ()
+    if (analysis is not None and analysis.solutions.get(HEADLINE) is not None
+            and _fork.available()):
+        package = tuple(int(o) for o in analysis.solutions[HEADLINE].solution.package)
+        inputs = (package, draws, seed, noise, top_signposts)
+        from grandbargain._memo import enabled, kept
+
+        if not (enabled() and kept("bottomline", _memo_parts(scenario, options, *inputs))):
+            import numpy.random  # noqa: F401 - the draws' and the models' (loaded once, here)
+
+            job = _fork.Background(lambda: _robustness(scenario, options, *inputs))
+    return Begun(scenario, options, analysis, note, inputs, job)
+
+
 def judge(scenario: Scenario, results: Sequence[ModelResult], *,
           analysis: DealAnalysis | None = None, note: str | None = None,
           options: DealOptions | None = None,
           draws: int = DEFAULT_DRAWS, seed: int = 0, noise: Noise = DEFAULT_NOISE,
-          top_signposts: int = 5) -> Judgments:
-    """The key judgments for a scenario and its single-issue model results."""
+          top_signposts: int = 5, begun: Begun | None = None) -> Judgments:
+    """The key judgments for a scenario and its single-issue model results (`begun`: the
+    draws and signposts already running for them, see `begin`)."""
     single = tuple(r for r in results if not r.detail.get("deal"))
     options = options or deal_options()
     if analysis is None and note is None:
         analysis, note = package_analysis(scenario, options)
     nash_draws, posts = None, ()
     if analysis is not None and analysis.solutions.get(HEADLINE) is not None:
-        package = analysis.solutions[HEADLINE].solution.package
+        package = tuple(int(o) for o in analysis.solutions[HEADLINE].solution.package)
+        inputs = (package, draws, seed, noise, top_signposts)
 
         def robustness():
-            found = None
-            if draws > 0:
-                sim = simulation(scenario, [], noise, draws, seed, deals=options)
-                found = run_simulation(sim).nash_packages
-            return found, tuple(signposts(scenario, options, package, top=top_signposts))
+            if begun is not None and begun.takes(scenario, options, inputs):
+                return begun.job.result()
+            return _robustness(scenario, options, *inputs)
 
         from grandbargain._memo import enabled, memo
 
         if enabled():  # pure: a command line may keep them for the same inputs
-            nash_draws, posts = memo("bottomline", (
-                _scenario_key(scenario), options, draws, seed, noise, tuple(package),
-                top_signposts), robustness)
+            nash_draws, posts = memo("bottomline", _memo_parts(scenario, options, *inputs),
+                                     robustness)
         else:
             nash_draws, posts = robustness()
     return Judgments(scenario, single, analysis, options, note, draws, seed, noise, nash_draws,

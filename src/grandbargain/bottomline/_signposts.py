@@ -58,9 +58,12 @@ def with_position(scenario: Scenario, actor: str, issue: str, value: float) -> S
     return dataclasses.replace(scenario, stances=stances)
 
 
-def nash_package_for(scenario: Scenario, options) -> tuple[int, ...] | None:
-    """The Nash package of a scenario's deal space by the full machinery (None: no ZOPA)."""
-    found = solve(pareto_frontier(options.space(scenario)), names=("nash",))["nash"]
+def nash_package_for(scenario: Scenario, options, frame=None) -> tuple[int, ...] | None:
+    """The Nash package of a scenario's deal space by the full machinery (None: no ZOPA);
+    `frame`: `options.frame(...)` of a scenario that differs from this one only in stances'
+    numbers (the same deal space, without rebuilding its options' labels)."""
+    space = options.space(scenario) if frame is None else frame.space(scenario)
+    found = solve(pareto_frontier(space), names=("nash",))["nash"]
     return None if found is None else tuple(int(o) for o in found.package)
 
 
@@ -86,6 +89,22 @@ class _IssueProbe:
                             np.zeros(space.n_parties))
         self.allowed = space.allowed[d]
         self.tol = tol
+        self._others: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+
+    def _other_parties(self, party: int) -> tuple[np.ndarray, np.ndarray]:
+        """Where the other parties gain (R, k) and the product of their gains (R, k): they do
+        not depend on `party`'s column, so they are computed once per party."""
+        if party not in self._others:
+            space, d = self.space, self.d
+            base = space.values[d]
+            ref = space.reference[d]
+            others = [q for q in range(space.n_parties) if q != party]
+            other_gains = (self.u_rest[:, None, others] + base[None, :, others]
+                           - (self.dis_rest[others] + base[ref, others])[None, None, :])
+            other_ok = np.all(other_gains > self.tol[others], axis=-1) & self.allowed[None, :]
+            other_prod = np.prod(np.clip(other_gains, 0.0, None), axis=-1)
+            self._others[party] = (other_ok, other_prod)
+        return self._others[party]
 
     def packages(self, columns: np.ndarray, party: int) -> np.ndarray:
         """(G, m) Nash packages (option indices; all -1 where no deal) for G value columns
@@ -93,11 +112,7 @@ class _IssueProbe:
         space, d = self.space, self.d
         base = space.values[d]
         ref = space.reference[d]
-        others = [q for q in range(space.n_parties) if q != party]
-        other_gains = (self.u_rest[:, None, others] + base[None, :, others]
-                       - (self.dis_rest[others] + base[ref, others])[None, None, :])  # (R, k, Q)
-        other_ok = np.all(other_gains > self.tol[others], axis=-1) & self.allowed[None, :]
-        other_prod = np.prod(np.clip(other_gains, 0.0, None), axis=-1)            # (R, k)
+        other_ok, other_prod = self._other_parties(party)
         dis = self.dis_rest[party] + columns[:, ref]                                # (G,)
         gains = (self.u_rest[None, :, None, party] + columns[:, None, :]
                  - dis[:, None, None])                                             # (G, R, k)
@@ -122,7 +137,8 @@ def signposts(scenario: Scenario, options, headline: tuple[int, ...], top: int =
               ) -> list[Signpost]:
     """The `top` stances whose smallest position change (as a share of the scale) flips an
     option of the headline Nash package, closest first (see the module docstring)."""
-    space = options.space(scenario)
+    frame = options.frame(scenario)
+    space = frame.space(scenario)
     if not space.additive or space.reference is None:
         return []
     headline_arr = np.asarray(headline, dtype=np.int64)
@@ -201,7 +217,7 @@ def signposts(scenario: Scenario, options, headline: tuple[int, ...], top: int =
     for _, i, d, x0, threshold, end, party in found:
         if len(out) >= top:
             break
-        post = _checked(scenario, options, headline, i, d, x0, threshold, end, party)
+        post = _checked(scenario, options, headline, i, d, x0, threshold, end, party, frame)
         if post is not None:
             out.append(post)
     return out
@@ -214,7 +230,7 @@ def _principal_weight(scenario: Scenario, principal, d: int) -> float:
 
 
 def _checked(scenario: Scenario, options, headline, i: int, d: int, x0: float,
-             threshold: float, end: float, party: str) -> Signpost | None:
+             threshold: float, end: float, party: str, frame=None) -> Signpost | None:
     """The signpost with its stated position, if the full machinery confirms both sides."""
     issue = scenario.issues[d]
     actor = scenario.actors[i].id
@@ -224,8 +240,8 @@ def _checked(scenario: Scenario, options, headline, i: int, d: int, x0: float,
         rounded = threshold
     rounded = min(max(rounded, issue.low), issue.high)
     short = threshold - (threshold - x0) * 1e-6 - math.copysign(1e-9 * issue.width, end - x0)
-    after = nash_package_for(with_position(scenario, actor, issue.id, rounded), options)
-    before = nash_package_for(with_position(scenario, actor, issue.id, short), options)
+    after = nash_package_for(with_position(scenario, actor, issue.id, rounded), options, frame)
+    before = nash_package_for(with_position(scenario, actor, issue.id, short), options, frame)
     if after == tuple(headline) or before != tuple(headline):
         return None
     flips = tuple((scenario.issues[e].id, int(headline[e]), -1 if after is None else after[e])

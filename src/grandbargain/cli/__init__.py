@@ -8,6 +8,8 @@ Start-up stays fast because nothing heavy is imported before it is used: the com
 its help is asked for; `grandbargain --help` lists the commands from the table below (a test
 checks it against the commands' own docstrings). Typer's rich help is off for the same reason
 (it imports rich's markdown and syntax modules, ~0.15 s); click's plain help is shown instead.
+Values of plain types (strings, paths, numbers, enums) are converted without pydantic
+(`_params`, ~0.1 s).
 """
 
 from __future__ import annotations
@@ -19,6 +21,10 @@ from typing import Any
 
 import typer
 from typer.core import TyperGroup
+
+from grandbargain.cli._params import install as _install_plain_params
+
+_install_plain_params()  # values of plain types converted without pydantic (BL-12)
 
 # Command name -> (module under grandbargain.cli, one-line help shown by `grandbargain --help`).
 COMMANDS: dict[str, tuple[str, str]] = {

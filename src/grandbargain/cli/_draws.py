@@ -12,7 +12,6 @@ from grandbargain.models import Model
 from grandbargain.scenario import Scenario, ScenarioError
 from grandbargain.uncertainty import (
     DEFAULT_CHUNK_SIZE,
-    DaskUnavailable,
     Samples,
     Simulation,
     base_inputs,
@@ -166,6 +165,8 @@ def run_draws(sim: Simulation, workers: int | None = None, scheduler: str | None
                MofNCompleteColumn(), TextColumn("draws"), TimeElapsedColumn(),
                TextColumn("ETA"), TimeRemainingColumn())
     option = "--scheduler" if scheduler else "--workers"
+    from grandbargain.uncertainty._dask import DaskUnavailable  # here: logging is not cheap
+
     with Progress(*columns, console=console, disable=not show, transient=False) as bar:
         task = bar.add_task(f"simulating {where}", total=sim.draws)
         try:

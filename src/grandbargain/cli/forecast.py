@@ -110,27 +110,49 @@ BottomLineDrawsOpt = Annotated[int, typer.Option(
     "(noise: --noise, else position=10,salience=15; 0: none).")]
 
 
-def with_bottom_line(s, results: list, lang: str, enabled: bool = True,
-                     draws: int | None = None, seed: int = 0, noise: str | None = None,
-                     distribution: str = "normal") -> tuple[list, dict | None]:
-    """The results with the package solutions added as forecasters (where the scenario has
-    principals), and the bottom line document (None when disabled): the shared recipe
-    `bottomline._forecast.with_packages`, with bad --noise ending the command cleanly."""
-    from grandbargain.bottomline._forecast import with_packages
+def _bottom_line_noise(enabled: bool, noise: str | None, distribution: str):
+    """The bottom line's --noise, a bad one ending the command cleanly."""
     from grandbargain.uncertainty import parse_noise
 
-    spread = None
-    if enabled and noise:
-        try:
-            spread = parse_noise(noise, distribution)
-        except ScenarioError as exc:
-            fail(exc)
-            raise
+    if not (enabled and noise):
+        return None
+    try:
+        return parse_noise(noise, distribution)
+    except ScenarioError as exc:
+        fail(exc)
+        raise
+
+
+def begin_bottom_line(s, enabled: bool = True, draws: int | None = None, seed: int = 0,
+                      noise: str | None = None, distribution: str = "normal"):
+    """The bottom line's draws and signposts begun in a forked process, to run while the
+    models do (decision BL-11); None when the bottom line is off. Pass it to
+    `with_bottom_line` with the same arguments (and `.cancel()` it in a `finally`)."""
+    if not enabled:
+        return None
+    from grandbargain._memo import caching
+    from grandbargain.bottomline._forecast import begin_bottom_line as begin
+
+    spread = _bottom_line_noise(enabled, noise, distribution)
+    with caching():  # nothing is begun when the results cache has them
+        return begin(s, draws=draws, seed=seed, noise=spread)
+
+
+def with_bottom_line(s, results: list, lang: str, enabled: bool = True,
+                     draws: int | None = None, seed: int = 0, noise: str | None = None,
+                     distribution: str = "normal", begun=None) -> tuple[list, dict | None]:
+    """The results with the package solutions added as forecasters (where the scenario has
+    principals), and the bottom line document (None when disabled): the shared recipe
+    `bottomline._forecast.with_packages`, with bad --noise ending the command cleanly
+    (`begun`: from `begin_bottom_line` with the same arguments)."""
+    from grandbargain.bottomline._forecast import with_packages
+
+    spread = _bottom_line_noise(enabled, noise, distribution)
     from grandbargain._memo import caching
 
     with caching():  # the draws and signposts are kept for the same inputs (report, ledger too)
         return with_packages(s, results, (lang, "en", "zh"), bottom_line=enabled, draws=draws,
-                             seed=seed, noise=spread)
+                             seed=seed, noise=spread, begun=begun)
 
 
 def bottom_line_view(document: dict, lang: str):
@@ -166,11 +188,17 @@ def forecast(scenario: ScenarioArg = None, model: ModelOpt = None,
     s = scenario_as_of_cli(scenario, events, as_of, lambda source: load(
         source, input_format, scale, capabilities, capability_column, institutions))
     models, left_out = runnable_models(s, pick_models(model), named=bool(model))
-    with caching():  # the point forecasts only: a draw's inputs are new every time
-        single = [m.forecast(s) for m in models]
     lg = lang.value
-    results, lines = with_bottom_line(s, single, lg, bottom_line and fmt is not OutputFormat.csv,
-                                      bottom_line_draws, seed, noise, distribution.value)
+    wanted = (bottom_line and fmt is not OutputFormat.csv, bottom_line_draws, seed, noise,
+              distribution.value)
+    begun = begin_bottom_line(s, *wanted)  # runs beside the models (BL-11)
+    try:
+        with caching():  # the point forecasts only: a draw's inputs are new every time
+            single = [m.forecast(s) for m in models]
+        results, lines = with_bottom_line(s, single, lg, *wanted, begun=begun)
+    finally:
+        if begun is not None:
+            begun.cancel()
     document = forecast_document(s, results, lg)
     if left_out:
         document["models_left_out"] = left_out

@@ -10,9 +10,9 @@ logrolls (who concedes what).
 Benchmark domains: `read_domain(folder)` reads Genius XML and GeniusWeb JSON domains.
 """
 
+from grandbargain._lazy import lazy_names
 from grandbargain.deals._analysis import DealAnalysis, SolutionTerms, analyse
 from grandbargain.deals._frontier import Frontier, FrontierTooLarge, pareto_frontier
-from grandbargain.deals._genius import read_domain, read_genius_xml, read_geniusweb
 from grandbargain.deals._logroll import (
     Concession,
     Logroll,
@@ -28,6 +28,10 @@ from grandbargain.deals._pareto import UtilityRangeError
 from grandbargain.deals._principals import deal_space, principal_ideals, principal_weights
 from grandbargain.deals._solutions import SOLUTIONS, Solution, Zopa, solve, zopa
 from grandbargain.deals._space import DealIssue, DealSpace, Exclusion, Interaction, Option, Party
+
+# The Genius readers (and xml.etree) are imported on first use (decision BL-12).
+__getattr__, __dir__ = lazy_names(__name__, globals(), {
+    "read_domain": "_genius", "read_genius_xml": "_genius", "read_geniusweb": "_genius"})
 
 __all__ = [
     "SOLUTIONS",

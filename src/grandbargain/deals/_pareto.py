@@ -76,6 +76,9 @@ def nondominated(points: np.ndarray) -> np.ndarray:
     return _nondominated_nd(points)
 
 
+_INT64_MIN = np.iinfo(np.int64).min
+
+
 def _nondominated_2d(points: np.ndarray) -> np.ndarray:
     # Sort by u0 descending, then u1 descending. Within a run of equal u0 only the rows with the
     # run's largest u1 survive, and only if that u1 beats every row with a larger u0.
@@ -88,7 +91,7 @@ def _nondominated_2d(points: np.ndarray) -> np.ndarray:
     run = np.cumsum(starts) - 1
     run_best = b[starts]
     before = np.empty_like(run_best)
-    before[0] = np.iinfo(np.int64).min
+    before[0] = _INT64_MIN
     if len(run_best) > 1:
         before[1:] = np.maximum.accumulate(run_best)[:-1]
     keep = (b == run_best[run]) & (run_best[run] > before[run])

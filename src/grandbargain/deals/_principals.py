@@ -17,6 +17,7 @@ scenario or the caller says otherwise).
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
 
@@ -214,6 +215,60 @@ def deal_space(scenario: Scenario, *, disagreement: Mapping[str, float] | None =
     (principal id, RedLine) pairs; `keep_red_lines=False` drops the scenario's own red lines;
     `principals` picks some of them by id (default: all).
     """
+    return space_frame(scenario, disagreement=disagreement, red_lines=red_lines,
+                       keep_red_lines=keep_red_lines, principals=principals).space(scenario)
+
+
+@dataclass(frozen=True, eq=False)
+class SpaceFrame:
+    """The parts of a scenario's deal space that its stances' numbers do not change: the
+    principals, the issues' options and their labels, the red lines' masks, the no-deal
+    options. `space(stances)` adds the values, which do: the principals' weights and ideals
+    from the stances' positions, saliences and capabilities (`stances`: the scenario, or any
+    object with its `issues`, `actor_index`, `positions`, `saliences`, `capability_matrix` and
+    `takes_part`, such as one input draw's arrays). Built once, it gives every draw's deal
+    space without rebuilding the rest (decision BL-11)."""
+
+    scenario: Scenario
+    chosen: tuple[Principal, ...]
+    issues: tuple[DealIssue, ...]
+    points: tuple[np.ndarray, ...]
+    rejected: tuple[np.ndarray, ...]
+    reference: tuple[int, ...]
+    parties: tuple[Party, ...]
+    notes: Mapping[str, str]
+
+    def space(self, stances) -> DealSpace:
+        scenario, chosen = self.scenario, self.chosen
+        weights = np.array([principal_weights(stances, p) for p in chosen])
+        ideals = np.array([principal_ideals(stances, p) for p in chosen])
+        for p, principal in enumerate(chosen):
+            for d, issue in enumerate(scenario.issues):
+                if weights[p, d] > 0 and np.isnan(ideals[p, d]):
+                    raise _error(scenario, f"principal '{principal.id}' weighs issue "
+                                 f"'{issue.id}' but has no ideal point there: state one under "
+                                 "`ideal`", f"principals.{principal.id}.ideal")
+        values = []
+        for d, issue in enumerate(scenario.issues):
+            table = np.zeros((len(self.points[d]), len(chosen)))
+            for p, principal in enumerate(chosen):
+                if weights[p, d] > 0:
+                    vf = principal.value_functions.get(issue.id)
+                    table[:, p] = weights[p, d] * issue_value(self.points[d], ideals[p, d],
+                                                              issue, vf)
+            values.append(table)
+        reference = self.reference
+        disagreement_utility = sum(values[d][reference[d]] for d in range(len(values)))
+        return DealSpace(
+            parties=self.parties, issues=self.issues, values=tuple(values),
+            rejected=self.rejected, disagreement=np.asarray(disagreement_utility),
+            reference=reference, title=scenario.title, notes=self.notes)
+
+
+def space_frame(scenario: Scenario, *, disagreement: Mapping[str, float] | None = None,
+                red_lines: Iterable[tuple[str, RedLine]] = (), keep_red_lines: bool = True,
+                principals: Iterable[str] | None = None) -> SpaceFrame:
+    """The fixed parts of `deal_space(scenario, ...)` (same arguments, same errors)."""
     chosen = list(scenario.principals)
     if principals is not None:
         wanted = list(principals)
@@ -233,47 +288,31 @@ def deal_space(scenario: Scenario, *, disagreement: Mapping[str, float] | None =
             raise _error(scenario, f"red line on unknown issue '{line.issue}'", "red_lines")
         extra.setdefault(party_id, []).append(line)
     fallback = _disagreement_values(scenario, disagreement)
-    weights = np.array([principal_weights(scenario, p) for p in chosen])
-    ideals = np.array([principal_ideals(scenario, p) for p in chosen])
-    for p, principal in enumerate(chosen):
-        for d, issue in enumerate(scenario.issues):
-            if weights[p, d] > 0 and np.isnan(ideals[p, d]):
-                raise _error(scenario, f"principal '{principal.id}' weighs issue '{issue.id}' but "
-                             "has no ideal point there: state one under `ideal`",
-                             f"principals.{principal.id}.ideal")
-    issues, values, rejected, reference = [], [], [], []
-    for d, issue in enumerate(scenario.issues):
+    issues, points_of, rejected, reference = [], [], [], []
+    for issue in scenario.issues:
         points = option_values(issue, fallback[issue.id])
         issues.append(DealIssue(
             id=issue.id, name=issue.name, name_zh=issue.name_zh,
             options=tuple(Option(option_label(issue, v, fallback[issue.id]),
                                  option_label(issue, v, fallback[issue.id], "zh"), v)
                           for v in points)))
-        table = np.zeros((len(points), len(chosen)))
         mask = np.zeros((len(points), len(chosen)), dtype=bool)
         for p, principal in enumerate(chosen):
-            if weights[p, d] > 0:
-                vf = principal.value_functions.get(issue.id)
-                table[:, p] = weights[p, d] * issue_value(np.array(points), ideals[p, d], issue,
-                                                          vf)
             lines = [r for r in principal.red_lines if r.issue == issue.id] if keep_red_lines \
                 else []
             for line in (*lines, *extra.get(principal.id, [])):
                 if line.issue == issue.id:
                     mask[:, p] |= np.array([line.rejects(v) for v in points])
-        values.append(table)
+        points_of.append(np.array(points))
         rejected.append(mask)
         reference.append(points.index(fallback[issue.id]))
-    disagreement_utility = sum(values[d][reference[d]] for d in range(len(values)))
-    return DealSpace(
+    return SpaceFrame(
+        scenario=scenario, chosen=tuple(chosen), issues=tuple(issues), points=tuple(points_of),
+        rejected=tuple(rejected), reference=tuple(reference),
         parties=tuple(Party(p.id, p.name, p.name_zh) for p in chosen),
-        issues=tuple(issues), values=tuple(values), rejected=tuple(rejected),
-        disagreement=np.asarray(disagreement_utility), reference=tuple(reference),
-        title=scenario.title,
         notes=MappingProxyType({"scenario": scenario.id, "title_zh": scenario.title_zh,
                                 "disagreement": ", ".join(f"{k}={v:g}"
-                                                          for k, v in fallback.items())}),
-    )
+                                                          for k, v in fallback.items())}))
 
 
 def principal_profile(scenario: Scenario, principal: Principal) -> dict[str, dict[str, float]]:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from math import prod
 from types import MappingProxyType
 
@@ -164,10 +165,14 @@ class DealSpace:
         """Size of the whole product space (every option of every issue)."""
         return prod(len(i.options) for i in self.issues)
 
-    @property
+    @cached_property
     def allowed(self) -> tuple[np.ndarray, ...]:
-        """Per issue, the options no party's red line rules out."""
-        return tuple(~mask.any(axis=1) for mask in self.rejected)
+        """Per issue, the options no party's red line rules out (computed once: the frontier
+        asks for it per issue)."""
+        out = tuple(~mask.any(axis=1) for mask in self.rejected)
+        for array in out:
+            array.setflags(write=False)
+        return out
 
     @property
     def additive(self) -> bool:

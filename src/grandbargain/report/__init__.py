@@ -3,23 +3,25 @@ and the analysts' report (self-contained HTML with plotly, PNG figures with matp
 brief). Renderers take plain documents built from results, so every format shows the same
 numbers; plotly, matplotlib and jinja2 (the `report` extra) are imported only when drawing."""
 
-from grandbargain.report._charts import Chart, build_charts
-from grandbargain.report._document import report_document
-from grandbargain.report._exchanges_table import (
-    exchange_text,
-    exchanges_document,
-    exchanges_rows,
-)
-from grandbargain.report._forecast_table import anchor_text, forecast_document, forecast_rows
-from grandbargain.report._render import fmt_number, rich_table, to_csv, to_json
-from grandbargain.report._report_words import LANGS
-from grandbargain.report._rounds_table import rounds_document, rounds_rows
-from grandbargain.report._uncertainty_table import (
-    interval_text,
-    likely_anchor_text,
-    uncertainty_rows,
-)
-from grandbargain.report.markdown import markdown_brief
+from grandbargain._lazy import lazy_names
+
+# Each name is imported from its module on first use: `forecast` needs the tables, not the
+# charts (decision BL-12).
+_WHERE = {
+    "Chart": "_charts", "build_charts": "_charts",
+    "report_document": "_document",
+    "exchange_text": "_exchanges_table", "exchanges_document": "_exchanges_table",
+    "exchanges_rows": "_exchanges_table",
+    "anchor_text": "_forecast_table", "forecast_document": "_forecast_table",
+    "forecast_rows": "_forecast_table",
+    "fmt_number": "_render", "rich_table": "_render", "to_csv": "_render", "to_json": "_render",
+    "LANGS": "_report_words",
+    "rounds_document": "_rounds_table", "rounds_rows": "_rounds_table",
+    "interval_text": "_uncertainty_table", "likely_anchor_text": "_uncertainty_table",
+    "uncertainty_rows": "_uncertainty_table",
+    "markdown_brief": "markdown",
+}
+__getattr__, __dir__ = lazy_names(__name__, globals(), _WHERE)
 
 __all__ = [
     "LANGS",

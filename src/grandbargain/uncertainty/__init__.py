@@ -7,7 +7,7 @@ anchor-band probabilities and ensembles; in-process or on Dask with per-chunk se
 Decisions U-01 .. U-12 in docs/decisions.md.
 """
 
-from grandbargain.uncertainty._dask import DaskUnavailable, dask_client, run_on_client
+from grandbargain._lazy import lazy_names
 from grandbargain.uncertainty._deals import (
     DealOptions,
     deal_options,
@@ -47,6 +47,10 @@ from grandbargain.uncertainty._summary import (
     band_probabilities,
     ensemble,
 )
+
+# The Dask backend (and logging) is imported on first use (decision BL-12).
+__getattr__, __dir__ = lazy_names(__name__, globals(), {
+    "DaskUnavailable": "_dask", "dask_client": "_dask", "run_on_client": "_dask"})
 
 __all__ = [
     "DEFAULT_CHUNK_SIZE",

@@ -19,7 +19,7 @@ import numpy as np
 
 from grandbargain.scenario import RedLine, Scenario
 from grandbargain.uncertainty._noise import Draws
-from grandbargain.uncertainty._protocol import scenario_for_draw
+from grandbargain.uncertainty._protocol import draw_stances
 
 NO_DEAL = -1
 
@@ -39,21 +39,40 @@ class DealOptions:
                           else dict(self.disagreement), red_lines=self.red_lines,
                           keep_red_lines=self.keep_red_lines)
 
+    def frame(self, scenario: Scenario):
+        """The parts of `space(scenario)` that the stances' numbers do not change."""
+        from grandbargain.deals._principals import space_frame
+
+        return space_frame(scenario, disagreement=None if self.disagreement is None
+                           else dict(self.disagreement), red_lines=self.red_lines,
+                           keep_red_lines=self.keep_red_lines)
+
 
 def nash_package(options: DealOptions, scenario: Scenario) -> tuple[int, ...] | None:
     """The Nash package (option index per issue) of a scenario's deal space; None: no ZOPA."""
+    return _nash_of(options.space(scenario))
+
+
+def _nash_of(space) -> tuple[int, ...] | None:
     from grandbargain.deals import pareto_frontier, solve
 
-    solution = solve(pareto_frontier(options.space(scenario)), names=("nash",))["nash"]
+    solution = solve(pareto_frontier(space), names=("nash",))["nash"]
     return None if solution is None else tuple(int(o) for o in solution.package)
 
 
 def nash_packages(scenario: Scenario, draws: Draws, options: DealOptions) -> np.ndarray:
-    """(draws, issues) option indices of each draw's Nash package; NO_DEAL rows: empty ZOPA."""
+    """(draws, issues) option indices of each draw's Nash package; NO_DEAL rows: empty ZOPA.
+
+    Each draw's deal space is `options.space(scenario_for_draw(...))`, built from the parts
+    that do not change between draws (options, labels, red lines: `DealOptions.frame`, once)
+    and the draw's stance arrays (`draw_stances`); tests check it against the full build."""
     out = np.full((draws.size, len(scenario.issues)), NO_DEAL, dtype=np.int64)
+    if not draws.size:
+        return out
+    frame = options.frame(scenario)
     for k in range(draws.size):
-        package = nash_package(options, scenario_for_draw(
-            scenario, draws.positions[k], draws.saliences[k], draws.capabilities[k]))
+        package = _nash_of(frame.space(draw_stances(
+            scenario, draws.positions[k], draws.saliences[k], draws.capabilities[k])))
         if package is not None:
             out[k] = package
     return out

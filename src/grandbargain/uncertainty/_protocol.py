@@ -15,6 +15,8 @@ draw by draw, exactly what the model's `forecast` gives on the same inputs.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
 
 import numpy as np
@@ -106,6 +108,69 @@ def scenario_for_draw(scenario: Scenario, positions: np.ndarray, saliences: np.n
             value = actor.capability * capabilities[i, 0] / scenario.capability_matrix[i, 0]
         actors.append(dataclasses.replace(actor, capability=float(value)))
     return dataclasses.replace(scenario, stances=tuple(stances), actors=tuple(actors))
+
+
+@dataclass(frozen=True, eq=False)
+class DrawStances:
+    """The stance arrays of one draw: exactly those of `scenario_for_draw(...)`'s scenario
+    (same bits), built without building that scenario, for code that reads only the arrays
+    (the deal space's weights and ideals, `deals.SpaceFrame.space`)."""
+
+    issues: tuple
+    actor_index: Mapping[str, int]
+    positions: np.ndarray
+    saliences: np.ndarray
+    capability_matrix: np.ndarray
+    takes_part: np.ndarray
+
+
+def draw_stances(scenario: Scenario, positions: np.ndarray, saliences: np.ndarray,
+                 capabilities: np.ndarray) -> DrawStances:
+    """What `scenario_for_draw(scenario, positions, saliences, capabilities)` would hold in
+    its `positions`, `saliences`, `capability_matrix` and `takes_part` (tested bit for bit)."""
+    rows, cols = _stance_cells(scenario)
+    shape = scenario.saliences.shape
+    drawn_x = np.full(shape, np.nan)
+    drawn_x[rows, cols] = positions[rows, cols]
+    # A salience kept where the draw left it, else the 0-100 value that reads back as the
+    # drawn share (`_percent`), divided by 100 as the scenario reads it.
+    base = scenario.saliences[rows, cols]
+    share = saliences[rows, cols].astype(float)
+    read = share * 100.0 / 100.0
+    exact = read == share
+    for k in np.flatnonzero(~exact):
+        read[k] = _percent(share[k]) / 100.0
+    drawn_s = np.zeros(shape)
+    drawn_s[rows, cols] = np.where(share == base, base, read)
+    # Each actor's capability: the first cell no stance overrides, else scaled like
+    # `scenario_for_draw`; the stances' own capabilities where they state one.
+    overridden = _overridden(scenario)
+    actor = np.empty(shape[0])
+    for i, a in enumerate(scenario.actors):
+        free = np.flatnonzero(~overridden[i])
+        actor[i] = (capabilities[i, free[0]] if free.size else
+                    a.capability * capabilities[i, 0] / scenario.capability_matrix[i, 0])
+    drawn_c = np.repeat(actor[:, None], shape[1], axis=1)
+    drawn_c[overridden] = capabilities[overridden]
+    for array in (drawn_x, drawn_s, drawn_c):
+        array.setflags(write=False)
+    part = ~np.isnan(drawn_x)
+    part.setflags(write=False)
+    return DrawStances(scenario.issues, scenario.actor_index, drawn_x, drawn_s, drawn_c, part)
+
+
+def _stance_cells(scenario: Scenario) -> tuple[np.ndarray, np.ndarray]:
+    rows = np.array([scenario.actor_index[st.actor] for st in scenario.stances], dtype=np.intp)
+    cols = np.array([scenario.issue_index[st.issue] for st in scenario.stances], dtype=np.intp)
+    return rows, cols
+
+
+def _overridden(scenario: Scenario) -> np.ndarray:
+    out = np.zeros(scenario.saliences.shape, dtype=bool)
+    for st in scenario.stances:
+        if st.capability is not None:
+            out[scenario.actor_index[st.actor], scenario.issue_index[st.issue]] = True
+    return out
 
 
 def _percent(share: float) -> float:

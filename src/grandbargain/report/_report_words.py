@@ -46,6 +46,8 @@ REPORT_WORDS = {
     "round": ("Round (0 = start)", "回合（0 = 起點）"),
     "median": ("Weighted median", "加權中位數"),
     "mean": ("Weighted mean", "加權平均數"),
+    "median_label": ("{model} median", "{model} 中位數"),
+    "mean_label": ("{model} mean", "{model} 平均數"),
     "exchanges": ("Exchanges of support", "支持交換"),
     "deals": ("Package deals", "一攬子協議"),
     "methods": ("Methods and sources", "方法與來源"),

@@ -46,6 +46,19 @@ def issue_guides(issue: dict[str, Any], axis: str, lang: str) -> tuple[Guide, ..
     return tuple(guides)
 
 
+def status_quo_box(guides: tuple[Guide, ...], x_range: tuple[float, float], plot_width: float,
+                   plot_height: float) -> list[tuple[float, float, float, float]]:
+    """Where an x-axis status-quo guide writes its label (top of the plot, just right of the
+    line), as a box in plot pixels (y up) that point labels must keep clear of."""
+    boxes = []
+    for g in guides:
+        if g.axis == "x" and g.kind == "status_quo" and g.label:
+            x = _to_px(g.value, x_range, plot_width) + 2
+            boxes.append((x, plot_height - LINE_PX - 2, x + label_width(g.label) + 4,
+                          plot_height))
+    return boxes
+
+
 def issue_key(issue: dict[str, Any], lang: str) -> tuple[str, ...]:
     """The anchors and the status quo in words, wrapped to lines for under the chart."""
     parts = [f"{_fmt(a['value'])} = {a['label']}" for a in issue["anchors"]]
@@ -205,10 +218,12 @@ def positions_chart(doc: dict[str, Any], issue: dict[str, Any]) -> Chart:
     shell = Chart("", "", "", "", key=key)
     diameters = [max(6.0, 44.0 * (s["capability"] / biggest) ** 0.5) for s in stances]
     names = [shorten(actors[s["actor"]]["name"], 22) for s in stances]
+    guides = issue_guides(issue, "x", lang)
     offsets = place_labels(
         [(_to_px(s["position"], x_range, shell.plot_width),
           _to_px(s["weight"], y_range, shell.plot_height)) for s in stances],
-        [d / 2 for d in diameters], names, shell.plot_width, shell.plot_height)
+        [d / 2 for d in diameters], names, shell.plot_width, shell.plot_height,
+        blocked=status_quo_box(guides, x_range, shell.plot_width, shell.plot_height))
     marks = []
     groups: dict[str, list[int]] = {}  # group id ("-" for none) -> stance indices
     for k, s in enumerate(stances):
@@ -233,7 +248,7 @@ def positions_chart(doc: dict[str, Any], issue: dict[str, Any]) -> Chart:
         title = f"{word('bubble_title', lang)}: {issue['name']}"
     return Chart(f"positions-{issue['id']}", title,
                  _unit_axis(issue, lang), word("weight_axis", lang), marks=tuple(marks),
-                 guides=issue_guides(issue, "x", lang), x_range=x_range, y_range=y_range,
+                 guides=guides, x_range=x_range, y_range=y_range,
                  key=key, note=word("bubble_note", lang), source=scenario_source(doc))
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from grandbargain.report._chart_spec import PALETTE, Chart, Guide, Marks
+from grandbargain.report._chart_spec import MARGIN, PALETTE, Chart, Guide, Marks
 from grandbargain.report._layout import LINE_PX, label_width
 from grandbargain.report._report_words import word
 from grandbargain.report._text import shorten
@@ -95,16 +95,38 @@ def package_chart(doc: dict[str, Any]) -> Chart | None:
                                              pct(item["issue"], item["value"])),
                                y=(name, name), kind="lines", colour="#9aa5b1", width=3.0,
                                show_legend=False, hover=(item["option"],) * 2))
+    no_deal_x = tuple(pct(i["issue"], i["no_deal_value"]) for i in items)
+    nash_x = tuple(pct(i["issue"], i["value"]) for i in items)
+    margin_left = int(20 + max(label_width(n) for n in names))
+    plot_width = 760 - margin_left - MARGIN[1]
+    # Direct labels, no legend: on the first row where the two marks stand apart, "No deal"
+    # beside its circle (on the side away from the star, inside the plot) and the star's
+    # value label names the Nash package.
+    no_deal_labels = [""] * len(items)
+    no_deal_offsets = [(0.0, 0.0)] * len(items)
+    nash_labels = [_fmt(i["value"]) for i in items]
+    for k, item in enumerate(items):
+        if not item["moved"]:
+            continue
+        text = word("no_deal", lang)
+        half = label_width(text) / 2
+        x = (no_deal_x[k] + 4.0) / 108.0 * plot_width  # the circle, in plot pixels
+        dx = half + 9 if no_deal_x[k] > nash_x[k] else -half - 9
+        if x + dx - half >= 0 and x + dx + half <= plot_width:
+            no_deal_labels[k] = text
+            no_deal_offsets[k] = (dx, 0.0)
+            nash_labels[k] = f"{word('nash_point', lang)} {_fmt(item['value'])}"
+            break
     marks.append(Marks(
         name=word("no_deal", lang), colour="#7f8c8d", size=(11.0,) * len(items),
-        x=tuple(pct(i["issue"], i["no_deal_value"]) for i in items), y=names,
+        x=no_deal_x, y=names, show_legend=False, labels=tuple(no_deal_labels),
+        label_offsets=tuple(no_deal_offsets), label_colour="#5d6d6e",
         hover=tuple(f"{i['name']}<br>{word('no_deal', lang)}: {_fmt(i['no_deal_value'])}"
                     for i in items)))
     marks.append(Marks(
         name=word("nash_point", lang), colour=PALETTE[0], symbol="star",
-        size=(15.0,) * len(items), x=tuple(pct(i["issue"], i["value"]) for i in items), y=names,
-        labels=tuple(_fmt(i["value"]) for i in items),
-        label_offsets=((0.0, 13.0),) * len(items),
+        size=(15.0,) * len(items), x=nash_x, y=names, show_legend=False,
+        labels=tuple(nash_labels), label_offsets=((0.0, 13.0),) * len(items),
         hover=tuple(f"{i['name']}<br>{word('nash_point', lang)}: {i['option']}" for i in items)))
     moved = sorted((i for i in items if i["moved"]),
                    key=lambda i: -abs(pct(i["issue"], i["value"])
@@ -125,8 +147,8 @@ def package_chart(doc: dict[str, Any]) -> Chart | None:
     return Chart("package-nash", title, word("package_axis", lang), word("issue", lang),
                  marks=tuple(marks), x_range=(-4.0, 104.0), y_categories=names,
                  note=word("package_note", lang), source=source,
-                 plot_height=30 + 30 * len(items), width=760,
-                 margin_left=int(20 + max(label_width(n) for n in names)))
+                 plot_height=30 + 30 * len(items), width=760, legend=False,
+                 margin_left=margin_left)
 
 
 # --- the timeline replay (issue 15) -------------------------------------------------------------

@@ -285,7 +285,7 @@ def _marks(ax, marks: Marks, categories: dict[str, int], chart: Chart) -> None:
                 continue
             ax.annotate(text, (x, y), xytext=(dx * PT, dy * PT), textcoords="offset points",
                         ha="center", va="center", fontsize=7.6,
-                        color=marks.label_colour or "#222222", zorder=4,
+                        color=marks.label_colour or "#222222", zorder=4, gid="label",
                         bbox={"boxstyle": "square,pad=0.05", "fc": "white", "ec": "none",
                               "alpha": 0.6})
     if marks.end_label:
@@ -323,19 +323,19 @@ def _guides(ax, chart: Chart) -> None:
             where = blended_transform_factory(ax.transData, ax.transAxes)
             if sq:
                 ax.text(_x(g.value, chart), 0.99, " " + g.label, transform=where, ha="left",
-                        va="top", fontsize=7.2, color=colour)
+                        va="top", fontsize=7.2, color=colour, gid="guide")
             else:
                 ax.text(_x(g.value, chart), 1.01, g.label, transform=where, ha="center",
-                        va="bottom", fontsize=7.2, color=colour)
+                        va="bottom", fontsize=7.2, color=colour, gid="guide")
         else:
             ax.axhline(g.value, **style)
             where = blended_transform_factory(ax.transAxes, ax.transData)
             if sq:
                 ax.text(0.01, g.value, g.label, transform=where, ha="left", va="bottom",
-                        fontsize=7.2, color=colour)
+                        fontsize=7.2, color=colour, gid="guide")
             else:
                 ax.text(1.01, g.value, g.label, transform=where, ha="left", va="center",
-                        fontsize=7.2, color=colour)
+                        fontsize=7.2, color=colour, gid="guide")
 
 
 def _heat(fig, ax, chart: Chart) -> None:

@@ -116,7 +116,12 @@ def smp_charts(doc: dict[str, Any]) -> list[Chart]:
     """One chart per issue of the SMP run: position across (with the issue's anchors and
     status quo, as in the report's other position charts), turns up (turn 0 = the start), a
     path per actor and the forecast; built from the report document's `sections["smp"]`."""
-    from grandbargain.report._charts import issue_guides, issue_key, unit_axis_label
+    from grandbargain.report._charts import (
+        issue_guides,
+        issue_key,
+        status_quo_box,
+        unit_axis_label,
+    )
 
     section = doc.get("sections", {}).get("smp", {})
     if section.get("status") != "ok":
@@ -145,10 +150,12 @@ def smp_charts(doc: dict[str, Any]) -> list[Chart]:
         tops = [(p[-1], turns[-1]) for p in paths] if coloured else []
         tops.append((value, turns[-1]))
         probe = Chart("", "", "", "", plot_height=SMP_PLOT_PX)
+        guides = issue_guides(full, "x", lang)
         offsets = place_labels(
             [(_px(x, x_range, probe.plot_width), _px(y, y_range, probe.plot_height))
              for x, y in tops], [3.0] * len(tops), [*names, forecast_name],
-            probe.plot_width, probe.plot_height)
+            probe.plot_width, probe.plot_height,
+            blocked=status_quo_box(guides, x_range, probe.plot_width, probe.plot_height))
         marks = []
         for k, (actor, path) in enumerate(zip(smp["actors"], paths, strict=True)):
             labels = ("",) * (len(path) - 1) + (names[k],) if coloured else None
@@ -169,8 +176,7 @@ def smp_charts(doc: dict[str, Any]) -> list[Chart]:
             f"smp-{issue['id']}", smp_word("chart", lang, issue=issue["name"],
                                             value=_fmt(value, digits), turns=max(turns)),
             unit_axis_label(full, lang), smp_word("turn", lang), marks=tuple(marks),
-            guides=issue_guides(full, "x", lang),
-            x_range=x_range, y_range=y_range, key=issue_key(full, lang),
+            guides=guides, x_range=x_range, y_range=y_range, key=issue_key(full, lang),
             note=smp_word("note", lang), plot_height=SMP_PLOT_PX, legend=False,
             source=smp_word("source", lang, id=scenario_id)))
     return charts

@@ -87,7 +87,8 @@ def render_html(documents: Mapping[str, dict[str, Any]], lang: str = "en") -> st
         raw=_raw, params=params_text, zh_locale=ZH_TW_LOCALE, font_stack=FONT,
         likely=likelihood_text,
         scenario_id=documents[langs[0]]["forecast"]["scenario"]["id"],
-        download_words={lg: {"csv": word("download_csv", lg)} for lg in langs},
+        download_words={lg: {"csv": word("download_csv", lg), "language": word("language", lg)}
+                        for lg in langs},
         titles={lg: documents[lg]["forecast"]["scenario"]["title"] for lg in langs},
         unsettled={lg: unsettled_note(documents[lg]["forecast"], lg) for lg in langs},
         bottom_lines={lg: bottom_line_blocks(documents[lg]["forecast"], lg) for lg in langs})

@@ -403,6 +403,9 @@ def test_page_names_a_cjk_font_stack_and_offers_downloads(page):
     assert "Noto Sans CJK TC" in head and "PingFang TC" in head and "Microsoft JhengHei" in head
     assert "data-download-json" in page and "createObjectURL" in page
     assert 'displayModeBar: "hover"' in page and 'format: "png"' in page
+    # no cloud: plotly's "share chart" button is removed; the Chinese charts get zh-TW words
+    assert '"sendChartToCloud"' in page and "showSendToCloud: false" in page
+    assert "window.Plotly.register(zhLocale)" in page and '"zh-TW"' in page
     assert page.count("Plotly.newPlot") == 1  # plotly.js inlined once, one drawing function
     assert "IntersectionObserver" in page
 

@@ -209,3 +209,34 @@ def test_png_series_are_labelled_directly_without_overlap_or_cut(report_docs, la
                 assert w <= 2 or h <= 2, (lang, chart.id, text, other)
         checked += 1
     assert checked >= 6
+
+
+def test_chinese_pngs_show_no_english_sentence(report_docs, cjk):
+    """Every text drawn in the Chinese PNGs (titles, axes, ticks, labels, keys, legend tables,
+    source lines) holds no English word outside ids, names, commands and file names."""
+    import re
+
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    from grandbargain.cli import COMMANDS
+    from grandbargain.scenario import builtin_scenarios
+    from tests.test_zh import english_words
+
+    scenario = load_scenario()
+    doc = report_docs["zh"]
+    allowed = {a.id for a in scenario.actors} | {i.id for i in scenario.issues} \
+        | set(MODELS) | set(builtin_scenarios()) | {m["name"] for m in doc["forecast"]["models"]}
+    commands = "|".join(sorted({*COMMANDS, "stack"}, key=len, reverse=True))
+    found = []
+    for chart in build_charts(doc):
+        fig = draw(chart, "zh")
+        FigureCanvasAgg(fig).draw()  # tick labels exist once drawn
+        texts = [t.get_text() for t in fig.findobj(lambda a: hasattr(a, "get_text"))]
+        for text in dict.fromkeys(texts):
+            text = re.sub(rf"grandbargain(?: (?:{commands}))*", " ", text)
+            text = re.sub(r"--[a-z][a-z\-]* [a-z0-9][a-z0-9\-]*", " ", text)
+            text = re.sub(r"[\w.\-]+\.(?:ya?ml|json|csv)\b", " ", text)
+            words = english_words(text, allowed)
+            if words:
+                found.append(f"{chart.id}: {words} in {text[:80]!r}")
+    assert found == [], "\n".join(found[:30])

@@ -61,12 +61,14 @@ def status_quo_box(guides: tuple[Guide, ...], x_range: tuple[float, float], plot
 
 def issue_key(issue: dict[str, Any], lang: str) -> tuple[str, ...]:
     """The anchors and the status quo in words, wrapped to lines for under the chart."""
+    colon, semicolon = ("：", "；") if lang == "zh" else (": ", "; ")
     parts = [f"{_fmt(a['value'])} = {a['label']}" for a in issue["anchors"]]
-    lines = wrap(f"{word('anchors', lang)}: " + "; ".join(parts), KEY_COLUMNS, 6) if parts else []
+    lines = wrap(f"{word('anchors', lang)}{colon}" + semicolon.join(parts), KEY_COLUMNS, 6) \
+        if parts else []
     if issue["status_quo"] is not None:
         sq = f"{word('status_quo', lang)} {_fmt(issue['status_quo'])}"
         if issue.get("status_quo_note"):
-            sq += f": {issue['status_quo_note']}"
+            sq += f"{colon}{issue['status_quo_note']}"
         lines += wrap(sq, KEY_COLUMNS, 2)
     return tuple(lines)
 

@@ -451,3 +451,14 @@ def test_bad_events_file_is_a_clean_error(tmp_path):
     result = runner.invoke(app, ["report", "--events", str(bad), "--markdown"])
     assert result.exit_code == 2, result.output
     assert "events.yaml" in result.output and "Traceback" not in result.output
+
+
+def test_wrapped_lines_keep_punctuation_with_its_word():
+    from grandbargain.report._text import wrap
+
+    # no line starts with closing punctuation, none ends with an opening bracket
+    assert wrap("性能高於H20的晶片逐案許可；50 = 只許可", 26) == ["性能高於H20的晶片逐案許可；",
+                                                              "50 = 只許可"]
+    assert wrap("最大預測變動 +20（2025-04-15）", 22) == ["最大預測變動 +20",
+                                                         "（2025-04-15）"]
+    assert wrap("a very long line, indeed", 15) == ["a very long", "line, indeed"]

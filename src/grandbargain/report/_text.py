@@ -28,6 +28,10 @@ def shorten(text: str, width: int) -> str:
 NO_LINE_START = frozenset(",.;:!?)]}%，。；：、！？）」』》〉】")
 
 
+#: Characters a line may not end with: opening brackets and quotes.
+NO_LINE_END = frozenset("([{（「『《〈【")
+
+
 def wrap(text: str, width: int, max_lines: int = 3) -> list[str]:
     """Wrap by display width (spaces for Latin text, any character for CJK)."""
     lines: list[str] = []
@@ -37,8 +41,12 @@ def wrap(text: str, width: int, max_lines: int = 3) -> list[str]:
         candidate = (line + token) if line else token.lstrip()
         # closing punctuation never starts a line (it stays with the word before it)
         if display_width(candidate) > width and line and token[0] not in NO_LINE_START:
+            # and opening punctuation never ends one (it moves on with the word after it)
+            carried = ""
+            while line and line[-1] in NO_LINE_END and len(line) > 1:
+                line, carried = line[:-1], line[-1] + carried
             lines.append(line.rstrip())
-            line = token.lstrip()
+            line = carried + token.lstrip()
         else:
             line = candidate
     if line:

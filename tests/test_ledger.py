@@ -304,3 +304,34 @@ def test_import_of_a_missing_file_is_a_clear_error(store_url, tmp_path):
     result = runner.invoke(app, ["ledger", "import", str(tmp_path / "nope.jsonl")])
     assert result.exit_code == 2 and "nope.jsonl" in result.output
     assert "file not found" in result.output
+
+
+def test_ledger_in_chinese_has_no_english_sentence(ledger, tmp_path):
+    from tests.test_zh import english_in_terminal
+
+    outcomes = tmp_path / "outcomes.yaml"
+    outcomes.write_text("outcomes:\n  - {issue: us_tariffs, value: 20, date: 2025-11-10}\n",
+                        encoding="utf-8")
+    allowed = {m["name"] for e in read_ledger(ledger) for m in e["forecast"]["models"]} | {
+        "us-china-2025-07", "us-china-2025-01", "prev_hash", "n"}
+    listing = run("list", "--ledger", str(ledger), "--lang", "zh")
+    assert listing.startswith(f"{ledger} 共 3 筆紀錄；最新雜湊")
+    assert "（截至 2025-05-14）" in listing
+    verified = run("verify", "--ledger", str(ledger), "--lang", "zh")
+    assert verified.startswith("完好：3 筆紀錄，雜湊鏈完整")
+    scored = run("score", "--outcomes", str(outcomes), "--ledger", str(ledger), "--lang", "zh")
+    assert "平均絕對誤差最低" in scored and "全部" in scored and "第 1 筆" in scored
+    missing = runner.invoke(app, ["ledger", "show", "9", "--ledger", str(ledger), "--lang", "zh"])
+    assert missing.exit_code == 2 and "沒有第 9 筆紀錄" in missing.output
+    # the record itself is the same JSON in both languages
+    assert run("show", "2", "--ledger", str(ledger), "--lang", "zh") == \
+        run("show", "2", "--ledger", str(ledger))
+    _rewrite(ledger, lambda lines: [lines[0], lines[2]])
+    broken = runner.invoke(app, ["ledger", "verify", "--ledger", str(ledger), "--lang", "zh"])
+    assert broken.exit_code == 1
+    assert "帳本已損壞" in broken.output and "第 3 筆" in broken.output
+    assert "此筆之前缺少第 2 筆（已被刪除）" in broken.output
+    for output in (listing, verified, scored, missing.output, broken.output):
+        assert english_in_terminal(output, allowed) == [], output
+    bad = runner.invoke(app, ["ledger", "list", "--ledger", str(ledger), "--lang", "fr"])
+    assert bad.exit_code == 2 and "Traceback" not in bad.output

@@ -403,6 +403,9 @@ def test_page_names_a_cjk_font_stack_and_offers_downloads(page):
     assert "Noto Sans CJK TC" in head and "PingFang TC" in head and "Microsoft JhengHei" in head
     assert "data-download-json" in page and "createObjectURL" in page
     assert 'displayModeBar: "hover"' in page and 'format: "png"' in page
+    # no cloud: plotly's "share chart" button is removed; the Chinese charts get zh-TW words
+    assert '"sendChartToCloud"' in page and "showSendToCloud: false" in page
+    assert "window.Plotly.register(zhLocale)" in page and '"zh-TW"' in page
     assert page.count("Plotly.newPlot") == 1  # plotly.js inlined once, one drawing function
     assert "IntersectionObserver" in page
 
@@ -448,3 +451,14 @@ def test_bad_events_file_is_a_clean_error(tmp_path):
     result = runner.invoke(app, ["report", "--events", str(bad), "--markdown"])
     assert result.exit_code == 2, result.output
     assert "events.yaml" in result.output and "Traceback" not in result.output
+
+
+def test_wrapped_lines_keep_punctuation_with_its_word():
+    from grandbargain.report._text import wrap
+
+    # no line starts with closing punctuation, none ends with an opening bracket
+    assert wrap("性能高於H20的晶片逐案許可；50 = 只許可", 26) == ["性能高於H20的晶片逐案許可；",
+                                                              "50 = 只許可"]
+    assert wrap("最大預測變動 +20（2025-04-15）", 22) == ["最大預測變動 +20",
+                                                         "（2025-04-15）"]
+    assert wrap("a very long line, indeed", 15) == ["a very long", "line, indeed"]

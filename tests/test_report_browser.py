@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import json
 import os
+import re
 import shutil
 import time
 from pathlib import Path
@@ -145,3 +146,137 @@ def test_report_renders_offline_in_both_languages(tmp_path):
         assert _not_blank(shot)
         _keep(shot)
     assert shot_en.read_bytes() != shot_zh.read_bytes()
+
+
+# --- issue 13: the rendered 繁體中文 page holds no English sentence ------------------------------
+
+ZH_ALL_TEXT = """(function () {
+  // Code (commands, ids, parameters) is not prose: hide it while the visible text is read.
+  var hide = document.createElement("style");
+  hide.textContent = "code { display: none !important; }";
+  document.head.appendChild(hide);
+  var visible = document.body.innerText;
+  hide.remove();
+  var out = {visible: visible, title: document.title, svg: [], hover: [], attributes: []};
+  document.querySelectorAll('.chart[data-lang="zh"]').forEach(function (div) {
+    div.querySelectorAll("svg text").forEach(function (t) { out.svg.push(t.textContent); });
+    function add(value) {
+      if (Array.isArray(value)) { value.forEach(add); }
+      else if (value !== undefined && value !== null && value !== "") {
+        out.hover.push(String(value));
+      }
+    }
+    (div.data || []).forEach(function (trace) {
+      add(trace.hovertext); add(trace.text); add(trace.name);
+    });
+    ((div.layout || {}).annotations || []).forEach(function (a) { add(a.hovertext); add(a.text); });
+  });
+  document.querySelectorAll('header [title], header [aria-label], .l-zh [title], ' +
+                            '.l-zh [aria-label], .chart[data-lang="zh"] [data-title]'
+                            ).forEach(function (e) {
+    ["title", "aria-label", "data-title"].forEach(function (name) {
+      if (e.getAttribute(name)) { out.attributes.push(e.getAttribute(name)); }
+    });
+  });
+  return out;
+})()"""
+
+
+LABEL_CLASHES = """(function () {
+  var out = [];
+  document.querySelectorAll('.chart[data-lang="zh"]').forEach(function (div) {
+    var id = div.getAttribute("data-chart");
+    if (!/^(trajectory-|deals-frontier|smp-|timeline-|tariffs-|positions-)/.test(id)) { return; }
+    var edge = div.getBoundingClientRect();
+    var boxes = Array.from(div.querySelectorAll(".annotation text")).map(function (t) {
+      return {text: t.textContent, r: t.getBoundingClientRect()};
+    }).filter(function (b) { return b.r.width > 0; });
+    boxes.forEach(function (a, i) {
+      if (a.r.left < edge.left - 1 || a.r.right > edge.right + 1) {
+        out.push(id + ": cut " + a.text);
+      }
+      boxes.slice(i + 1).forEach(function (b) {
+        var w = Math.min(a.r.right, b.r.right) - Math.max(a.r.left, b.r.left);
+        var h = Math.min(a.r.bottom, b.r.bottom) - Math.max(a.r.top, b.r.top);
+        if (w > 2 && h > 2) { out.push(id + ": " + a.text + " / " + b.text); }
+      });
+    });
+  });
+  return out;
+})()"""
+
+
+def _cli_words() -> set[str]:
+    """The command names of `grandbargain` (its commands and their subcommands)."""
+    from grandbargain.cli import COMMANDS, load_command
+
+    names = set(COMMANDS)
+    for name in COMMANDS:
+        names.update(getattr(load_command(name), "commands", {}))
+    return names
+
+
+def _not_prose(text: str, commands: set[str]) -> str:
+    """Take out what is not an English sentence even when Latin: HTML tags, commands (the
+    program's name and its subcommands), an option with its value, file names."""
+    text = re.sub(r"<[^>]+>", "\n", text)
+    names = "|".join(sorted(commands, key=len, reverse=True))
+    text = re.sub(rf"grandbargain(?: (?:{names}))*", " ", text)
+    text = re.sub(r"--[a-z][a-z\-]* [a-z0-9][a-z0-9\-]*", " ", text)
+    text = re.sub(r"\b[a-z][\w\-]*/[\w./\-]*", " ", text)  # paths (docs/decisions.md)
+    return re.sub(r"[\w.\-]+\.(?:ya?ml|json|csv|md|html|png)\b", " ", text)
+
+
+@pytest.mark.slow
+def test_the_zh_page_shows_no_english_sentence(tmp_path):
+    from grandbargain.models import MODELS
+    from grandbargain.scenario import builtin_scenarios, load_scenario
+    from tests.test_zh import english_words
+
+    if chromium_path() is None:
+        pytest.skip("chromium is not installed (Debian package chromium; .ci/run installs it)")
+    page = tmp_path / "report.html"
+    result = runner.invoke(app, ["report", "--out", str(page)])
+    assert result.exit_code == 0, result.output
+    scenario = load_scenario()
+    data = json.loads(page.read_text(encoding="utf-8").split(
+        '<script type="application/json" id="gb-data">', 1)[1].split("</script>", 1)[0])
+    allowed = {a.id for a in scenario.actors} | {i.id for i in scenario.issues} \
+        | {p.id for p in scenario.principals} | set(MODELS) | set(builtin_scenarios()) \
+        | {m["name"] for m in data["zh"]["forecast"]["models"]} \
+        | {"English"}  # the language switch names each language in itself
+    commands = _cli_words()
+    with Browser(width=1280, height=900, timeout=120) as browser:
+        browser.open(page.as_uri())
+        browser.evaluate("document.querySelector('button[data-set-lang=\"zh\"]').click()")
+        browser.evaluate("window.grandbargainDrawAll('zh')")
+        charts = browser.wait_until(DRAWN % "zh")
+        # hover every chart once so that plotly draws its toolbar (with its tooltips)
+        browser.evaluate("""document.querySelectorAll('.chart[data-lang="zh"]').forEach(
+            function (d) { d.dispatchEvent(new MouseEvent('mouseover', {bubbles: true})); })""")
+        texts = browser.evaluate(ZH_ALL_TEXT)
+        clashes = browser.evaluate(LABEL_CLASHES)
+        share = browser.evaluate("document.querySelectorAll('.modebar-btn[data-attr=\"\"]')"
+                                 ".length + Array.from(document.querySelectorAll('.modebar-btn'))"
+                                 ".filter(function (b) { return /Share|分享/.test("
+                                 "b.getAttribute('data-title') || ''); }).length")
+        png_buttons = browser.evaluate(
+            "Array.from(document.querySelectorAll('.chart[data-lang=\"zh\"] .modebar-btn'))"
+            ".filter(function (b) { return b.getAttribute('data-title') === '下載圖表（PNG）'; })"
+            ".length")
+        log = browser.log
+    assert log.errors == []
+    assert charts >= 40
+    assert clashes == [], clashes  # direct labels: none overlaps another or is cut at the edge
+    assert share == 0  # no "share chart" (cloud) button
+    assert png_buttons == charts  # PNG export on, its tooltip in Chinese (the zh-TW locale)
+    assert len(texts["svg"]) > 1000 and len(texts["hover"]) > 1000
+    assert "重點判斷" in texts["visible"] and "方法與來源" in texts["visible"]
+    found = []
+    for where in ("visible", "title", "svg", "hover", "attributes"):
+        blob = texts[where] if isinstance(texts[where], str) else "\n".join(texts[where])
+        for line in dict.fromkeys(_not_prose(blob, commands).splitlines()):
+            words = english_words(line, allowed)
+            if words:
+                found.append(f"{where}: {words} in {line[:100]!r}")
+    assert found == [], "\n".join(found[:40])

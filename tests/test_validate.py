@@ -325,3 +325,39 @@ def test_deu_layout_sample(shared_benchmarks):
     assert by[("t01i1", "compromise")].error == pytest.approx(-0.30)
     assert {s.group for s in d.scores} == {"COD", "CNS"}
     assert np.isfinite([s.error for s in d.scores if s.model == "compromise"]).all()
+
+
+# --- 繁體中文 (issue 13) ---------------------------------------------------------------------
+
+def test_the_catalogue_names_every_case_and_reading_in_chinese():
+    for spec in read_catalogue():
+        assert spec.title_zh and spec.title_in("zh") == spec.title_zh
+        assert all(o.label_zh for o in spec.outcomes if o.label)
+        assert all(p.label_zh for p in spec.published)
+        assert not spec.unit or spec.unit_zh
+
+
+def _no_english(output: str) -> list[str]:
+    from tests.test_zh import english_in_terminal
+
+    allowed = set(MODELS) | {"ensemble", "n"}
+    return english_in_terminal(output, allowed)
+
+
+def test_validate_in_chinese_has_no_english_sentence(shared_benchmarks):
+    text = invoke("validate", "--cases", str(shared_benchmarks), "--lang", "zh").stdout
+    assert "預測與誤差（主要結果讀數）" in text and "各模型摘要（主要結果讀數）" in text
+    assert "歐共體中型汽車排放標準" in text and "KTAB SMP（已發表）" in text
+    assert "模型：compromise = 妥協模型（加權平均數）" in text
+    assert _no_english(text) == [], text
+    english = invoke("validate", "--cases", str(shared_benchmarks)).stdout
+    assert "Forecasts and errors (primary outcome readings)" in english
+    assert "EC emission standards for medium-sized cars" in english
+
+
+def test_validate_deu_in_chinese_has_no_english_sentence(synthetic_deu):
+    table, weights = synthetic_deu
+    text = invoke("validate", "--no-cases", "--deu", str(table), "--capabilities",
+                  str(weights), "--lang", "zh").stdout
+    assert "DEU：程序 COD（2 個議題）" in text and "DEU：1 個沒有結果的議題未評分" in text
+    assert _no_english(text) == [], text

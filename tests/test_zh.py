@@ -266,3 +266,18 @@ def test_the_json_schema_takes_the_translated_scenario():
     jsonschema.validate(data, json_schema())
     for key in ("description_zh", "sources_zh", "languages"):
         assert key in json_schema()["$defs"]["MetaDoc"]["properties"]
+
+
+def english_in_terminal(output: str, allowed: set[str]) -> list[str]:
+    """Lines of a command's Chinese output that hold an English word, after taking out what
+    is no sentence: file paths and names, hex hashes and times."""
+    found = []
+    for line in output.splitlines():
+        text = re.sub(r"(?:[A-Za-z]:)?[\w.\-]*/[\w./\-]*", " ", line)   # paths
+        text = re.sub(r"[\w.\-]+\.(?:ya?ml|jsonl?|csv|tsv|md)\b", " ", text)  # file names
+        text = re.sub(r"\b[0-9a-f]{12,64}\b", " ", text)                 # hashes
+        text = re.sub(r"\d{4}-\d\d-\d\dT[\d:.+]+", " ", text)             # times
+        words = english_words(text, allowed)
+        if words:
+            found.append(f"{words} in {line!r}")
+    return found

@@ -54,13 +54,17 @@ OutOpt = Annotated[Path | None, typer.Option("--out", "-o", help="Write to this 
 LangOpt = Annotated[Lang, typer.Option("--lang", help="Language: en or zh (繁體中文).")]
 
 
-def fail(problems: ScenarioError) -> None:
-    """Print every problem to stderr, one a line, and exit with status 2."""
+def fail(problems: ScenarioError, lang: str = "en") -> None:
+    """Print every problem to stderr, one a line, and exit with status 2 (the heading in
+    `lang`; the problems as given)."""
     from rich.console import Console
 
     console = Console(stderr=True, highlight=False, soft_wrap=True)
     count = len(problems.problems)
-    console.print(f"[bold red]error:[/] {count} problem{'s' if count > 1 else ''} found:")
+    if lang == "zh":
+        console.print(f"[bold red]錯誤：[/]發現 {count} 個問題：")
+    else:
+        console.print(f"[bold red]error:[/] {count} problem{'s' if count > 1 else ''} found:")
     for problem in problems.problems:
         console.print(f"  {problem}", markup=False)
     raise typer.Exit(2)

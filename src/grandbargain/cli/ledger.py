@@ -27,6 +27,48 @@ LedgerOpt = Annotated[Path | None, typer.Option(
     "directory.")]
 FmtOpt = Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
 OutOpt = Annotated[Path | None, typer.Option("--out", "-o", help="Write to this file.")]
+LangOpt = Annotated[str, typer.Option(
+    "--lang", help="Language of the table and the messages: en or zh (繁體中文). The JSON and "
+    "CSV data are the same in both.")]
+
+#: The terminal's words, English and Traditional Chinese.
+WORDS = {
+    "list_head": ("{n} entries in {path}; head hash {head}",
+                  "{path} 共 {n} 筆紀錄；最新雜湊 {head}"),
+    "list_row": ("{id:>4}  {at}  {scenario} (as of {as_of})  {models}  {hash}",
+                 "{id:>4}  {at}  {scenario}（截至 {as_of}）  {models}  {hash}"),
+    "no_entry": ("no entry {id}", "沒有第 {id} 筆紀錄"),
+    "verify_ok": ("ok: {n} entries, chain intact; head hash {head}",
+                  "完好：{n} 筆紀錄，雜湊鏈完整；最新雜湊 {head}"),
+    "verify_broken": ("ledger broken:", "帳本已損壞："),
+    "verify_count": ("{k} problem(s) in {path}", "{path} 有 {k} 個問題"),
+    "scored": ("{scored} forecasts scored from {entries} entries; ",
+               "{entries} 筆紀錄中共評分 {scored} 個預測；"),
+    "lowest": ("lowest MAE: {model} {mae:.3f} of the scale",
+               "平均絕對誤差最低：{model}，尺度的 {mae:.3f}"),
+    "no_outcome": ("no outcome is dated after any entry's scenario",
+                   "沒有任何結果的日期晚於紀錄的情境日期"),
+    "score_note": ("errors are shares of each issue's scale; hit_k: within k% of the scale",
+                   "誤差為佔各議題尺度的比例；「5% 內命中」等：誤差不超過尺度的該百分比"),
+    "score_header": ("scope|model|n|mae|median_ae|hit_5|hit_10|hit_20",
+                     "範圍|模型|n|平均絕對誤差|中位絕對誤差|5% 內命中|10% 內命中|20% 內命中"),
+    "all": ("all", "全部"),
+    "entry_scope": ("entry {id} ({as_of})", "第 {id} 筆（{as_of}）"),
+}
+
+
+def _w(key: str, lang: str, **values) -> str:
+    en, zh = WORDS[key]
+    return (zh if lang == "zh" else en).format(**values)
+
+
+def _lang(lang: str) -> str:
+    from grandbargain.cli._common import fail
+    from grandbargain.scenario import ScenarioError
+
+    if lang not in ("en", "zh"):
+        fail(ScenarioError.single("--lang", f"unknown language '{lang}' (known: en, zh)"))
+    return lang
 
 app = typer.Typer(name="ledger", no_args_is_help=True, help=(
     "A hash-chained record of forecasts: record, list, show, verify, score against outcomes, "
@@ -105,11 +147,12 @@ def record(scenario: Annotated[str | None, typer.Argument(
 
 
 @app.command("list")
-def list_entries(ledger: LedgerOpt = None, fmt: FmtOpt = Format.table, out: OutOpt = None
-                 ) -> None:
+def list_entries(ledger: LedgerOpt = None, fmt: FmtOpt = Format.table, out: OutOpt = None,
+                 lang: LangOpt = "en") -> None:
     """Every entry: id, when, scenario, as_of, models, hash."""
     from grandbargain.cli._common import emit
 
+    lang = _lang(lang)
     entries = _entries(ledger)
     rows = [{"id": e["id"], "recorded_at": e["recorded_at"], "scenario": e["scenario"]["id"],
              "as_of": e["scenario"].get("as_of"), "models": ",".join(e["models"]),
@@ -128,42 +171,48 @@ def list_entries(ledger: LedgerOpt = None, fmt: FmtOpt = Format.table, out: OutO
         writer.writerows(rows)
         emit(buffer.getvalue(), out)
         return
-    lines = [f"{len(rows)} entries in {_path(ledger)}; head hash "
-             f"{rows[-1]['hash'] if rows else '-'}"]
-    lines += [f"{r['id']:>4}  {r['recorded_at']}  {r['scenario']} (as of {r['as_of']})  "
-              f"{r['models']}  {r['hash'][:16]}" for r in rows]
+    lines = [_w("list_head", lang, n=len(rows), path=_path(ledger),
+                head=rows[-1]["hash"] if rows else "-")]
+    lines += [_w("list_row", lang, id=r["id"], at=r["recorded_at"], scenario=r["scenario"],
+                 as_of=r["as_of"] or "–", models=r["models"], hash=r["hash"][:16])
+              for r in rows]
     emit("\n".join(lines) + "\n", out)
 
 
 @app.command("show")
 def show(entry_id: Annotated[int, typer.Argument(help="The entry's id.")],
-         ledger: LedgerOpt = None, out: OutOpt = None) -> None:
-    """One entry in full (JSON)."""
+         ledger: LedgerOpt = None, out: OutOpt = None, lang: LangOpt = "en") -> None:
+    """One entry in full (JSON), as recorded and hashed: the same in both languages; --lang
+    sets the language of the message when there is no such entry."""
     from grandbargain.cli._common import emit, fail
     from grandbargain.scenario import ScenarioError
 
+    lang = _lang(lang)
     for entry in _entries(ledger):
         if entry.get("id") == entry_id:
             emit(json.dumps(entry, indent=2, ensure_ascii=False) + "\n", out)
             return
-    fail(ScenarioError.single(str(_path(ledger)), f"no entry {entry_id}"))
+    fail(ScenarioError.single(str(_path(ledger)), _w("no_entry", lang, id=entry_id)), lang)
 
 
 @app.command("verify")
-def verify(ledger: LedgerOpt = None) -> None:
+def verify(ledger: LedgerOpt = None, lang: LangOpt = "en") -> None:
     """Check the hash chain; exit status 1 (and which entries) when an entry was edited or
     removed."""
     from rich.console import Console
+    from rich.markup import escape
 
     from grandbargain.timeline._ledger import verify_ledger
 
+    lang = _lang(lang)
     path = _path(ledger)
-    verdict = verify_ledger(path)
+    verdict = verify_ledger(path, lang)
     if verdict.ok:
-        typer.echo(f"ok: {verdict.entries} entries, chain intact; head hash {verdict.head}")
+        typer.echo(_w("verify_ok", lang, n=verdict.entries, head=verdict.head))
         return
     console = Console(stderr=True, highlight=False, soft_wrap=True)
-    console.print(f"[bold red]ledger broken:[/] {len(verdict.problems)} problem(s) in {path}")
+    console.print(f"[bold red]{escape(_w('verify_broken', lang))}[/] "
+                  + escape(_w("verify_count", lang, k=len(verdict.problems), path=path)))
     for problem in verdict.problems:
         console.print(f"  {problem}", markup=False)
     raise typer.Exit(1)
@@ -173,12 +222,15 @@ def verify(ledger: LedgerOpt = None) -> None:
 def score(outcomes: Annotated[Path, typer.Option(
               "--outcomes", help="Outcomes per issue with their dates: YAML (outcomes: "
               "[{issue, value, date}]) or CSV (issue,value,date).")],
-          ledger: LedgerOpt = None, fmt: FmtOpt = Format.table, out: OutOpt = None) -> None:
+          ledger: LedgerOpt = None, fmt: FmtOpt = Format.table, out: OutOpt = None,
+          lang: LangOpt = "en") -> None:
     """Score every entry against outcomes dated after its scenario: MAE and hit rates (the
     scoring of `grandbargain validate`), per model and per entry."""
     from grandbargain.cli._common import emit, fail
     from grandbargain.scenario import ScenarioError
     from grandbargain.timeline._ledger import read_outcomes, score_ledger
+
+    lang = _lang(lang)
 
     try:
         known = read_outcomes(outcomes)
@@ -203,14 +255,33 @@ def score(outcomes: Annotated[Path, typer.Option(
         return
     best = min((r for r in document["per_model"] if r["mae"] is not None),
                key=lambda r: r["mae"], default=None)
-    lines = [f"{document['scored']} forecasts scored from {document['entries']} entries; "
-             + (f"lowest MAE: {best['model']} {best['mae']:.3f} of the scale" if best else
-                "no outcome is dated after any entry's scenario"),
-             "errors are shares of each issue's scale; hit_k: within k% of the scale", ""]
-    widths = [max(len(str(h)), *(len(cell(r[k])) for r in rows)) for k, h in enumerate(header)]
-    lines.append("  ".join(h.ljust(w) for h, w in zip(header, widths, strict=True)))
-    lines += ["  ".join(cell(v).ljust(w) for v, w in zip(r, widths, strict=True)) for r in rows]
+    if lang == "zh":  # the CSV above keeps the data's own column names and scopes
+        keys = header[1:]
+        header = _w("score_header", lang).split("|")
+        rows = [[_w("all", lang), *(r[k] for k in keys)] for r in document["per_model"]]
+        rows += [[_w("entry_scope", lang, id=e["entry"], as_of=e["as_of"]),
+                  *(m[k] for k in keys)] for e in document["per_entry"] for m in e["models"]]
+    lines = [_w("scored", lang, scored=document["scored"], entries=document["entries"])
+             + (_w("lowest", lang, model=best["model"], mae=best["mae"]) if best else
+                _w("no_outcome", lang)),
+             _w("score_note", lang), ""]
+    widths = [max(_columns(str(h)), *(_columns(cell(r[k])) for r in rows))
+              for k, h in enumerate(header)]
+    lines.append("  ".join(_pad(h, w) for h, w in zip(header, widths, strict=True)).rstrip())
+    lines += ["  ".join(_pad(cell(v), w) for v, w in zip(r, widths, strict=True)).rstrip()
+              for r in rows]
     emit("\n".join(lines) + "\n", out)
+
+
+def _columns(text: str) -> int:
+    """Terminal columns: CJK characters take two."""
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _pad(text: str, width: int) -> str:
+    return text + " " * (width - _columns(text))
 
 
 @app.command("import")

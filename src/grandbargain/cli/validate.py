@@ -12,6 +12,8 @@ import typer
 from grandbargain.cli._common import (
     CapabilitiesOpt,
     CapabilityColumnOpt,
+    Lang,
+    LangOpt,
     OutOpt,
     emit,
     fail,
@@ -23,6 +25,28 @@ from grandbargain.scenario import ScenarioError
 
 CASES_ENV = "GRANDBARGAIN_CASES"
 DEFAULT_CASES = Path("..") / "shared" / "benchmarks"
+
+
+#: The terminal's sentences, English and Traditional Chinese (the tables' words are in
+#: validate/_tables.py).
+SENTENCES = {
+    "nothing_read": ("No case of the catalogue could be read, so nothing was scored.",
+                     "目錄中沒有任何案例可以讀取，因此沒有評分。"),
+    "models": ("Models: ", "模型："),
+    "separator": ("; ", "；"),
+    "skipped": ("skipped {case} ({file}):", "已略過 {case}（{file}）："),
+    "failed": ("model failed: {what}", "模型執行失敗：{what}"),
+    "deu_unscored": ("DEU: {n} issue(s) without an outcome not scored",
+                     "DEU：{n} 個沒有結果的議題未評分"),
+    "no_library": ("case library not run: no benchmark folder at ../shared/benchmarks "
+                   "(give --cases DIR)",
+                   "未執行案例庫：../shared/benchmarks 沒有基準資料夾（請以 --cases DIR 指定）"),
+}
+
+
+def sentence(key: str, lang: str, **values: object) -> str:
+    en, zh = SENTENCES[key]
+    return (zh if lang == "zh" else en).format(**values)
 
 
 class ValidateFormat(StrEnum):
@@ -64,6 +88,7 @@ def validate(
     markdown: Annotated[bool, typer.Option(
         "--markdown", help="Same as --format markdown (the docs/validation.md page).")] = False,
     out: OutOpt = None,
+    lang: LangOpt = Lang.en,
 ) -> None:
     """Score every model on every case with a known outcome (and on a DEU III table)."""
     from grandbargain.validate import INSTITUTIONS, read_catalogue, validate_deu, validate_library
@@ -106,8 +131,7 @@ def validate(
                                       f"with --cases DIR (or set ${CASES_ENV})",
                                       field="--cases"))
         else:
-            notes.append("case library not run: no benchmark folder at ../shared/benchmarks "
-                         "(give --cases DIR)")
+            notes.append(sentence("no_library", "en"))
         result_deu = None
         if deu is not None:
             if capabilities is None:
@@ -127,33 +151,39 @@ def validate(
     elif fmt is ValidateFormat.markdown:
         emit(markdown_page(library, catalogue_name, result_deu), out)
     else:
-        _print_tables(library, result_deu, notes, out, library_tables, deu_tables)
+        _print_tables(library, result_deu, notes, out, library_tables, deu_tables, lang.value)
 
 
-def _print_tables(library, deu, notes, out, library_tables, deu_tables) -> None:
+def _print_tables(library, deu, notes, out, library_tables, deu_tables, lang: str = "en"
+                  ) -> None:
     from rich.console import Group
     from rich.text import Text
 
+    from grandbargain.models._labels import model_label
+
     parts: list = []
-    tables = (library_tables(library) if library else []) + (deu_tables(deu) if deu else [])
+    tables = (library_tables(library, lang) if library else []) + \
+        (deu_tables(deu, lang) if deu else [])
     for t in tables:
         parts.append(rich_table(t.title, list(t.header), [list(r) for r in t.rows],
                                 list(t.numeric)))
         parts.append(Text(""))
     if library is not None and not library.runs:
-        parts.append(Text("No case of the catalogue could be read, so nothing was scored.",
-                          style="yellow"))
+        parts.append(Text(sentence("nothing_read", lang), style="yellow"))
     if library is not None:
-        parts.append(Text("Models: " + "; ".join(f"{m.name} = {m.label}"
-                                                 for m in library.models)))
+        parts.append(Text(sentence("models", lang) + sentence("separator", lang).join(
+            f"{m.name} = {model_label(m.name, m.label, lang)}" for m in library.models)))
         for s in library.skipped:
-            parts.append(Text(f"skipped {s.case} ({s.file}):\n  " + "\n  ".join(s.problems),
-                              style="yellow"))
-        parts += [Text(f"model failed: {f}", style="yellow") for f in library.failures]
+            parts.append(Text(sentence("skipped", lang, case=s.case, file=s.file) + "\n  "
+                              + "\n  ".join(s.problems), style="yellow"))
+        parts += [Text(sentence("failed", lang, what=f), style="yellow")
+                  for f in library.failures]
     if deu is not None:
-        parts += [Text(f"model failed: {f}", style="yellow") for f in deu.failures]
-        parts.append(Text(f"DEU: {len(deu.unscored)} issue(s) without an outcome not scored"))
-    parts += [Text(n, style="yellow") for n in notes]
+        parts += [Text(sentence("failed", lang, what=f), style="yellow") for f in deu.failures]
+        parts.append(Text(sentence("deu_unscored", lang, n=len(deu.unscored))))
+    english_notes = {sentence("no_library", "en"): "no_library"}
+    parts += [Text(sentence(english_notes[n], lang) if n in english_notes else n,
+                   style="yellow") for n in notes]
     print_rich(Group(*parts), out)
 
 

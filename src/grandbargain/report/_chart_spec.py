@@ -46,7 +46,12 @@ class Marks:
     show_legend: bool = True
     step: bool = False  # a step function: each value holds until the next x
     base: tuple[Any, ...] | None = None  # fill down to these values (stacked areas)
-    end_label: str = ""  # the series' name written at its last point (direct labelling)
+    #: The series' name written just right of the plot, level with its last point (direct
+    #: labelling instead of a legend), moved `end_label_dy` pixels up (y up) so that no two
+    #: end labels overlap; drawn in the series' colour.
+    end_label: str = ""
+    end_label_dy: float = 0.0
+    label_colour: str = ""  # colour of the point labels ("" = dark grey)
 
 
 @dataclass(frozen=True)
@@ -128,6 +133,10 @@ class Chart:
     #: (short label shown on the chart, full name, what the ends of its scale mean)
     legend_table: tuple[tuple[str, ...], ...] = ()
     legend_table_header: tuple[str, ...] = ()
+    #: Where end labels start, in pixels right of the plot (clear of the guides' value labels).
+    end_label_gap: float = 4.0
+    #: How date ticks read: "en" (Mar 2025) or "zh" (2025年3月).
+    date_labels: str = "en"
 
     @property
     def margins(self) -> tuple[int, int, int, int]:

@@ -16,6 +16,7 @@ from grandbargain.report._chart_spec import (
     Marks,
     Region,
 )
+from grandbargain.report._charts_more import end_label_room, end_labels
 from grandbargain.report._layout import LINE_PX, label_width, place_labels
 from grandbargain.report._report_words import group_name, word
 from grandbargain.report._smp_section import smp_charts
@@ -45,14 +46,29 @@ def issue_guides(issue: dict[str, Any], axis: str, lang: str) -> tuple[Guide, ..
     return tuple(guides)
 
 
+def status_quo_box(guides: tuple[Guide, ...], x_range: tuple[float, float], plot_width: float,
+                   plot_height: float) -> list[tuple[float, float, float, float]]:
+    """Where an x-axis status-quo guide writes its label (top of the plot, just right of the
+    line), as a box in plot pixels (y up) that point labels must keep clear of."""
+    boxes = []
+    for g in guides:
+        if g.axis == "x" and g.kind == "status_quo" and g.label:
+            x = _to_px(g.value, x_range, plot_width) + 2
+            boxes.append((x, plot_height - LINE_PX - 2, x + label_width(g.label) + 4,
+                          plot_height))
+    return boxes
+
+
 def issue_key(issue: dict[str, Any], lang: str) -> tuple[str, ...]:
     """The anchors and the status quo in words, wrapped to lines for under the chart."""
+    colon, semicolon = ("：", "；") if lang == "zh" else (": ", "; ")
     parts = [f"{_fmt(a['value'])} = {a['label']}" for a in issue["anchors"]]
-    lines = wrap(f"{word('anchors', lang)}: " + "; ".join(parts), KEY_COLUMNS, 6) if parts else []
+    lines = wrap(f"{word('anchors', lang)}{colon}" + semicolon.join(parts), KEY_COLUMNS, 6) \
+        if parts else []
     if issue["status_quo"] is not None:
         sq = f"{word('status_quo', lang)} {_fmt(issue['status_quo'])}"
         if issue.get("status_quo_note"):
-            sq += f": {issue['status_quo_note']}"
+            sq += f"{colon}{issue['status_quo_note']}"
         lines += wrap(sq, KEY_COLUMNS, 2)
     return tuple(lines)
 
@@ -204,10 +220,12 @@ def positions_chart(doc: dict[str, Any], issue: dict[str, Any]) -> Chart:
     shell = Chart("", "", "", "", key=key)
     diameters = [max(6.0, 44.0 * (s["capability"] / biggest) ** 0.5) for s in stances]
     names = [shorten(actors[s["actor"]]["name"], 22) for s in stances]
+    guides = issue_guides(issue, "x", lang)
     offsets = place_labels(
         [(_to_px(s["position"], x_range, shell.plot_width),
           _to_px(s["weight"], y_range, shell.plot_height)) for s in stances],
-        [d / 2 for d in diameters], names, shell.plot_width, shell.plot_height)
+        [d / 2 for d in diameters], names, shell.plot_width, shell.plot_height,
+        blocked=status_quo_box(guides, x_range, shell.plot_width, shell.plot_height))
     marks = []
     groups: dict[str, list[int]] = {}  # group id ("-" for none) -> stance indices
     for k, s in enumerate(stances):
@@ -232,7 +250,7 @@ def positions_chart(doc: dict[str, Any], issue: dict[str, Any]) -> Chart:
         title = f"{word('bubble_title', lang)}: {issue['name']}"
     return Chart(f"positions-{issue['id']}", title,
                  _unit_axis(issue, lang), word("weight_axis", lang), marks=tuple(marks),
-                 guides=issue_guides(issue, "x", lang), x_range=x_range, y_range=y_range,
+                 guides=guides, x_range=x_range, y_range=y_range,
                  key=key, note=word("bubble_note", lang), source=scenario_source(doc))
 
 
@@ -315,6 +333,9 @@ def _intervals(doc: dict[str, Any], issue_id: str) -> dict[str, tuple[float, flo
             if v.get("q05") is not None and v.get("q95") is not None}
 
 
+TRAJECTORY_PLOT_PX = 280
+
+
 def trajectory_chart(doc: dict[str, Any], issue: dict[str, Any]) -> Chart | None:
     """The expected-utility rounds on one issue: median, mean and each actor's path (from the
     `grandbargain rounds` documents embedded in the report)."""
@@ -330,15 +351,31 @@ def trajectory_chart(doc: dict[str, Any], issue: dict[str, Any]) -> Chart | None
         marks.append(Marks(name=actor["name"], x=tuple(range(len(path))), y=path, kind="lines",
                            colour="#b8b8b8", width=1.0, show_legend=False,
                            hover=tuple(f"{actor['name']}: {_fmt(v, 2)}" for v in path)))
+    series = []
     for k, (model, run) in enumerate(runs.items()):
         colour = PALETTE[k % len(PALETTE)]
         rounds = tuple(r["round"] for r in run["rounds"])
-        marks.append(Marks(name=f"{model}: {word('median', lang)}", x=rounds,
-                           y=tuple(r["median"] for r in run["rounds"]), kind="lines+markers",
-                           colour=colour, width=3.0, size=(6.0,) * len(rounds)))
-        marks.append(Marks(name=f"{model}: {word('mean', lang)}", x=rounds,
-                           y=tuple(r["mean"] for r in run["rounds"]), kind="lines",
-                           colour=colour, dash=True))
+        medians = tuple(r["median"] for r in run["rounds"])
+        means = tuple(r["mean"] for r in run["rounds"])
+        series.append(Marks(name=f"{model}: {word('median', lang)}", x=rounds, y=medians,
+                            kind="lines+markers", colour=colour, width=3.0,
+                            size=(6.0,) * len(rounds), show_legend=False,
+                            end_label=word("median_label", lang).format(model=model),
+                            hover=tuple(f"{model}: {word('median', lang)}<br>"
+                                        f"{word('round', lang)} {n}: {_fmt(v, 2)}"
+                                        for n, v in zip(rounds, medians, strict=True))))
+        series.append(Marks(name=f"{model}: {word('mean', lang)}", x=rounds, y=means,
+                            kind="lines", colour=colour, dash=True, show_legend=False,
+                            end_label=word("mean_label", lang).format(model=model),
+                            hover=tuple(f"{model}: {word('mean', lang)}<br>"
+                                        f"{word('round', lang)} {n}: {_fmt(v, 2)}"
+                                        for n, v in zip(rounds, means, strict=True))))
+    y_range = _pad(*issue["scale"])
+    guides = issue_guides(issue, "y", lang)
+    # The labels start right of the anchors' value labels, which sit just outside the plot.
+    gap = 4.0 + max((label_width(g.label) for g in guides if g.kind == "anchor"), default=0.0)
+    series = end_labels(series, y_range, TRAJECTORY_PLOT_PX, width=22)
+    marks += series
     longest = max(len(r["rounds"]) for r in runs.values())
     model, run = next(iter(runs.items()))
     flat = run["rounds"][0]["median"] == run["rounds"][-1]["median"]
@@ -349,9 +386,11 @@ def trajectory_chart(doc: dict[str, Any], issue: dict[str, Any]) -> Chart | None
                                                 id=doc["forecast"]["scenario"]["id"])
     return Chart(f"trajectory-{issue['id']}", title, word("round", lang),
                  _unit_axis(issue, lang), marks=tuple(marks), source=source,
-                 guides=issue_guides(issue, "y", lang), x_range=(-0.3, longest - 0.7), x_whole=True,
-                 y_range=_pad(*issue["scale"]), key=issue_key(issue, lang),
-                 note=word("trajectory_note", lang))
+                 guides=guides, x_range=(-0.3, longest - 0.7), x_whole=True,
+                 y_range=y_range, key=issue_key(issue, lang),
+                 note=word("trajectory_note", lang), legend=False,
+                 plot_height=TRAJECTORY_PLOT_PX, width=680, end_label_gap=gap,
+                 margin_right=end_label_room(series, gap))
 
 
 def trades_chart(doc: dict[str, Any]) -> Chart | None:
@@ -422,15 +461,6 @@ def frontier_chart(doc: dict[str, Any]) -> Chart | None:
     points = sorted(deal["frontier"]["points"], key=lambda p: p["utilities"][a])
     d = deal["disagreement"]["utilities"]
     inside = [p for p in points if p["utilities"][a] > d[a] and p["utilities"][b] > d[b]]
-    marks = [Marks(name=word("frontier", lang), kind="lines+markers", colour="#7f9fbf",
-                   x=tuple(p["utilities"][a] for p in points),
-                   y=tuple(p["utilities"][b] for p in points), size=(5.0,) * len(points),
-                   width=1.5, hover=tuple(_package_hover(p, parties) for p in points))]
-    if inside:
-        marks.append(Marks(name=word("zopa_points", lang), colour="#2ca02c",
-                           x=tuple(p["utilities"][a] for p in inside),
-                           y=tuple(p["utilities"][b] for p in inside), size=(8.0,) * len(inside),
-                           hover=tuple(_package_hover(p, parties) for p in inside)))
     seen: dict[tuple[float, float], list[str]] = {}
     for key, solution in deal["solutions"].items():
         if solution is not None:
@@ -456,21 +486,53 @@ def frontier_chart(doc: dict[str, Any]) -> Chart | None:
         rx, ry = px(d[a], d[b])
         blocked.append((rx + 4, ry + 4, rx + 4 + label_width(regions[0].label),
                         ry + 4 + LINE_PX))
+    # Every series is labelled on the chart (no legend): the no-deal point, each solution,
+    # the frontier at its first package and the ZOPA's packages at their middle one.
     names = [word("no_deal", lang),
              *(" = ".join(deal["solutions"][k]["name"] for k in keys) for keys in seen.values())]
     spots = [(d[a], d[b]), *seen.keys()]
-    offsets = place_labels([px(x, y) for x, y in spots], [7.0] * len(spots), names,
+    radii = [7.0] * len(spots)
+    series_names = [word("frontier", lang)]
+    series_spots = [(points[0]["utilities"][a], points[0]["utilities"][b])]
+    middle = inside[len(inside) // 2] if inside else None
+    if middle is not None:
+        series_names.append(word("zopa_points", lang))
+        series_spots.append((middle["utilities"][a], middle["utilities"][b]))
+    offsets = place_labels([px(x, y) for x, y in spots + series_spots],
+                           radii + [4.0] * len(series_spots), names + series_names,
                            shell.plot_width, shell.plot_height,
                            obstacles=[(*px(p["utilities"][a], p["utilities"][b]), 4.0)
                                       for p in points], blocked=blocked)
+    series_offsets = dict(zip(series_names, offsets[len(spots):], strict=True))
+
+    def label_at(chosen: list[dict[str, Any]], target: dict[str, Any] | None, name: str):
+        labels = tuple(name if p is target else "" for p in chosen)
+        return labels, tuple(series_offsets[name] if p is target else (0.0, 0.0)
+                             for p in chosen)
+
+    labels, label_offsets = label_at(points, points[0], series_names[0])
+    marks = [Marks(name=word("frontier", lang), kind="lines+markers", colour="#7f9fbf",
+                   x=tuple(p["utilities"][a] for p in points),
+                   y=tuple(p["utilities"][b] for p in points), size=(5.0,) * len(points),
+                   width=1.5, hover=tuple(_package_hover(p, parties) for p in points),
+                   show_legend=False, labels=labels, label_offsets=label_offsets,
+                   label_colour="#4a6f94")]
+    if inside:
+        labels, label_offsets = label_at(inside, middle, series_names[1])
+        marks.append(Marks(name=word("zopa_points", lang), colour="#2ca02c",
+                           x=tuple(p["utilities"][a] for p in inside),
+                           y=tuple(p["utilities"][b] for p in inside), size=(8.0,) * len(inside),
+                           hover=tuple(_package_hover(p, parties) for p in inside),
+                           show_legend=False, labels=labels, label_offsets=label_offsets,
+                           label_colour="#1e7a1e"))
     marks.append(Marks(name=names[0], x=(d[a],), y=(d[b],), colour="#d62728", symbol="cross",
                        size=(12.0,), labels=(names[0],), label_offsets=(offsets[0],),
-                       hover=(f"{names[0]}: {d[a]:.3f}, {d[b]:.3f}",)))
+                       hover=(f"{names[0]}: {d[a]:.3f}, {d[b]:.3f}",), show_legend=False))
     for k, (keys, name, (x, y), offset) in enumerate(zip(seen.values(), names[1:], spots[1:],
-                                                         offsets[1:], strict=True)):
+                                                         offsets[1:len(spots)], strict=True)):
         marks.append(Marks(name=name, x=(x,), y=(y,), colour=PALETTE[(k + 1) % len(PALETTE)],
                            symbol=SOLUTION_SYMBOLS.get(keys[0], "circle"), size=(15.0,),
-                           labels=(name,), label_offsets=(offset,),
+                           labels=(name,), label_offsets=(offset,), show_legend=False,
                            hover=(f"{name}: {parties[0]['name']} {x:.3f}, "
                                   f"{parties[1]['name']} {y:.3f}",)))
     guides = (Guide("x", d[a], "", "status_quo"), Guide("y", d[b], "", "status_quo"))
@@ -492,7 +554,7 @@ def frontier_chart(doc: dict[str, Any]) -> Chart | None:
                  y_label=axis.format(party=parties[1]["name"]),
                  marks=tuple(marks), guides=guides,
                  regions=regions, x_range=x_range, y_range=y_range, key=tuple(key),
-                 note=word("frontier_note", lang), plot_height=380, width=760)
+                 note=word("frontier_note", lang), plot_height=380, width=760, legend=False)
 
 
 def build_charts(doc: dict[str, Any]) -> list[Chart]:

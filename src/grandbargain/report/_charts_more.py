@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from grandbargain.report._chart_spec import PALETTE, Chart, Guide, Marks
+from grandbargain.report._chart_spec import MARGIN, PALETTE, Chart, Guide, Marks
 from grandbargain.report._layout import LINE_PX, label_width
 from grandbargain.report._report_words import word
 from grandbargain.report._text import shorten
@@ -44,26 +44,30 @@ def dodge(positions: list[float], gap: float, low: float, high: float) -> list[f
     return out
 
 
-def _end_labels(marks: list[Marks], y_range: tuple[float, float], plot_height: float,
-                plot_width: float) -> list[Marks]:
-    """Label each series at its last point with its name, moved apart vertically so that no
-    two labels overlap (direct labelling instead of a legend)."""
+def end_labels(marks: list[Marks], y_range: tuple[float, float], plot_height: float,
+               width: int = 18) -> list[Marks]:
+    """Direct labelling instead of a legend: each series with an `end_label` gets it beside
+    the plot at the height of its last point, shortened to `width` columns and moved apart
+    vertically (`end_label_dy`) so that no two labels overlap."""
     from dataclasses import replace
 
+    from grandbargain.report._plotly import last_point
+
     span = (y_range[1] - y_range[0]) or 1.0
-    ends = [(m.y[-1] - y_range[0]) / span * plot_height if m.y and m.y[-1] is not None else 0.0
-            for m in marks]
+    labelled = [k for k, m in enumerate(marks) if m.end_label and last_point(m) is not None]
+    ends = [(last_point(marks[k])[1] - y_range[0]) / span * plot_height for k in labelled]
     placed = dodge(ends, LINE_PX + 1, LINE_PX / 2, plot_height - LINE_PX / 2)
-    out = []
-    for m, y0, y1 in zip(marks, ends, placed, strict=True):
-        if not m.end_label or not m.y:
-            out.append(m)
-            continue
-        text = shorten(m.end_label, 18)
-        labels = ("",) * (len(m.y) - 1) + (text,)
-        offsets = ((0.0, 0.0),) * (len(m.y) - 1) + ((label_width(text) / 2 + 4, y1 - y0),)
-        out.append(replace(m, labels=labels, label_offsets=offsets))
+    out = list(marks)
+    for k, y0, y1 in zip(labelled, ends, placed, strict=True):
+        out[k] = replace(marks[k], end_label=shorten(marks[k].end_label, width),
+                         end_label_dy=y1 - y0)
     return out
+
+
+def end_label_room(marks: list[Marks], gap: float) -> int:
+    """The right margin (px) the end labels need: the gap, the widest label and a little air."""
+    widest = max((label_width(m.end_label) for m in marks if m.end_label), default=0.0)
+    return int(gap + widest + 8)
 
 
 # --- the Nash package against no deal ----------------------------------------------------------
@@ -91,16 +95,38 @@ def package_chart(doc: dict[str, Any]) -> Chart | None:
                                              pct(item["issue"], item["value"])),
                                y=(name, name), kind="lines", colour="#9aa5b1", width=3.0,
                                show_legend=False, hover=(item["option"],) * 2))
+    no_deal_x = tuple(pct(i["issue"], i["no_deal_value"]) for i in items)
+    nash_x = tuple(pct(i["issue"], i["value"]) for i in items)
+    margin_left = int(20 + max(label_width(n) for n in names))
+    plot_width = 760 - margin_left - MARGIN[1]
+    # Direct labels, no legend: on the first row where the two marks stand apart, "No deal"
+    # beside its circle (on the side away from the star, inside the plot) and the star's
+    # value label names the Nash package.
+    no_deal_labels = [""] * len(items)
+    no_deal_offsets = [(0.0, 0.0)] * len(items)
+    nash_labels = [_fmt(i["value"]) for i in items]
+    for k, item in enumerate(items):
+        if not item["moved"]:
+            continue
+        text = word("no_deal", lang)
+        half = label_width(text) / 2
+        x = (no_deal_x[k] + 4.0) / 108.0 * plot_width  # the circle, in plot pixels
+        dx = half + 9 if no_deal_x[k] > nash_x[k] else -half - 9
+        if x + dx - half >= 0 and x + dx + half <= plot_width:
+            no_deal_labels[k] = text
+            no_deal_offsets[k] = (dx, 0.0)
+            nash_labels[k] = f"{word('nash_point', lang)} {_fmt(item['value'])}"
+            break
     marks.append(Marks(
         name=word("no_deal", lang), colour="#7f8c8d", size=(11.0,) * len(items),
-        x=tuple(pct(i["issue"], i["no_deal_value"]) for i in items), y=names,
+        x=no_deal_x, y=names, show_legend=False, labels=tuple(no_deal_labels),
+        label_offsets=tuple(no_deal_offsets), label_colour="#5d6d6e",
         hover=tuple(f"{i['name']}<br>{word('no_deal', lang)}: {_fmt(i['no_deal_value'])}"
                     for i in items)))
     marks.append(Marks(
         name=word("nash_point", lang), colour=PALETTE[0], symbol="star",
-        size=(15.0,) * len(items), x=tuple(pct(i["issue"], i["value"]) for i in items), y=names,
-        labels=tuple(_fmt(i["value"]) for i in items),
-        label_offsets=((0.0, 13.0),) * len(items),
+        size=(15.0,) * len(items), x=nash_x, y=names, show_legend=False,
+        labels=tuple(nash_labels), label_offsets=((0.0, 13.0),) * len(items),
         hover=tuple(f"{i['name']}<br>{word('nash_point', lang)}: {i['option']}" for i in items)))
     moved = sorted((i for i in items if i["moved"]),
                    key=lambda i: -abs(pct(i["issue"], i["value"])
@@ -121,8 +147,8 @@ def package_chart(doc: dict[str, Any]) -> Chart | None:
     return Chart("package-nash", title, word("package_axis", lang), word("issue", lang),
                  marks=tuple(marks), x_range=(-4.0, 104.0), y_categories=names,
                  note=word("package_note", lang), source=source,
-                 plot_height=30 + 30 * len(items), width=760,
-                 margin_left=int(20 + max(label_width(n) for n in names)))
+                 plot_height=30 + 30 * len(items), width=760, legend=False,
+                 margin_left=margin_left)
 
 
 # --- the timeline replay (issue 15) -------------------------------------------------------------
@@ -175,7 +201,7 @@ def timeline_charts(doc: dict[str, Any]) -> list[Chart]:
                                show_legend=False, end_label=model,
                                hover=tuple(f"{d}<br>{model}: {_fmt(v)}"
                                            for d, v in zip(days_ext, ys, strict=True))))
-        marks = _end_labels(lines, y_range, 240, 560)
+        marks = end_labels(lines, y_range, 240)
         event_days = [s["date"] for s in steps if s["events"]]
         marks.append(Marks(
             name=word("events_marks", lang), x=tuple(event_days),
@@ -201,7 +227,7 @@ def timeline_charts(doc: dict[str, Any]) -> list[Chart]:
             guides=tuple(Guide("x", d, "", "anchor", "") for d in event_days),
             x_range=(days_ext[0], days_ext[-1]), y_range=y_range, x_dates=True,
             note=word("timeline_note", lang), source=source, legend=False, plot_height=240,
-            margin_right=110))
+            margin_right=end_label_room(marks, 4.0), date_labels=lang))
     return charts
 
 
@@ -268,5 +294,5 @@ def tariff_charts(doc: dict[str, Any]) -> list[Chart]:
             word("date_axis", lang), word("tariff_axis", lang), marks=tuple(marks),
             x_range=(days[0], days[-1]), y_range=y_range, x_dates=True,
             note=word("tariff_note", lang), source=source, legend=False, plot_height=260,
-            width=760, margin_right=int(widest + 20)))
+            width=760, margin_right=int(widest + 20), date_labels=lang))
     return charts

@@ -106,16 +106,20 @@ TITLE_PT = 10.5
 SOURCE_PT = 7.0
 
 
+PNG_DPI = 150
+
+
 def _text_width_px(text: str, size: float, weight: str) -> float:
     """Width of one line of text in figure pixels (1 px = 1/100 inch), measured by drawing it
-    with the fonts in effect (font fallback included, as in the real figure)."""
+    with the fonts in effect (font fallback included, as in the real figure) at the PNG's
+    resolution: hinting makes text a few per cent wider at 150 dpi than at 100."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
-    fig = Figure(figsize=(1, 1), dpi=100)
+    fig = Figure(figsize=(1, 1), dpi=PNG_DPI)
     renderer = FigureCanvasAgg(fig).get_renderer()
     label = fig.text(0, 0, text, fontsize=size, fontweight=weight)
-    return float(label.get_window_extent(renderer).width)
+    return float(label.get_window_extent(renderer).width) * 100 / PNG_DPI
 
 
 def fit_lines(text: str, size: float, weight: str, width_px: float, max_lines: int = 3
@@ -138,14 +142,15 @@ def _foot_lines(chart: Chart) -> list[str]:
     """Under the chart: the legend table (short label = full name; what the scale's ends
     mean) and the source/method line."""
     lines = []
+    room = chart.width - 16
     for row in chart.legend_table:
         short, full, *ends = row
         text = f"{short} = {full}" if short != full else full
         if ends:
             text += ": " + " … ".join(ends)
-        lines += wrap(text, int(chart.width / 5.2), 2)
+        lines += fit_lines(text, SOURCE_PT, "normal", room, 2)
     if chart.source:
-        lines += wrap(chart.source, int(chart.width / 5.2), 3)
+        lines += fit_lines(chart.source, SOURCE_PT, "normal", room, 3)
     return lines
 
 
@@ -193,7 +198,8 @@ def _draw(chart: Chart, Figure, weight: str = "bold"):
 
         locator = AutoDateLocator(maxticks=7)
         ax.xaxis.set_major_locator(locator)
-        ax.xaxis.set_major_formatter(ConciseDateFormatter(locator))
+        ax.xaxis.set_major_formatter(ConciseDateFormatter(locator) if chart.date_labels != "zh"
+                                     else _chinese_dates())
     if chart.x_whole:
         from matplotlib.ticker import MaxNLocator
 
@@ -218,6 +224,20 @@ def _draw(chart: Chart, Figure, weight: str = "bold"):
         fig.text(8 / width, (bottom - below) / height, "\n".join(chart.key), ha="left",
                  va="top", fontsize=7.6, color="#333333", linespacing=1.35)
     return fig
+
+
+def _chinese_dates():
+    """Date ticks as Chinese readers write them: the month ("3月"), with the year on the first
+    tick and on each January ("2025年1月"); no English month names."""
+    from matplotlib.dates import num2date
+    from matplotlib.ticker import FuncFormatter
+
+    def label(value, position):
+        day = num2date(value)
+        month = f"{day.month}月" if day.day == 1 else f"{day.month}月{day.day}日"
+        return f"{day.year}年{month}" if position == 0 or day.month == 1 else month
+
+    return FuncFormatter(label)
 
 
 def _region_patch(points, colour):
@@ -264,9 +284,28 @@ def _marks(ax, marks: Marks, categories: dict[str, int], chart: Chart) -> None:
             if not text:
                 continue
             ax.annotate(text, (x, y), xytext=(dx * PT, dy * PT), textcoords="offset points",
-                        ha="center", va="center", fontsize=7.6, color="#222222", zorder=4,
+                        ha="center", va="center", fontsize=7.6,
+                        color=marks.label_colour or "#222222", zorder=4, gid="label",
                         bbox={"boxstyle": "square,pad=0.05", "fc": "white", "ec": "none",
                               "alpha": 0.6})
+    if marks.end_label:
+        _end_label(ax, marks, chart)
+
+
+def _end_label(ax, marks: Marks, chart: Chart) -> None:
+    """The series' name just right of the plot, level with its last point, in its colour."""
+    from matplotlib.transforms import blended_transform_factory
+
+    from grandbargain.report._plotly import last_point
+
+    end = last_point(marks)
+    if end is None:
+        return
+    where = blended_transform_factory(ax.transAxes, ax.transData)
+    ax.annotate(marks.end_label, (1.0, end[1]), xycoords=where,
+                xytext=(chart.end_label_gap * PT, marks.end_label_dy * PT),
+                textcoords="offset points", ha="left", va="center", fontsize=7.6,
+                color=marks.colour, annotation_clip=False, gid="end-label")
 
 
 def _guides(ax, chart: Chart) -> None:
@@ -284,19 +323,19 @@ def _guides(ax, chart: Chart) -> None:
             where = blended_transform_factory(ax.transData, ax.transAxes)
             if sq:
                 ax.text(_x(g.value, chart), 0.99, " " + g.label, transform=where, ha="left",
-                        va="top", fontsize=7.2, color=colour)
+                        va="top", fontsize=7.2, color=colour, gid="guide")
             else:
                 ax.text(_x(g.value, chart), 1.01, g.label, transform=where, ha="center",
-                        va="bottom", fontsize=7.2, color=colour)
+                        va="bottom", fontsize=7.2, color=colour, gid="guide")
         else:
             ax.axhline(g.value, **style)
             where = blended_transform_factory(ax.transAxes, ax.transData)
             if sq:
                 ax.text(0.01, g.value, g.label, transform=where, ha="left", va="bottom",
-                        fontsize=7.2, color=colour)
+                        fontsize=7.2, color=colour, gid="guide")
             else:
                 ax.text(1.01, g.value, g.label, transform=where, ha="left", va="center",
-                        fontsize=7.2, color=colour)
+                        fontsize=7.2, color=colour, gid="guide")
 
 
 def _heat(fig, ax, chart: Chart) -> None:
@@ -330,7 +369,7 @@ def _heat(fig, ax, chart: Chart) -> None:
     bar.set_label("\n".join(wrap(h.colour_label, 40, 2)), fontsize=7.6)
 
 
-def save_png(chart: Chart, path: Path, lang: str = "en", dpi: int = 150) -> Path:
+def save_png(chart: Chart, path: Path, lang: str = "en", dpi: int = PNG_DPI) -> Path:
     """Render the chart and write it as a PNG (deterministic metadata)."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
 

@@ -21,6 +21,44 @@ SYMBOLS = {"circle": "circle", "diamond": "diamond", "square": "square", "cross"
            "star": "star", "triangle": "triangle-up"}
 
 
+#: Date ticks: "Mar 2025"; in Chinese the month over the year ("3月" / "2025年"), short
+#: enough to stay level.
+DATE_TICKS = {"en": "%b %Y", "zh": "%-m月\n%Y年"}
+
+#: plotly.js's words in Traditional Chinese (the installed plotly ships no zh-TW locale): the
+#: toolbar's tooltips and notices, and month and day names for dates. The page registers it
+#: with `Plotly.register` and draws its Chinese charts with `locale: "zh-TW"`.
+ZH_TW_LOCALE: dict[str, Any] = {
+    "moduleType": "locale", "name": "zh-TW",
+    "dictionary": {
+        "Autoscale": "自動縮放", "Box Select": "框選", "Lasso Select": "套索選取",
+        "Compare data on hover": "懸停時比較資料",
+        "Show closest data on hover": "懸停時顯示最近的資料",
+        "Toggle show closest data on hover": "切換懸停時顯示最近的資料",
+        "Toggle Spike Lines": "切換參考線", "Double-click to zoom back out": "按兩下可縮回",
+        "Double-click on legend to isolate one trace": "按兩下圖例可只顯示一個序列",
+        "Download plot as a PNG": "下載圖表（PNG）", "Download plot": "下載圖表",
+        "Download plot as JSON": "下載圖表（JSON）",
+        "Preparing image - this may take a few seconds": "正在準備圖片，請稍候",
+        "Image download succeeded": "圖片已下載", "Image": "圖片",
+        "JSON download succeeded": "JSON 已下載",
+        "Sorry, there was a problem downloading your image!": "抱歉，下載圖片時出錯！",
+        "Sorry, there was a problem downloading your JSON file!": "抱歉，下載 JSON 時出錯！",
+        "Pan": "平移", "Zoom": "縮放", "Zoom in": "放大", "Zoom out": "縮小",
+        "Reset axes": "重設座標軸", "Reset view": "重設視圖", "Reset views": "重設視圖",
+        "Reset": "重設", "Produced with Plotly.js": "以 Plotly.js 製作",
+    },
+    "format": {
+        "days": ["星期日", "星期一", "星期二", "星期三", "星期四", "星期五", "星期六"],
+        "shortDays": ["週日", "週一", "週二", "週三", "週四", "週五", "週六"],
+        "months": [f"{m}月" for m in range(1, 13)],
+        "shortMonths": [f"{m}月" for m in range(1, 13)],
+        "date": "%Y-%m-%d", "year": "%Y年", "month": "%Y年%-m月", "dayMonth": "%-m月%-d日",
+        "dayMonthYear": "%Y年%-m月%-d日", "decimal": ".", "thousands": ",",
+    },
+}
+
+
 def require_plotly():
     try:
         import plotly.graph_objects as go
@@ -90,11 +128,30 @@ def _labels(marks: Marks) -> list[dict[str, Any]]:
     if not marks.labels:
         return []
     offsets = marks.label_offsets or ((0.0, 0.0),) * len(marks.labels)
+    colour = marks.label_colour or "#222"
     return [{"x": x, "y": y, "xref": "x", "yref": "y", "text": text, "showarrow": False,
-             "xshift": dx, "yshift": dy, "font": {"size": 11, "color": "#222"},
+             "xshift": dx, "yshift": dy, "font": {"size": 11, "color": colour},
              "bgcolor": "rgba(255,255,255,0.6)", "borderpad": 0}
             for x, y, text, (dx, dy) in zip(marks.x, marks.y, marks.labels, offsets,
                                             strict=True) if text]
+
+
+def last_point(marks: Marks) -> tuple[Any, Any] | None:
+    """The series' last point with a value (where its end label goes)."""
+    return next(((x, y) for x, y in zip(reversed(marks.x), reversed(marks.y), strict=True)
+                 if y is not None), None)
+
+
+def _end_label(chart: Chart, marks: Marks) -> list[dict[str, Any]]:
+    """The series' name just right of the plot, level with its last point (paper x = 1, so it
+    stays beside the plot whatever width the page gives the chart)."""
+    end = last_point(marks) if marks.end_label else None
+    if end is None:
+        return []
+    return [{"x": 1.0, "xref": "paper", "y": end[1], "yref": "y", "xanchor": "left",
+             "yanchor": "middle", "xshift": chart.end_label_gap, "yshift": marks.end_label_dy,
+             "text": marks.end_label, "showarrow": False, "hovertext": marks.name,
+             "font": {"size": 11, "color": marks.colour}}]
 
 
 def _guides(chart: Chart) -> tuple[list[dict], list[dict]]:
@@ -160,7 +217,7 @@ def figure(chart: Chart) -> dict[str, Any]:
         traces += _band(go, m) if m.base is not None else [_scatter(go, m)]
     shapes, notes = _guides(chart)
     for m in chart.marks:
-        notes += _labels(m)
+        notes += _labels(m) + _end_label(chart, m)
     notes += _key(chart)
     left, right, _, bottom = chart.margins
     top = TOP_PX if chart.guides else 16
@@ -187,7 +244,8 @@ def figure(chart: Chart) -> dict[str, Any]:
     if chart.y_range:
         layout["yaxis"]["range"] = list(chart.y_range)
     if chart.x_dates:
-        layout["xaxis"].update(type="date", tickformat="%b %Y")
+        layout["xaxis"].update(type="date", tickangle=0,
+                               tickformat=DATE_TICKS.get(chart.date_labels, "%b %Y"))
     if chart.x_whole:
         layout["xaxis"].update(tickformat="d", dtick=1 if (chart.x_range or (0, 10))[1] <= 16
                                else None)

@@ -46,6 +46,8 @@ REPORT_WORDS = {
     "round": ("Round (0 = start)", "回合（0 = 起點）"),
     "median": ("Weighted median", "加權中位數"),
     "mean": ("Weighted mean", "加權平均數"),
+    "median_label": ("{model} median", "{model} 中位數"),
+    "mean_label": ("{model} mean", "{model} 平均數"),
     "exchanges": ("Exchanges of support", "支持交換"),
     "deals": ("Package deals", "一攬子協議"),
     "methods": ("Methods and sources", "方法與來源"),
@@ -144,9 +146,9 @@ REPORT_WORDS = {
                         "資料來源：事件檔 {file}（{as_of} 前公開）套用於情境 {base}；每個日期重跑"
                         "模型 {models}（grandbargain timeline）。"),
     "source_tariffs": ("Source: tariff events file {file} (public by {as_of}); layers add in "
-                       "percentage points (grandbargain trade stack).",
+                       "percentage points (grandbargain tariffs stack).",
                        "資料來源：關稅事件檔 {file}（{as_of} 前公開）；各層以百分點相加"
-                       "（grandbargain trade stack）。"),
+                       "（grandbargain tariffs stack）。"),
     "heat_finding": ("Sides furthest apart on {issue}: {g1} at {a}, {g2} at {b} "
                      "(weighted mean, % of scale)",
                      "雙方分歧最大的議題為「{issue}」：{g1} {a}，{g2} {b}（加權平均，佔尺度%）"),

@@ -15,7 +15,9 @@ from typing import Any
 
 from grandbargain.models import ModelResult
 from grandbargain.report._chart_spec import PALETTE, Chart, Marks
+from grandbargain.report._layout import place_labels
 from grandbargain.report._smp_rounds import smp_rounds_document
+from grandbargain.report._text import shorten
 from grandbargain.scenario import Scenario
 
 #: at most this many turns are spelled out in words (the JSON document has them all)
@@ -103,11 +105,23 @@ def smp_section(scenario: Scenario, results: Sequence[ModelResult], lang: str = 
             "turns_in_words": turns, "more_turns": more, "document": document}
 
 
+SMP_PLOT_PX = 300
+
+
+def _px(value: float, span: tuple[float, float], size: float) -> float:
+    return (value - span[0]) / ((span[1] - span[0]) or 1.0) * size
+
+
 def smp_charts(doc: dict[str, Any]) -> list[Chart]:
     """One chart per issue of the SMP run: position across (with the issue's anchors and
     status quo, as in the report's other position charts), turns up (turn 0 = the start), a
     path per actor and the forecast; built from the report document's `sections["smp"]`."""
-    from grandbargain.report._charts import issue_guides, issue_key, unit_axis_label
+    from grandbargain.report._charts import (
+        issue_guides,
+        issue_key,
+        status_quo_box,
+        unit_axis_label,
+    )
 
     section = doc.get("sections", {}).get("smp", {})
     if section.get("status") != "ok":
@@ -121,29 +135,48 @@ def smp_charts(doc: dict[str, Any]) -> list[Chart]:
     scenario_issues = {i["id"]: i for i in doc["scenario"]["issues"]}
     charts = []
     for issue in smp["issues"]:
-        marks = []
-        for k, actor in enumerate(smp["actors"]):
-            path = tuple(t["positions"][actor["id"]][issue["id"]] for t in smp["turns"])
-            marks.append(Marks(name=actor["name"], x=path, y=turns, kind="lines",
-                               colour=PALETTE[k] if coloured else "#9a9a9a", width=1.2,
-                               show_legend=coloured,
-                               hover=tuple(f"{actor['name']}, {smp_word('turn', lang)} {t}: "
-                                           f"{_fmt(v, digits)}" for t, v in zip(turns, path,
-                                                                                strict=True))))
-        value = smp["forecast"][issue["id"]]
-        marks.append(Marks(name=smp_word("forecast", lang, value=_fmt(value, digits)),
-                           x=(value, value), y=(turns[0], turns[-1]), kind="lines",
-                           colour="#000000", width=3.0, dash=True))
         full = scenario_issues[issue["id"]]
         low, high = full["scale"]
         span = (high - low) or 1.0
+        x_range = (low - 0.03 * span, high + 0.03 * span)
+        y_range = (-0.3, max(turns) + 0.3)
+        value = smp["forecast"][issue["id"]]
+        forecast_name = smp_word("forecast", lang, value=_fmt(value, digits))
+        # Direct labels, no legend: each coloured actor at its last position, the forecast at
+        # the top of its line; placed so that none overlaps another.
+        paths = [tuple(t["positions"][actor["id"]][issue["id"]] for t in smp["turns"])
+                 for actor in smp["actors"]]
+        names = [shorten(actor["name"], 18) for actor in smp["actors"]] if coloured else []
+        tops = [(p[-1], turns[-1]) for p in paths] if coloured else []
+        tops.append((value, turns[-1]))
+        probe = Chart("", "", "", "", plot_height=SMP_PLOT_PX)
+        guides = issue_guides(full, "x", lang)
+        offsets = place_labels(
+            [(_px(x, x_range, probe.plot_width), _px(y, y_range, probe.plot_height))
+             for x, y in tops], [3.0] * len(tops), [*names, forecast_name],
+            probe.plot_width, probe.plot_height,
+            blocked=status_quo_box(guides, x_range, probe.plot_width, probe.plot_height))
+        marks = []
+        for k, (actor, path) in enumerate(zip(smp["actors"], paths, strict=True)):
+            labels = ("",) * (len(path) - 1) + (names[k],) if coloured else None
+            marks.append(Marks(name=actor["name"], x=path, y=turns, kind="lines",
+                               colour=PALETTE[k] if coloured else "#9a9a9a", width=1.2,
+                               show_legend=False, labels=labels,
+                               label_offsets=((0.0, 0.0),) * (len(path) - 1) + (offsets[k],)
+                               if coloured else None,
+                               label_colour=PALETTE[k] if coloured else "",
+                               hover=tuple(f"{actor['name']}, {smp_word('turn', lang)} {t}: "
+                                           f"{_fmt(v, digits)}" for t, v in zip(turns, path,
+                                                                                strict=True))))
+        marks.append(Marks(name=forecast_name, x=(value, value), y=(turns[0], turns[-1]),
+                           kind="lines", colour="#000000", width=3.0, dash=True,
+                           show_legend=False, labels=("", forecast_name),
+                           label_offsets=((0.0, 0.0), offsets[-1])))
         charts.append(Chart(
             f"smp-{issue['id']}", smp_word("chart", lang, issue=issue["name"],
                                             value=_fmt(value, digits), turns=max(turns)),
             unit_axis_label(full, lang), smp_word("turn", lang), marks=tuple(marks),
-            guides=issue_guides(full, "x", lang),
-            x_range=(low - 0.03 * span, high + 0.03 * span),
-            y_range=(-0.3, max(turns) + 0.3), key=issue_key(full, lang),
-            note=smp_word("note", lang), plot_height=300,
+            guides=guides, x_range=x_range, y_range=y_range, key=issue_key(full, lang),
+            note=smp_word("note", lang), plot_height=SMP_PLOT_PX, legend=False,
             source=smp_word("source", lang, id=scenario_id)))
     return charts

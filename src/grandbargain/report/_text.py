@@ -24,6 +24,14 @@ def shorten(text: str, width: int) -> str:
     return "".join(out).rstrip() + "…"
 
 
+#: Characters a line may not start with: closing punctuation, Latin and CJK.
+NO_LINE_START = frozenset(",.;:!?)]}%，。；：、！？）」』》〉】")
+
+
+#: Characters a line may not end with: opening brackets and quotes.
+NO_LINE_END = frozenset("([{（「『《〈【")
+
+
 def wrap(text: str, width: int, max_lines: int = 3) -> list[str]:
     """Wrap by display width (spaces for Latin text, any character for CJK)."""
     lines: list[str] = []
@@ -31,9 +39,14 @@ def wrap(text: str, width: int, max_lines: int = 3) -> list[str]:
     tokens = _tokens(text)
     for token in tokens:
         candidate = (line + token) if line else token.lstrip()
-        if display_width(candidate) > width and line:
+        # closing punctuation never starts a line (it stays with the word before it)
+        if display_width(candidate) > width and line and token[0] not in NO_LINE_START:
+            # and opening punctuation never ends one (it moves on with the word after it)
+            carried = ""
+            while line and line[-1] in NO_LINE_END and len(line) > 1:
+                line, carried = line[:-1], line[-1] + carried
             lines.append(line.rstrip())
-            line = token.lstrip()
+            line = carried + token.lstrip()
         else:
             line = candidate
     if line:

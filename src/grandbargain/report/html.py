@@ -15,7 +15,7 @@ from grandbargain.report._bottom_line import bottom_line_lines
 from grandbargain.report._charts import Chart, build_charts
 from grandbargain.report._forecast_table import unsettled_note
 from grandbargain.report._likelihood import likelihood_text
-from grandbargain.report._plotly import FONT, figure, plotly_js
+from grandbargain.report._plotly import FONT, ZH_TW_LOCALE, figure, plotly_js
 from grandbargain.report._render import _plain
 from grandbargain.report._report_words import LANGS, word
 
@@ -84,9 +84,11 @@ def render_html(documents: Mapping[str, dict[str, Any]], lang: str = "en") -> st
         heights={lg: {k: f["layout"]["height"] for k, f in figures[lg].items()} for lg in langs},
         fmt=_fmt, data_json=script_json(documents), charts_json=script_json(figures),
         island_data=ISLAND_DATA, island_charts=ISLAND_CHARTS, plotly_js=js,
-        raw=_raw, params=params_text, font_stack=FONT, likely=likelihood_text,
+        raw=_raw, params=params_text, zh_locale=ZH_TW_LOCALE, font_stack=FONT,
+        likely=likelihood_text,
         scenario_id=documents[langs[0]]["forecast"]["scenario"]["id"],
-        download_words={lg: {"csv": word("download_csv", lg)} for lg in langs},
+        download_words={lg: {"csv": word("download_csv", lg), "language": word("language", lg)}
+                        for lg in langs},
         titles={lg: documents[lg]["forecast"]["scenario"]["title"] for lg in langs},
         unsettled={lg: unsettled_note(documents[lg]["forecast"], lg) for lg in langs},
         bottom_lines={lg: bottom_line_blocks(documents[lg]["forecast"], lg) for lg in langs})

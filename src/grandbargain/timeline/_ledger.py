@@ -225,7 +225,7 @@ def read_ledger(path: Path | StoreLedger) -> list[dict[str, Any]]:
                     raise ValueError
             except ValueError:
                 problems.append(Problem(Location(str(path), number), "",
-                                        "not a ledger entry (not a JSON object)"))
+                                        _say("not_json", "en")))
                 continue
             entry["_line"] = number
             entries.append(entry)
@@ -245,13 +245,35 @@ class Verdict:
         return not self.problems
 
 
-def verify_ledger(path: Path | StoreLedger) -> Verdict:
+_VERIFY_WORDS = {
+    "entry": ("entry {n}", "第 {n} 筆"),
+    "entries": ("entries {a}-{b}", "第 {a} 至 {b} 筆"),
+    "edited": ("edited: its content does not match its hash", "已被修改：內容與其雜湊不符"),
+    "missing": ("{gap} missing (removed) before this one", "此筆之前缺少{gap}（已被刪除）"),
+    "sequence": ("id {id} out of sequence (expected {expected})",
+                 "編號 {id} 不按順序（應為 {expected}）"),
+    "chain": ("prev_hash does not match entry {prev}'s hash: entry {prev} was edited or replaced",
+              "prev_hash 與第 {prev} 筆的雜湊不符：第 {prev} 筆已被修改或替換"),
+    "not_json": ("not a ledger entry (not a JSON object)", "不是帳本紀錄（不是 JSON 物件）"),
+}
+
+
+def _say(key: str, lang: str, **values: Any) -> str:
+    en, zh = _VERIFY_WORDS[key]
+    return (zh if lang == "zh" else en).format(**values)
+
+
+def verify_ledger(path: Path | StoreLedger, lang: str = "en") -> Verdict:
     """Check every entry's own hash, the chain of prev_hash and the id sequence. Says which entry
-    was edited or where one was removed. (Removing the last entries leaves a valid shorter
-    chain: compare the head hash with one noted earlier.)"""
+    was edited or where one was removed, in `lang` (en or zh). (Removing the last entries leaves
+    a valid shorter chain: compare the head hash with one noted earlier.)"""
     try:
         entries = read_ledger(path)
     except ScenarioError as exc:
+        if lang == "zh":
+            return Verdict(0, tuple(Problem(p.location, p.field, _say("not_json", lang))
+                                    if p.message == _say("not_json", "en") else p
+                                    for p in exc.problems), "")
         return Verdict(0, exc.problems, "")
     problems = []
     prev_hash, prev_id = GENESIS, 0
@@ -259,18 +281,18 @@ def verify_ledger(path: Path | StoreLedger) -> Verdict:
         where = Location(str(path), entry.pop("_line"))
         ident = entry.get("id")
         stored = entry.get("hash")
+        field = _say("entry", lang, n=ident)
         if stored != entry_hash(entry):
-            problems.append(Problem(where, f"entry {ident}", "edited: its content does not match "
-                                    "its hash"))
+            problems.append(Problem(where, field, _say("edited", lang)))
         if ident != prev_id + 1:
-            gap = (f"entries {prev_id + 1}-{ident - 1}" if isinstance(ident, int)
-                   and ident > prev_id + 2 else f"entry {prev_id + 1}")
-            problems.append(Problem(where, f"entry {ident}", f"{gap} missing (removed) before "
-                                    f"this one" if isinstance(ident, int) and ident > prev_id
-                                    else f"id {ident!r} out of sequence (expected {prev_id + 1})"))
+            gap = (_say("entries", lang, a=prev_id + 1, b=ident - 1) if isinstance(ident, int)
+                   and ident > prev_id + 2 else _say("entry", lang, n=prev_id + 1))
+            problems.append(Problem(where, field, _say("missing", lang, gap=gap)
+                                    if isinstance(ident, int) and ident > prev_id
+                                    else _say("sequence", lang, id=repr(ident),
+                                              expected=prev_id + 1)))
         elif entry.get("prev_hash") != prev_hash:
-            problems.append(Problem(where, f"entry {ident}", f"prev_hash does not match entry "
-                                    f"{prev_id}'s hash: entry {prev_id} was edited or replaced"))
+            problems.append(Problem(where, field, _say("chain", lang, prev=prev_id)))
         prev_hash = stored if isinstance(stored, str) else ""
         prev_id = ident if isinstance(ident, int) else prev_id + 1
     return Verdict(len(entries), tuple(problems), prev_hash if entries else GENESIS)

@@ -40,6 +40,7 @@ class _Doc(BaseModel):
 class OutcomeDoc(_Doc):
     value: Number
     label: str = ""
+    label_zh: str = ""
     primary: bool = True
     source: str = Field(min_length=1)
 
@@ -47,6 +48,7 @@ class OutcomeDoc(_Doc):
 class PublishedDoc(_Doc):
     model: Id
     label: str = Field(min_length=1)
+    label_zh: str = ""
     value: Number
     source: str = Field(min_length=1)
     note: str = ""
@@ -55,11 +57,13 @@ class PublishedDoc(_Doc):
 class CaseDoc(_Doc):
     id: Id
     title: str = Field(min_length=1)
+    title_zh: str = ""
     file: str = Field(min_length=1)
     format: str | None = None
     scale: list[Number] | None = Field(None, min_length=2, max_length=2)
     issue: str | None = None
     unit: str = ""
+    unit_zh: str = ""
     source: str = ""
     outcomes: list[OutcomeDoc] = Field(min_length=1)
     published: list[PublishedDoc] = []
@@ -77,6 +81,10 @@ class Outcome:
     label: str
     source: str
     primary: bool = True
+    label_zh: str = ""
+
+    def label_in(self, lang: str) -> str:
+        return self.label_zh if lang == "zh" and self.label_zh else self.label
 
 
 @dataclass(frozen=True)
@@ -88,6 +96,10 @@ class Published:
     value: float
     source: str
     note: str = ""
+    label_zh: str = ""
+
+    def label_in(self, lang: str) -> str:
+        return self.label_zh if lang == "zh" and self.label_zh else self.label
 
 
 @dataclass(frozen=True)
@@ -104,6 +116,14 @@ class CaseSpec:
     issue: str | None = None
     unit: str = ""
     source: str = ""
+    title_zh: str = ""
+    unit_zh: str = ""
+
+    def title_in(self, lang: str) -> str:
+        return self.title_zh if lang == "zh" and self.title_zh else self.title
+
+    def unit_in(self, lang: str) -> str:
+        return self.unit_zh if lang == "zh" and self.unit_zh else self.unit
 
 
 @dataclass(frozen=True)
@@ -176,9 +196,10 @@ def _spec(case: CaseDoc) -> CaseSpec:
     return CaseSpec(
         id=case.id, title=case.title, file=case.file, format=case.format,
         scale=tuple(case.scale) if case.scale else None, issue=case.issue, unit=case.unit,
-        source=case.source,
-        outcomes=tuple(Outcome(o.value, o.label, o.source, o.primary) for o in case.outcomes),
-        published=tuple(Published(p.model, p.label, p.value, p.source, p.note)
+        source=case.source, title_zh=case.title_zh, unit_zh=case.unit_zh,
+        outcomes=tuple(Outcome(o.value, o.label, o.source, o.primary, o.label_zh)
+                       for o in case.outcomes),
+        published=tuple(Published(p.model, p.label, p.value, p.source, p.note, p.label_zh)
                         for p in case.published))
 
 

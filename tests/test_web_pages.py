@@ -109,7 +109,7 @@ def test_every_page_write_needs_a_signed_in_user_and_changes_nothing(store, toke
                   if method == "POST" and route.path.startswith("/app")}
         assert writes == {"/app/sign-in", "/app/sign-out", "/app/shipped/{name}/save",
                           "/app/scenarios/{scenario_id}/save", "/app/api/check",
-                          "/app/api/what-if", "/app/api/runs"}
+                          "/app/api/what-if", "/app/api/runs", "/app/api/runs/{run_id}/lang"}
         for path in ("/app/shipped/{name}/save", "/app/scenarios/{scenario_id}/save"):
             concrete = path.format(name=DEFAULT, scenario_id=1)
             response = client.post(concrete, data={"message": "x"}, follow_redirects=False)
@@ -452,3 +452,55 @@ def test_the_report_download_is_the_reports_page_for_the_scenario_version(store,
         assert report.text.lstrip().lower().startswith("<!doctype html") and "Tiny" in report.text
         _sign_in(client, tokens["bob"])  # not bob's to read
         assert client.get("/app/api/report?scenario_id=1").status_code == 404
+
+
+def _text_of(fragment: str) -> str:
+    return html.unescape(re.sub(r"<[^>]+>", "", fragment))
+
+
+def test_results_are_in_the_pages_language_a_run_in_the_other_one_runs_again(store, tokens):
+    """S-005: a run started from the zh page makes the zh document; a results view switched to
+    the other language shows the same command's twin run in that language."""
+    from grandbargain.report._bottom_line import bottom_line_lines
+
+    with _client(store, workers=1) as client:
+        _sign_in(client, tokens["ann"])
+        client.get(f"/app/shipped/{DEFAULT}?lang=zh")  # the page's language, kept
+        started = client.post("/app/api/runs", json={"source": {"shipped": DEFAULT},
+                                                     "kind": "forecast"})
+        assert started.status_code == 202 and started.json()["options"] == {"lang": "zh"}
+        zh_run = _wait(client, started.json()["id"])
+        zh_result = client.get(f"/app/api/runs/{zh_run['id']}/download").json()
+        zh_lines = bottom_line_lines(zh_result["bottom_line"], "zh")
+        page = client.get(f"/app/shipped/{DEFAULT}")
+        assert zh_lines[1].removeprefix("- ") in _text_of(page.text)
+        # the same results asked for in English: not shown in Chinese, run again with --lang en
+        en_page = client.get(f"/app/shipped/{DEFAULT}?lang=en")
+        assert zh_lines[1].removeprefix("- ") not in _text_of(en_page.text)
+        assert "results-other-lang" in _testids(en_page.text)
+        assert f'data-translate="{zh_run["id"]}"' in en_page.text
+        assert "is being run again in English" in en_page.text
+        pending = client.get(f"/app/api/runs/{zh_run['id']}/view?lang=en")
+        assert "results-other-lang" in _testids(pending.text)
+        twin = client.post(f"/app/api/runs/{zh_run['id']}/lang", json={"lang": "en"})
+        assert twin.status_code == 202
+        assert twin.json()["options"] == {"lang": "en"} and twin.json()["seed"] is None
+        again = client.post(f"/app/api/runs/{zh_run['id']}/lang", json={"lang": "en"})
+        assert again.status_code == 200 and again.json()["id"] == twin.json()["id"]
+        assert client.post(f"/app/api/runs/{zh_run['id']}/lang",
+                           json={"lang": "fr"}).status_code == 422
+        en_run = _wait(client, twin.json()["id"])
+        assert en_run["status"] == "done"
+        en_result = client.get(f"/app/api/runs/{en_run['id']}/download").json()
+        assert [i["forecasts"] for i in en_result["issues"]] == \
+            [i["forecasts"] for i in zh_result["issues"]]  # the same numbers
+        en_lines = bottom_line_lines(en_result["bottom_line"], "en")
+        for shown in (client.get(f"/app/shipped/{DEFAULT}?lang=en").text,
+                      client.get(f"/app/api/runs/{zh_run['id']}/view?lang=en").text):
+            assert "results-other-lang" not in _testids(shown)
+            text = _text_of(shown)
+            assert en_lines[1].removeprefix("- ") in text and "結論" not in text
+        # and back: the zh page shows the zh run again, asking for nothing
+        back = client.get(f"/app/shipped/{DEFAULT}?lang=zh")
+        assert zh_lines[1].removeprefix("- ") in _text_of(back.text)
+        assert "results-other-lang" not in _testids(back.text)

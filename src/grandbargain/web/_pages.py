@@ -179,10 +179,37 @@ def add_pages(app: FastAPI, store: Any, pool: Any, max_active_runs: int,
                 return run
         return None
 
+    def twin_of(user_id: int, run: dict[str, Any], lang: str) -> dict[str, Any] | None:
+        """The user's run of the same command on the same scenario in `lang` (decision
+        S-005): the newest done one, else the newest still queued or running."""
+        wanted = {**(run.get("options") or {}), "lang": lang}
+        active = None
+        for other in runs.list_runs(store, user_id, limit=200):
+            if other["kind"] != run["kind"] or (other["options"] or {}) != wanted or \
+                    other["seed"] != run["seed"] or \
+                    other["shipped_scenario"] != run["shipped_scenario"] or \
+                    other["scenario_id"] != run["scenario_id"] or \
+                    other["scenario_version"] != run["scenario_version"]:
+                continue
+            if other["status"] == "done":
+                return other
+            if other["status"] in runs.ACTIVE and active is None:
+                active = other
+        return active
+
     def results_context(user_id: int, run: dict[str, Any], scenario: Any, lang: str
                         ) -> dict[str, Any]:
+        """The results of `run` in the page's language: its own when it ran in that language,
+        else its twin's (the same command run again with --lang); while there is no finished
+        twin, what the page needs to ask for one and follow it."""
+        if _run_lang(run) != lang:
+            twin = twin_of(user_id, run, lang)
+            if twin is None or twin["status"] != "done":
+                return {"pending": True, "run": run, "twin": twin,
+                        "kind_label": word(f"kind_{run['kind']}", lang)}
+            run = twin
         full = runs.get_run(store, user_id, run["id"], with_result=True)
-        run_lang = (full.get("options") or {}).get("lang") or "en"
+        run_lang = _run_lang(full)
         key = (store.url, full["id"])  # a finished run's result never changes
         view = views.result_views.get(key)
         if view is None:
@@ -486,6 +513,33 @@ def add_pages(app: FastAPI, store: Any, pool: Any, max_active_runs: int,
         return JSONResponse({k: run[k] for k in ("id", "kind", "status", "progress", "error",
                                                  "elapsed_seconds")})
 
+    @app.post("/app/api/runs/{run_id}/lang", include_in_schema=False)
+    async def api_run_in_language(request: Request, run_id: str) -> JSONResponse:
+        """A finished run in another language (S-005): its twin, found or started (the same
+        command, options and seed with --lang)."""
+        user = api_user(request)
+        body = await json_body(request)
+        lang = body.get("lang")
+        if lang not in LANGS:
+            raise _ApiError(422, f"lang: one of {', '.join(LANGS)}")
+        run = api_run_of(request, run_id)
+        if run["kind"] not in PAGE_KINDS:
+            raise _ApiError(422, f"kind: one of {', '.join(PAGE_KINDS)}")
+        if run["status"] != "done":
+            raise _ApiError(409, f"run {run['id']} is {run['status']}")
+        twin = run if _run_lang(run) == lang else twin_of(user[0], run, lang)
+        if twin is not None:
+            return JSONResponse({"ok": True, **twin})
+        try:
+            twin = runs.create_run(store, user[0], run["kind"],
+                                   {**(run["options"] or {}), "lang": lang}, run["seed"],
+                                   run["scenario_id"], run["scenario_version"],
+                                   run["shipped_scenario"], max_active_runs)
+        except runs.TooManyRuns as exc:
+            return JSONResponse({"ok": False, "detail": str(exc)})
+        pool.wake()
+        return JSONResponse({"ok": True, **twin}, status_code=202)
+
     @app.get("/app/api/runs/{run_id}/view", include_in_schema=False)
     def api_run_view(request: Request, run_id: str) -> Response:
         user = api_user(request)
@@ -543,6 +597,11 @@ class _ApiError(Exception):
     def __init__(self, status: int, detail: str):
         super().__init__(detail)
         self.status, self.detail = status, detail
+
+
+def _run_lang(run: dict[str, Any]) -> str:
+    """The language a run's document was made in (its --lang; English by default)."""
+    return (run.get("options") or {}).get("lang") or "en"
 
 
 def _report_url(run: dict[str, Any], lang: str) -> str:

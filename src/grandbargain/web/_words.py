@@ -58,6 +58,13 @@ WORDS: dict[str, tuple[str, str]] = {
     "runs_help": ("Runs use the saved version (not unsaved edits); use What-if for those.",
                   "執行使用已儲存的版本（不含未儲存的修改）；未儲存的修改請用「假設分析」。"),
     "running": ("Running…", "執行中…"),
+    "kind_forecast": ("forecast", "預測"),
+    "kind_deals": ("package deals", "一攬子交易"),
+    "kind_simulate": ("simulation", "模擬"),
+    "other_lang_run": ("The latest {kind} (#{id}) ran in the other language: it is being run "
+                       "again in English, with the same options and seed…",
+                       "最近一次{kind}（#{id}）是以另一種語言執行的：正以相同選項與種子，"
+                       "用繁體中文重新執行…"),
     "run_failed": ("The run failed", "執行失敗"),
     "results": ("Results", "結果"),
     "no_results": ("No run yet: run a forecast to see the bottom line.",

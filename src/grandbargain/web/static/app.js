@@ -64,45 +64,66 @@ function showError(el, text) {
   el.hidden = !text;
 }
 
-async function startRun(kind) {
+function setRunning(running) {
+  runButtons.forEach((b) => { b.disabled = running; });
+  progress.hidden = !running;
+  if (running) {
+    progress.value = 0;
+    progress.removeAttribute("value");  // indeterminate until the API reports progress
+  }
+}
+
+// Follows run `id` to its end through the API, then shows its results in the page's language.
+async function followRun(id, kind) {
+  for (;;) {
+    await new Promise((r) => setTimeout(r, 400));
+    const response = await fetch(`/app/api/runs/${id}`, {credentials: "same-origin"});
+    const run = await response.json();
+    if (!response.ok) throw new Error(run.detail || `HTTP ${response.status}`);
+    if (run.progress > 0) progress.value = run.progress;
+    runStatus.textContent = `${kind} #${id}: ${run.status}`;
+    if (run.status === "done") break;
+    if (["failed", "cancelled"].includes(run.status)) throw new Error(run.error || run.status);
+  }
+  const view = await fetch(`/app/api/runs/${id}/view?lang=${lang}`, {credentials: "same-origin"});
+  if (!view.ok) throw new Error(`HTTP ${view.status}`);
+  results.innerHTML = await view.text();
+  wireResults(results);
+  runStatus.textContent = "";
+}
+
+async function runAndShow(kind, start) {
   showError(runError, "");
-  runButtons.forEach((b) => { b.disabled = true; });
-  progress.value = 0;
-  progress.removeAttribute("value");  // indeterminate until the API reports progress
-  progress.hidden = false;
+  setRunning(true);
   try {
-    const body = {kind, source, lang};
-    if (kind === "simulate") {
-      body.noise = document.getElementById("sim-noise").value;
-      body.draws = document.getElementById("sim-draws").value;
-    }
-    const started = await postJSON("/app/api/runs", body);
+    const started = await start();
     if (!started.ok || !started.data.ok) {
       throw new Error(started.data ? started.data.detail : `HTTP ${started.status}`);
     }
-    const id = started.data.id;
-    for (;;) {
-      await new Promise((r) => setTimeout(r, 400));
-      const response = await fetch(`/app/api/runs/${id}`, {credentials: "same-origin"});
-      const run = await response.json();
-      if (!response.ok) throw new Error(run.detail || `HTTP ${response.status}`);
-      if (run.progress > 0) progress.value = run.progress;
-      runStatus.textContent = `${kind} #${id}: ${run.status}`;
-      if (run.status === "done") break;
-      if (["failed", "cancelled"].includes(run.status)) throw new Error(run.error || run.status);
-    }
-    const view = await fetch(`/app/api/runs/${id}/view?lang=${lang}`, {credentials: "same-origin"});
-    if (!view.ok) throw new Error(`HTTP ${view.status}`);
-    results.innerHTML = await view.text();
-    wireResults(results);
-    runStatus.textContent = "";
+    await followRun(started.data.id, kind);
   } catch (error) {
     showError(runError, String(error.message || error));
     runStatus.textContent = "";
   } finally {
-    progress.hidden = true;
-    runButtons.forEach((b) => { b.disabled = false; });
+    setRunning(false);
   }
+}
+
+function startRun(kind) {
+  const body = {kind, source, lang};
+  if (kind === "simulate") {
+    body.noise = document.getElementById("sim-noise").value;
+    body.draws = document.getElementById("sim-draws").value;
+  }
+  return runAndShow(kind, () => postJSON("/app/api/runs", body));
+}
+
+// Results made in the other language: the same run again in the page's language (S-005).
+function inPageLanguage(root) {
+  const pending = root.querySelector("[data-translate]");
+  if (!pending) return;
+  runAndShow(pending.dataset.kind,
+    () => postJSON(`/app/api/runs/${pending.dataset.translate}/lang`, {lang}));
 }
 
 // -- the grid: edits, problems at the cells, what-if ------------------------------------------
@@ -214,4 +235,5 @@ if (page) {
   whatIfButton.addEventListener("click", runWhatIf);
   document.getElementById("what-if-reset").addEventListener("click", reset);
   wireResults(document);
+  inPageLanguage(results);
 }

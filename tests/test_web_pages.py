@@ -81,7 +81,12 @@ def test_sign_in_sets_an_http_only_strict_cookie_and_pages_need_it(store, tokens
         assert {"token-input", "sign-in", "lang-switch"} <= _testids(form.text)
         assert "sign-in-error" not in _testids(form.text)
         bad = client.post("/app/sign-in", data={"token": tokens["ann"][:-4] + "abcd"})
-        assert bad.status_code == 401 and "sign-in-error" in _testids(bad.text)
+        # a page's refusal is its answer (S-006: a 4xx page is a console error in browsers)
+        assert bad.status_code == 200 and "sign-in-error" in _testids(bad.text)
+        assert "That token is not valid" in bad.text and "gb_token" not in \
+            bad.headers.get("set-cookie", "")
+        bad_zh = client.post("/app/sign-in?lang=zh", data={"token": "gb_wrong"})
+        assert bad_zh.status_code == 200 and "此權杖無效" in bad_zh.text
         assert "abcd" not in bad.text  # the token is never echoed
         response = client.post("/app/sign-in", data={"token": tokens["ann"]},
                                follow_redirects=False)
@@ -186,7 +191,9 @@ def test_out_of_scale_values_are_refused_at_the_cell_not_clamped_and_nothing_is_
         response = client.post(f"/app/shipped/{DEFAULT}/save", data={
             "message": "too far", "position:us_president:ai_chip_exports": "170",
             "salience:us_hawks:us_tariffs": "abc"}, follow_redirects=False)
-        assert response.status_code == 422
+        assert response.status_code == 200  # the refusal is the page's answer (S-006)
+        assert "save-error" in _testids(response.text)
+        assert "Not saved: fix the values marked below." in response.text
         hidden, message = _cell_error(response.text, key)
         assert not hidden and "170" in message and "outside the scale" in message
         assert _input_value(response.text, f"position-{key}") == "170"  # kept as typed
@@ -269,7 +276,12 @@ def test_save_makes_own_copy_then_versions_history_and_diff(store, tokens):
         assert shared.status_code == 200 and "save" not in _testids(shared.text)
         refused = client.post("/app/scenarios/1/save", data={"message": "x",
                                                              "base_version": "2"})
-        assert refused.status_code == 403
+        assert refused.status_code == 200 and "save-error" in _testids(refused.text)
+        assert "Shared with you read-only" in refused.text
+        # the JSON API keeps its status codes
+        assert client.post("/scenarios/1/versions", json={
+            "filename": "x.yaml", "content": "x"},
+            headers={"Authorization": f"Bearer {tokens['bob']}"}).status_code == 403
         assert _scenarios.get_scenario(store, 1, 1)["latest_version"] == 2
 
 
@@ -290,8 +302,10 @@ def test_a_cell_without_a_stance_says_so_and_has_no_inputs(store, tokens):
         assert "salience-b-chips" not in ids and "no stance" in page.text
         assert 'title="A&#39;s &lt;reason&gt;"' in page.text
         # a stored scenario's own format is kept in its earlier versions; saving writes YAML
-        assert client.post("/app/scenarios/1/save", data={
-            "base_version": "1", "position:a:chips": "11"}).status_code == 422
+        refused = client.post("/app/scenarios/1/save", data={
+            "base_version": "1", "position:a:chips": "11"})
+        assert refused.status_code == 200 and "save-error" in _testids(refused.text)
+        assert not _cell_error(refused.text, "a-chips")[0]
         ok = client.post("/app/scenarios/1/save", data={
             "base_version": "1", "position:a:chips": "9.5"}, follow_redirects=False)
         assert ok.headers["location"] == "/app/scenarios/1?version=2"

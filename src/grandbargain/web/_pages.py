@@ -136,7 +136,8 @@ def add_pages(app: FastAPI, store: Any, pool: Any, max_active_runs: int,
         token = str(form.get("token") or "").strip()
         user = accounts.authenticate(store, token)
         if user is None:
-            return page(request, "sign_in.html.j2", 401, error=True)
+            # 200, not 401: the refusal is this page's answer (S-006)
+            return page(request, "sign_in.html.j2", error=True)
         response = RedirectResponse("/app/scenarios", status_code=303)
         response.set_cookie(TOKEN_COOKIE, token, max_age=30 * 86400, httponly=True,
                             samesite="strict", path="/")
@@ -219,7 +220,7 @@ def add_pages(app: FastAPI, store: Any, pool: Any, max_active_runs: int,
                 "rt": words(run_lang), "report_url": _report_url(full, lang)}
 
     def scenario_page(request: Request, user: tuple[int, str], source: views.Source,
-                      status: int = 200, typed: dict[str, str] | None = None,
+                      refused: bool = False, typed: dict[str, str] | None = None,
                       cell_errors: dict[str, list[str]] | None = None,
                       other_errors: list[str] | None = None, message: str = "",
                       notice: str = "") -> Response:
@@ -230,7 +231,7 @@ def add_pages(app: FastAPI, store: Any, pool: Any, max_active_runs: int,
             return not_found(request, user, str(exc))
         if source.scenario_id is not None:
             source = views.Source(scenario_id=source.scenario_id, version=info["version"])
-        if status == 200:
+        if not refused:
             views.warm_forecast(scenario, lang)
         run = latest_result(user[0], source, info.get("version"))
         results = results_context(user[0], run, scenario, lang) if run else None
@@ -240,7 +241,7 @@ def add_pages(app: FastAPI, store: Any, pool: Any, max_active_runs: int,
         else:
             save_url = f"/app/scenarios/{source.scenario_id}/save"
             history_url = f"/app/scenarios/{source.scenario_id}/history"
-        return page(request, "scenario.html.j2", status, user=user, lang=lang,
+        return page(request, "scenario.html.j2", user=user, lang=lang,
                     scenario=scenario, title=scenario.text(lang), info=info,
                     source=source, source_json=source.as_json(), grid=views.grid(scenario, lang),
                     typed=typed or {}, cell_errors=cell_errors or {},
@@ -274,6 +275,8 @@ def add_pages(app: FastAPI, store: Any, pool: Any, max_active_runs: int,
         return response
 
     async def save(request: Request, user: tuple[int, str], source: views.Source) -> Response:
+        """A refused save (problems, no permission) answers 200 with the page and its
+        messages: a page's refusal is its answer, not a failed request (S-006)."""
         lang = lang_of(request)
         form = {k: str(v) for k, v in (await request.form()).items()}
         message = form.get("message", "")[:2000]
@@ -288,7 +291,7 @@ def add_pages(app: FastAPI, store: Any, pool: Any, max_active_runs: int,
         typed = {k: v for k, v in form.items() if k.startswith(views.EDITABLE)}
         edited, cells, other = views.check_edits(scenario, edits)
         if edited is None:
-            return scenario_page(request, user, source, 422, typed, cells,
+            return scenario_page(request, user, source, True, typed, cells,
                                  [word("not_saved", lang), *other], message)
         text = views.edited_text(scenario, edits)
         try:
@@ -301,10 +304,10 @@ def add_pages(app: FastAPI, store: Any, pool: Any, max_active_runs: int,
                                              views.EDITED_FILENAME, text, None, message)
                 scenario_id, version = source.scenario_id, made["version"]
         except scenarios.Forbidden:
-            return scenario_page(request, user, source, 403, typed, {},
+            return scenario_page(request, user, source, True, typed, {},
                                  [word("read_only", lang)], message)
         except ScenarioError as exc:
-            return scenario_page(request, user, source, 422, typed, {},
+            return scenario_page(request, user, source, True, typed, {},
                                  [str(p) for p in exc.problems], message)
         response = RedirectResponse(f"/app/scenarios/{scenario_id}?version={version}",
                                     status_code=303)

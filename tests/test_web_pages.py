@@ -59,7 +59,7 @@ def _cell_error(text: str, key: str) -> tuple[bool, str]:
     match = re.search(rf'<div class="cell-error" id="cell-error-{key}" '
                       rf'data-testid="cell-error-{key}"( hidden)?>(.*?)</div>', text, re.S)
     assert match, key
-    return bool(match.group(1)), html.unescape(re.sub(r"<[^>]+>", " ", match.group(2)))
+    return bool(match.group(1)), html.unescape(re.sub(r"<[^>]+>", " ", match.group(2))).strip()
 
 
 def _input_value(text: str, testid: str) -> str:
@@ -518,3 +518,78 @@ def test_results_are_in_the_pages_language_a_run_in_the_other_one_runs_again(sto
         back = client.get(f"/app/shipped/{DEFAULT}?lang=zh")
         assert zh_lines[1].removeprefix("- ") in _text_of(back.text)
         assert "results-other-lang" not in _testids(back.text)
+
+
+def test_the_validators_problems_carry_a_kind_and_details_without_changing_their_text():
+    from grandbargain.scenario import Location, Problem, ScenarioError, load_scenario
+    from grandbargain.web import _views
+
+    scenario = load_scenario(DEFAULT)
+    issue = next(i for i in scenario.issues if i.id == "ai_chip_exports")
+    with pytest.raises(ScenarioError) as caught:
+        _views._validated(scenario, [
+            {"actor": "us_president", "issue": "ai_chip_exports", "field": "position",
+             "value": 170}])
+    (problem,) = caught.value.problems
+    assert problem.kind == "outside_scale"
+    assert dict(problem.details) == {"name": "position", "value": 170.0, "min": issue.low,
+                                     "max": issue.high, "issue": "ai_chip_exports"}
+    assert problem.message == f"position 170 is outside the scale {issue.low:g}-" \
+        f"{issue.high:g} of issue 'ai_chip_exports'"
+    kinds = {}
+    for value, field in ((120, "salience"), (-1, "salience"), ("abc", "salience"),
+                         ("", "position")):
+        with pytest.raises(ScenarioError) as caught:
+            _views._validated(scenario, [{"actor": "us_president", "issue": "ai_chip_exports",
+                                          "field": field, "value": value}])
+        kinds[value] = (caught.value.problems[0].kind, dict(caught.value.problems[0].details))
+    assert kinds == {120: ("above_maximum", {"value": 120.0, "maximum": 100.0}),
+                     -1: ("below_minimum", {"value": -1.0, "minimum": 0.0}),
+                     "abc": ("not_a_number", {"value": "abc"}),
+                     "": ("not_a_number", {"value": ""})}
+    # kind and details are left out of equality and of the text `check` prints
+    where = Location("s.yaml", 3, 5)
+    plain = Problem(where, "stances.a.b.position", "position 9 is outside the scale 0-1")
+    rich = Problem(where, "stances.a.b.position", "position 9 is outside the scale 0-1",
+                   "outside_scale", {"value": 9})
+    assert plain == rich and hash(plain) == hash(rich) and str(plain) == str(rich)
+    assert plain.kind == "" and dict(plain.details) == {}
+
+
+def test_the_cells_say_their_problems_in_the_pages_language(store, tokens):
+    from grandbargain.scenario import load_scenario
+
+    issue = next(i for i in load_scenario(DEFAULT).issues if i.id == "ai_chip_exports")
+    form = {"message": "太遠", "position:us_president:ai_chip_exports": "170",
+            "salience:us_hawks:ai_chip_exports": "120",
+            "salience:cn_leadership:us_tariffs": "abc"}
+    with _client(store, start_workers=False) as client:
+        _sign_in(client, tokens["ann"])
+        zh = client.post(f"/app/shipped/{DEFAULT}/save?lang=zh", data=form)
+        assert zh.status_code == 200 and "未儲存" in zh.text
+        assert _cell_error(zh.text, "us_president-ai_chip_exports") == (
+            False, f"立場 170 超出議題量表 {issue.low:g}–{issue.high:g}")
+        assert _cell_error(zh.text, "us_hawks-ai_chip_exports") == (
+            False, "重視程度 120 高於上限 100")
+        assert _cell_error(zh.text, "cn_leadership-us_tariffs") == (
+            False, "重視程度「abc」不是數字")
+        en = client.post(f"/app/shipped/{DEFAULT}/save?lang=en", data=form)
+        assert _cell_error(en.text, "us_hawks-ai_chip_exports") == (
+            False, "salience: Input should be less than or equal to 100 (got 120.0)")
+        assert "outside the scale" in _cell_error(en.text, "us_president-ai_chip_exports")[1]
+        # the check the page calls as one types, in the language it asks for
+        edits = [{"actor": "us_president", "issue": "ai_chip_exports", "field": "salience",
+                  "value": "-5"},
+                 {"actor": "us_hawks", "issue": "us_tariffs", "field": "position",
+                  "value": ""}]
+        answer = client.post("/app/api/check", json={
+            "source": {"shipped": DEFAULT}, "edits": edits, "lang": "zh"}).json()
+        assert answer["problems"] == {"us_president/ai_chip_exports": ["重視程度 -5 低於下限 0"],
+                                      "us_hawks/us_tariffs": ["立場：請輸入數字"]}
+        english = client.post("/app/api/check", json={
+            "source": {"shipped": DEFAULT}, "edits": edits[:1], "lang": "en"}).json()
+        assert english["problems"] == {"us_president/ai_chip_exports": [
+            "salience: Input should be greater than or equal to 0 (got -5.0)"]}
+        what_if = client.post("/app/api/what-if", json={
+            "source": {"shipped": DEFAULT}, "edits": edits[:1], "lang": "zh"}).json()
+        assert what_if["problems"] == {"us_president/ai_chip_exports": ["重視程度 -5 低於下限 0"]}

@@ -289,7 +289,7 @@ def add_pages(app: FastAPI, store: Any, pool: Any, max_active_runs: int,
             return not_found(request, user, str(exc))
         edits = views.edits_from_form(form, scenario)
         typed = {k: v for k, v in form.items() if k.startswith(views.EDITABLE)}
-        edited, cells, other = views.check_edits(scenario, edits)
+        edited, cells, other = views.check_edits(scenario, edits, lang)
         if edited is None:
             return scenario_page(request, user, source, True, typed, cells,
                                  [word("not_saved", lang), *other], message)
@@ -433,8 +433,9 @@ def add_pages(app: FastAPI, store: Any, pool: Any, max_active_runs: int,
         user = api_user(request)
         body = await json_body(request)
         scenario = loaded(user, source_of(body))
+        lang = body.get("lang") if body.get("lang") in LANGS else lang_of(request)
         try:
-            edited, cells, other = views.check_edits(scenario, edits_of(body))
+            edited, cells, other = views.check_edits(scenario, edits_of(body), lang)
         except views.EditError as exc:
             raise _ApiError(422, str(exc)) from None
         return JSONResponse({"ok": edited is not None, "problems": cells, "other": other})

@@ -1,7 +1,11 @@
 """Every label of the web pages in English and 繁體中文 (the scenario's own texts come from its
-`_zh` twins; the bottom line and the charts' words from the report's)."""
+`_zh` twins; the bottom line and the charts' words from the report's), and the validator's
+problems at a cell in 繁體中文 (in English they are the messages `grandbargain check` prints)."""
 
 from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
 
 LANGS = ("en", "zh")
 
@@ -153,3 +157,41 @@ def word(key: str, lang: str) -> str:
 
 def words(lang: str) -> dict[str, str]:
     return {key: (zh if lang == "zh" else en) for key, (en, zh) in WORDS.items()}
+
+
+# A stance's fields and the validator's problems with them (`Problem.kind` and its details), as
+# the cells say them in 繁體中文.
+FIELDS_ZH = {"position": "立場", "salience": "重視程度", "low": "最低可能立場",
+             "high": "最高可能立場", "capability": "影響力"}
+PROBLEMS_ZH = {
+    "outside_scale": "{field} {value} 超出議題量表 {min}–{max}",
+    "below_minimum": "{field} {value} 低於下限 {minimum}",
+    "above_maximum": "{field} {value} 高於上限 {maximum}",
+    "not_above": "{field} {value} 必須大於 {above}",
+    "not_a_number": "{field}「{value}」不是數字",
+    "not_finite": "{field}必須是有限的數字",
+    "low_above_position": "最低可能立場 {low} 高於立場 {position}",
+    "high_below_position": "最高可能立場 {high} 低於立場 {position}",
+}
+
+
+def _shown(value: Any) -> str:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return str(value)
+    return f"{value:g}"
+
+
+def cell_problem(label: str, message: str, kind: str, details: Mapping[str, Any],
+                 lang: str) -> str:
+    """A validator problem at a cell: in English `check`'s own message after the field's name;
+    in 繁體中文 from its kind and details (the English message where the kind has no words)."""
+    wording = PROBLEMS_ZH.get(kind) if lang == "zh" else None
+    if wording is None:
+        return f"{label}: {message}" if label else message
+    shown = {name: _shown(value) for name, value in details.items()}
+    if kind == "not_a_number" and str(details.get("value", "")).strip() == "":
+        return f"{FIELDS_ZH.get(label, label)}：請輸入數字"
+    try:
+        return wording.format(field=FIELDS_ZH.get(label, label), **shown)
+    except (KeyError, IndexError):  # details without a value the wording names
+        return f"{label}: {message}" if label else message

@@ -166,7 +166,7 @@ function scheduleCheck() {
   clearTimeout(checkTimer);
   checkTimer = setTimeout(async () => {
     const serial = ++checkSerial;
-    const answer = await postJSON("/app/api/check", {source, edits: edits()});
+    const answer = await postJSON("/app/api/check", {source, edits: edits(), lang});
     if (serial !== checkSerial || !answer.ok) return;
     showProblems(answer.data.problems || {});
   }, 250);

@@ -114,7 +114,8 @@ def test_every_page_write_needs_a_signed_in_user_and_changes_nothing(store, toke
                   if method == "POST" and route.path.startswith("/app")}
         assert writes == {"/app/sign-in", "/app/sign-out", "/app/shipped/{name}/save",
                           "/app/scenarios/{scenario_id}/save", "/app/api/check",
-                          "/app/api/what-if", "/app/api/runs", "/app/api/runs/{run_id}/lang"}
+                          "/app/api/what-if", "/app/api/runs", "/app/api/runs/{run_id}/lang",
+                          "/app/api/runs/{run_id}/cancel"}
         for path in ("/app/shipped/{name}/save", "/app/scenarios/{scenario_id}/save"):
             concrete = path.format(name=DEFAULT, scenario_id=1)
             response = client.post(concrete, data={"message": "x"}, follow_redirects=False)
@@ -401,6 +402,9 @@ def test_a_forecast_run_from_the_page_shows_the_bottom_line_first_and_downloads(
         view = client.get(f"/app/api/runs/{run['id']}/view")
         assert {"bottom-line", "forecast-table", "chart-forecast", "concessions",
                 "download-json", "download-csv", "download-report"} <= _testids(view.text)
+        # the report is built when asked for: the link has a busy label for meanwhile
+        assert re.search(r'data-testid="download-report" [^>]*download '
+                         r'data-busy-label="Building the report…"', view.text)
         assert not re.search(r'(src|href|action)\s*=\s*["\']?(https?:)?//', view.text)
         text = html.unescape(re.sub(r"<[^>]+>", "", view.text))
         for line in bottom_line_lines(result["bottom_line"], "en"):
@@ -593,3 +597,39 @@ def test_the_cells_say_their_problems_in_the_pages_language(store, tokens):
         what_if = client.post("/app/api/what-if", json={
             "source": {"shipped": DEFAULT}, "edits": edits[:1], "lang": "zh"}).json()
         assert what_if["problems"] == {"us_president/ai_chip_exports": ["重視程度 -5 低於下限 0"]}
+
+
+def test_a_run_has_a_cancel_button_and_a_status_line_from_the_apis_progress(store, tokens):
+    from grandbargain.store import _runs
+
+    with _client(store, start_workers=False) as client:  # runs stay queued until claimed
+        _sign_in(client, tokens["ann"])
+        page = client.get(f"/app/shipped/{DEFAULT}")
+        assert {"run-cancel", "run-message", "run-progress"} <= _testids(page.text)
+        assert re.search(r'<button [^>]*data-testid="run-cancel"[^>]*hidden>Cancel run<',
+                         page.text)
+        assert re.search(r'data-testid="run-message"[^>]*role="status"', page.text)
+        first = client.post("/app/api/runs", json={"source": {"shipped": DEFAULT},
+                                                   "kind": "forecast", "lang": "en"}).json()
+        queued = client.get(f"/app/api/runs/{first['id']}").json()
+        assert queued["message"] == f"Forecast #{first['id']}: waiting for a worker"
+        assert client.get(f"/app/api/runs/{first['id']}?lang=zh").json()["message"] == \
+            f"預測 #{first['id']}：等待執行"
+        cancelled = client.post(f"/app/api/runs/{first['id']}/cancel?lang=en")
+        assert cancelled.status_code == 200 and cancelled.json()["status"] == "cancelled"
+        assert cancelled.json()["message"] == f"Forecast #{first['id']}: cancelled"
+        # a running one: its share done and time, then cancelling until the worker stops it
+        second = client.post("/app/api/runs", json={"source": {"shipped": DEFAULT},
+                                                    "kind": "simulate", "lang": "zh"}).json()
+        assert _runs.claim_next(store, "test").id == second["id"]
+        _runs.set_progress(store, second["id"], 0.4)
+        running = client.get(f"/app/api/runs/{second['id']}?lang=zh").json()
+        assert running["progress"] == 0.4
+        assert re.fullmatch(rf"模擬 #{second['id']}：執行中，已完成 40% · \d+\.\d 秒",
+                            running["message"])
+        stopping = client.post(f"/app/api/runs/{second['id']}/cancel?lang=zh").json()
+        assert stopping["status"] == "cancelling" and "取消中" in stopping["message"]
+        assert client.post("/app/api/runs/999/cancel").status_code == 404
+        _sign_in(client, tokens["bob"])  # not bob's run: it does not exist for him
+        assert client.post(f"/app/api/runs/{second['id']}/cancel").status_code == 404
+        assert _runs.get_run(store, 1, second["id"])["status"] == "cancelling"

@@ -28,7 +28,7 @@ from grandbargain.store import _accounts as accounts
 from grandbargain.store import _runs as runs
 from grandbargain.store import _scenarios as scenarios
 from grandbargain.web import _views as views
-from grandbargain.web._words import LANGS, word, words
+from grandbargain.web._words import LANGS, WORDS, word, words
 
 HERE = Path(__file__).parent
 TOKEN_COOKIE = "gb_token"
@@ -514,8 +514,24 @@ def add_pages(app: FastAPI, store: Any, pool: Any, max_active_runs: int,
     @app.get("/app/api/runs/{run_id}", include_in_schema=False)
     def api_run_status(request: Request, run_id: str) -> JSONResponse:
         run = api_run_of(request, run_id)
-        return JSONResponse({k: run[k] for k in ("id", "kind", "status", "progress", "error",
-                                                 "elapsed_seconds")})
+        answer = {k: run[k] for k in ("id", "kind", "status", "progress", "error",
+                                      "elapsed_seconds")}
+        answer["message"] = run_message(run, lang_of(request))
+        return JSONResponse(answer)
+
+    @app.post("/app/api/runs/{run_id}/cancel", include_in_schema=False)
+    def api_run_cancel(request: Request, run_id: str) -> JSONResponse:
+        """Cancel a queued or running run (its starter only): queued ones at once, running
+        ones when the worker has stopped its process."""
+        user = api_user(request)
+        run = api_run_of(request, run_id)
+        try:
+            run = runs.cancel_run(store, user[0], run["id"])
+        except scenarios.Forbidden as exc:
+            raise _ApiError(403, str(exc)) from None
+        pool.cancel(run["id"])
+        return JSONResponse({"ok": True, **{k: run[k] for k in ("id", "kind", "status")},
+                             "message": run_message(run, lang_of(request))})
 
     @app.post("/app/api/runs/{run_id}/lang", include_in_schema=False)
     async def api_run_in_language(request: Request, run_id: str) -> JSONResponse:
@@ -601,6 +617,21 @@ class _ApiError(Exception):
     def __init__(self, status: int, detail: str):
         super().__init__(detail)
         self.status, self.detail = status, detail
+
+
+def run_message(run: dict[str, Any], lang: str) -> str:
+    """The run's state in a line: what, which, how far, how long (the page's run-message)."""
+    key = f"kind_{run['kind']}"
+    kind = word(key, lang) if key in WORDS else run["kind"]
+    state_key = f"state_{run['status']}"
+    text = word("run_line", lang).format(
+        kind=kind[:1].upper() + kind[1:], id=run["id"],
+        state=word(state_key, lang) if state_key in WORDS else run["status"])
+    if run["status"] == "running" and run.get("progress"):
+        text += word("run_done_share", lang).format(share=100 * run["progress"])
+    if run.get("elapsed_seconds") is not None:
+        text += word("run_elapsed", lang).format(s=run["elapsed_seconds"])
+    return text
 
 
 def _run_lang(run: dict[str, Any]) -> str:

@@ -33,6 +33,12 @@ function drawCharts(root) {
 }
 
 function wireResults(root) {
+  for (const link of root.querySelectorAll("a[data-busy-label]")) {
+    link.addEventListener("click", (event) => {
+      event.preventDefault();
+      downloadReport(link);
+    });
+  }
   for (const select of root.querySelectorAll(".issue-chart-select")) {
     select.addEventListener("change", () => {
       const figures = select.parentElement.querySelectorAll(".issue-charts > figure");
@@ -55,7 +61,9 @@ async function postJSON(url, body) {
 // -- runs ------------------------------------------------------------------------------------
 const progress = document.getElementById("run-progress");
 const runError = document.getElementById("run-error");
-const runStatus = document.getElementById("run-status");
+const runMessage = document.getElementById("run-message");
+const runCancel = document.getElementById("run-cancel");
+let currentRun = null;
 const results = document.getElementById("results");
 const runButtons = [...document.querySelectorAll("button[data-kind]")];
 
@@ -67,32 +75,36 @@ function showError(el, text) {
 function setRunning(running) {
   runButtons.forEach((b) => { b.disabled = running; });
   progress.hidden = !running;
+  runCancel.hidden = !running;
+  runCancel.disabled = false;
   if (running) {
     progress.value = 0;
     progress.removeAttribute("value");  // indeterminate until the API reports progress
   }
 }
 
-// Follows run `id` to its end through the API, then shows its results in the page's language.
-async function followRun(id, kind) {
+// Follows run `id` to its end through the API (its state and progress in run-message), then
+// shows its results in the page's language.
+async function followRun(id) {
+  currentRun = id;
   for (;;) {
     await new Promise((r) => setTimeout(r, 400));
-    const response = await fetch(`/app/api/runs/${id}`, {credentials: "same-origin"});
+    const response = await fetch(`/app/api/runs/${id}?lang=${lang}`, {credentials: "same-origin"});
     const run = await response.json();
     if (!response.ok) throw new Error(run.detail || `HTTP ${response.status}`);
     if (run.progress > 0) progress.value = run.progress;
-    runStatus.textContent = `${kind} #${id}: ${run.status}`;
+    runMessage.textContent = run.message;
     if (run.status === "done") break;
-    if (["failed", "cancelled"].includes(run.status)) throw new Error(run.error || run.status);
+    if (run.status === "cancelled") return;  // the message says so; nothing went wrong
+    if (run.status === "failed") throw new Error(run.error || run.status);
   }
   const view = await fetch(`/app/api/runs/${id}/view?lang=${lang}`, {credentials: "same-origin"});
   if (!view.ok) throw new Error(`HTTP ${view.status}`);
   results.innerHTML = await view.text();
   wireResults(results);
-  runStatus.textContent = "";
 }
 
-async function runAndShow(kind, start) {
+async function runAndShow(start) {
   showError(runError, "");
   setRunning(true);
   try {
@@ -100,12 +112,48 @@ async function runAndShow(kind, start) {
     if (!started.ok || !started.data.ok) {
       throw new Error(started.data ? started.data.detail : `HTTP ${started.status}`);
     }
-    await followRun(started.data.id, kind);
+    await followRun(started.data.id);
   } catch (error) {
     showError(runError, String(error.message || error));
-    runStatus.textContent = "";
   } finally {
+    currentRun = null;
     setRunning(false);
+  }
+}
+
+async function cancelRun() {
+  if (currentRun === null) return;
+  runCancel.disabled = true;
+  const answer = await postJSON(`/app/api/runs/${currentRun}/cancel?lang=${lang}`, {});
+  if (answer.ok) runMessage.textContent = answer.data.message;
+  else showError(runError, answer.data ? answer.data.detail : `HTTP ${answer.status}`);
+}
+
+// The report is built when asked for (a few seconds): the link says so meanwhile, and the file
+// is saved from the answer.
+async function downloadReport(link) {
+  if (link.getAttribute("aria-busy") === "true") return;
+  const label = link.textContent;
+  link.setAttribute("aria-busy", "true");
+  link.textContent = link.dataset.busyLabel;
+  try {
+    const response = await fetch(link.href, {credentials: "same-origin"});
+    if (!response.ok) throw new Error(`HTTP ${response.status}`);
+    const disposition = response.headers.get("Content-Disposition") || "";
+    const name = (disposition.match(/filename="([^"]+)"/) || [])[1] || "report.html";
+    const url = URL.createObjectURL(await response.blob());
+    const save = document.createElement("a");
+    save.href = url;
+    save.download = name;
+    document.body.appendChild(save);
+    save.click();
+    save.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 10000);
+  } catch (error) {
+    showError(runError, String(error.message || error));
+  } finally {
+    link.textContent = label;
+    link.removeAttribute("aria-busy");
   }
 }
 
@@ -115,15 +163,14 @@ function startRun(kind) {
     body.noise = document.getElementById("sim-noise").value;
     body.draws = document.getElementById("sim-draws").value;
   }
-  return runAndShow(kind, () => postJSON("/app/api/runs", body));
+  return runAndShow(() => postJSON("/app/api/runs", body));
 }
 
 // Results made in the other language: the same run again in the page's language (S-005).
 function inPageLanguage(root) {
   const pending = root.querySelector("[data-translate]");
   if (!pending) return;
-  runAndShow(pending.dataset.kind,
-    () => postJSON(`/app/api/runs/${pending.dataset.translate}/lang`, {lang}));
+  runAndShow(() => postJSON(`/app/api/runs/${pending.dataset.translate}/lang`, {lang}));
 }
 
 // -- the grid: edits, problems at the cells, what-if ------------------------------------------
@@ -213,6 +260,7 @@ function reset() {
 
 if (page) {
   runButtons.forEach((b) => b.addEventListener("click", () => startRun(b.dataset.kind)));
+  runCancel.addEventListener("click", cancelRun);
   for (const el of cellInputs) {
     el.addEventListener("input", scheduleCheck);
     // Enter in a cell runs the what-if; saving is the save button's (with its message)

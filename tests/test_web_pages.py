@@ -633,3 +633,27 @@ def test_a_run_has_a_cancel_button_and_a_status_line_from_the_apis_progress(stor
         _sign_in(client, tokens["bob"])  # not bob's run: it does not exist for him
         assert client.post(f"/app/api/runs/{second['id']}/cancel").status_code == 404
         assert _runs.get_run(store, 1, second["id"])["status"] == "cancelling"
+
+
+def test_every_control_is_in_the_tab_order_with_a_focus_ring_and_escape_resets(store, tokens):
+    with _client(store, start_workers=False) as client:
+        _sign_in(client, tokens["ann"])
+        pages = [client.get(f"/app/shipped/{DEFAULT}"), client.get("/app/scenarios"),
+                 client.get(f"/app/shipped/{DEFAULT}?lang=zh")]
+        for page in pages:
+            # nothing is taken out of the Tab order (main is only a skip link's target) and
+            # nothing reorders it
+            assert re.findall(r'<(\w+)[^>]*tabindex="(-?\d+)"', page.text) == [("main", "-1")]
+            sliders = re.findall(r'<input type="range"[^>]*>', page.text)
+            assert (len(sliders) > 10) == (page is not pages[1])
+            assert not [slider for slider in sliders if "disabled" in slider]
+        css = client.get("/app/static/app.css").text
+        assert re.search(r"(^|\n):focus-visible \{ outline: 3px solid #[0-9a-f]{6}", css)
+        assert re.search(r"header\.top :focus-visible \{ outline-color:", css)
+        # no rule takes the ring away from a control (main only: it is not one)
+        assert re.findall(r"([^{}\n]+)\{[^}]*outline: *(?:none|0)", css) == ["main:focus "]
+        script = client.get("/app/static/app.js").text
+        assert 'event.key !== "Escape"' in script and "reset();" in script
+        assert "keyboardModeBar" in script  # the charts' buttons too
+        assert "Escape discards the edits" in pages[0].text
+        assert "按 Esc 放棄修改" in pages[2].text

@@ -117,8 +117,10 @@ WORDS: dict[str, tuple[str, str]] = {
     "download_report": ("Report (HTML)", "報告（HTML）"),
     "what_if": ("What-if", "假設分析"),
     "what_if_help": ("Change stances in the grid, then see the forecast and the package move, "
-                     "side by side with the saved version (nothing is saved).",
-                     "在表格中修改立場，即可與已儲存版本並列比較預測與方案的變化（不會儲存）。"),
+                     "side by side with the saved version (nothing is saved). Keys: Enter in a "
+                     "cell runs the what-if; Escape discards the edits.",
+                     "在表格中修改立場，即可與已儲存版本並列比較預測與方案的變化（不會儲存）。"
+                     "鍵盤：在格內按 Enter 執行假設分析；按 Esc 放棄修改。"),
     "run_what_if": ("Run what-if on my edits", "以我的修改執行假設分析"),
     "reset": ("Discard edits", "放棄修改"),
     "saved_side": ("Saved version", "已儲存版本"),

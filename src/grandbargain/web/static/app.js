@@ -19,6 +19,22 @@ function loadPlotly() {
   return plotly;
 }
 
+// plotly.js draws its mode bar's buttons as links without an href, out of the Tab order:
+// they become buttons one reaches with Tab and presses with Enter or Space.
+function keyboardModeBar(el) {
+  for (const button of el.querySelectorAll(".modebar-btn")) {
+    button.tabIndex = 0;
+    button.setAttribute("role", "button");
+    if (button.dataset.title) button.setAttribute("aria-label", button.dataset.title);
+    button.addEventListener("keydown", (event) => {
+      if (event.key === "Enter" || event.key === " ") {
+        event.preventDefault();
+        button.dispatchEvent(new MouseEvent("click", {bubbles: true}));
+      }
+    });
+  }
+}
+
 function drawCharts(root) {
   const plots = [...root.querySelectorAll(".plot[data-figure]")].filter(
     (el) => !el.closest("[hidden]") && !el.dataset.drawn);
@@ -27,7 +43,8 @@ function drawCharts(root) {
     for (const el of plots) {
       const fig = JSON.parse(el.dataset.figure);
       el.dataset.drawn = "1";
-      Plotly.newPlot(el, fig.data, fig.layout, {responsive: true, displaylogo: false});
+      Plotly.newPlot(el, fig.data, fig.layout, {responsive: true, displaylogo: false})
+        .then(() => keyboardModeBar(el));
     }
   });
 }
@@ -261,6 +278,15 @@ function reset() {
 if (page) {
   runButtons.forEach((b) => b.addEventListener("click", () => startRun(b.dataset.kind)));
   runCancel.addEventListener("click", cancelRun);
+  // Escape anywhere on the page discards the what-if edits (a select or a dialog that used
+  // the key for itself has prevented its default)
+  document.addEventListener("keydown", (event) => {
+    if (event.key !== "Escape" || event.defaultPrevented) return;
+    if (edits().length || !whatIfPanel.hidden) {
+      event.preventDefault();
+      reset();
+    }
+  });
   for (const el of cellInputs) {
     el.addEventListener("input", scheduleCheck);
     // Enter in a cell runs the what-if; saving is the save button's (with its message)
@@ -273,7 +299,6 @@ if (page) {
   }
   for (const slider of document.querySelectorAll("input[type=range][data-for]")) {
     const number = document.getElementById(slider.dataset.for);
-    slider.tabIndex = 0;
     slider.addEventListener("input", () => { number.value = slider.value; scheduleCheck(); });
     number.addEventListener("input", () => {
       const value = Number(number.value);

@@ -657,3 +657,82 @@ def test_every_control_is_in_the_tab_order_with_a_focus_ring_and_escape_resets(s
         assert "keyboardModeBar" in script  # the charts' buttons too
         assert "Escape discards the edits" in pages[0].text
         assert "按 Esc 放棄修改" in pages[2].text
+
+
+class _Tables:
+    """Each <table>'s nearest scrolling box (a div of class table-wrap or grid-wrap), if any."""
+
+    def __init__(self, text: str):
+        from html.parser import HTMLParser
+
+        self.boxes: list[str | None] = []
+        stack: list[str] = []
+        found = self.boxes
+
+        class Parser(HTMLParser):
+            def handle_starttag(self, tag, attrs):
+                classes = (dict(attrs).get("class") or "").split()
+                if tag == "div":
+                    stack.append(next((c for c in classes if c in ("table-wrap", "grid-wrap")),
+                                      ""))
+                if tag == "table":
+                    found.append(next((box for box in reversed(stack) if box), None))
+
+            def handle_endtag(self, tag):
+                if tag == "div" and stack:
+                    stack.pop()
+
+        Parser().feed(text)
+
+
+def test_wide_tables_scroll_in_their_box_with_the_actor_column_sticky(store, tokens):
+    """Tablet (768 px) and laptop widths: no table can widen the page; the grid scrolls in its
+    own box with its actor column and issue row in view (the browser tests measure it)."""
+    with _client(store, start_workers=False) as client:
+        _sign_in(client, tokens["ann"])
+        saved = client.post(f"/app/shipped/{DEFAULT}/save", data={
+            "message": "m", "position:us_hawks:ai_chip_exports": "55"}, follow_redirects=False)
+        client.post("/app/scenarios/1/save", data={
+            "message": "n", "base_version": "1", "position:us_hawks:ai_chip_exports": "56"})
+        what_if = client.post("/app/api/what-if", json={"source": {"shipped": DEFAULT}, "edits": [
+            {"actor": "us_president", "issue": "us_tariffs", "field": "position",
+             "value": "90"}]}).json()["html"]
+        texts = [client.get(f"/app/shipped/{DEFAULT}").text, what_if,
+                 client.get(saved.headers["location"]).text,
+                 client.get("/app/scenarios/1/history").text,
+                 client.get("/app/scenarios/1/diff?old=1&new=2").text]
+        assert 'name="viewport" content="width=device-width, initial-scale=1"' in texts[0]
+        boxes = [box for text in texts for box in _Tables(text).boxes]
+        assert len(boxes) >= 6 and None not in boxes
+        assert _Tables(texts[0]).boxes == ["grid-wrap"]
+    css = client.get("/app/static/app.css").text
+    rules = {selector.strip(): body for selector, body in
+             re.findall(r"([^{}]+)\{([^}]*)\}", re.sub(r"/\*.*?\*/", "", css, flags=re.S))}
+    assert "overflow-x: auto" in rules[".grid-wrap, .table-wrap"]
+    assert "overflow-y: auto" in rules[".grid-wrap"] and "max-height" in rules[".grid-wrap"]
+    actor = rules[".grid tbody th"]
+    assert "position: sticky" in actor and "left: 0" in actor and "background" in actor
+    assert "left: 0" in rules[".grid thead th:first-child"]
+    assert "position: sticky" in rules[".grid thead th"] and "top: 0" in rules[".grid thead th"]
+    assert "max-width: 100%" in rules["input, select, button"]  # long chart names in a select
+
+
+def test_the_charts_keep_png_export_send_nothing_away_and_speak_the_pages_language(
+        store, tokens):
+    from grandbargain.web._pages import plotly_path
+    from grandbargain.web._words import PLOTLY_ZH_TW
+
+    with _client(store, start_workers=False) as client:
+        _sign_in(client, tokens["ann"])
+        script = client.get("/app/static/app.js").text
+        assert re.search(r'modeBarButtonsToRemove: \[[^\]]*"sendChartToCloud"', script)
+        assert re.search(r'toImageButtonOptions: \{format: "png"', script)
+        assert "displaylogo: false" in script and 'locale: "zh-TW"' in script
+        assert 'moduleType: "locale", name: "zh-TW"' in script
+        zh = client.get(f"/app/shipped/{DEFAULT}?lang=zh").text
+        words = json.loads(html.unescape(re.search(r'data-plotly-words="([^"]+)"', zh).group(1)))
+        assert words == PLOTLY_ZH_TW and words["Download plot as a PNG"] == "下載圖表（PNG）"
+        assert "data-plotly-words" not in client.get(f"/app/shipped/{DEFAULT}?lang=en").text
+    # every key is a text of the plotly.js the package ships (a renamed one would go unused)
+    shipped = plotly_path().read_text(encoding="utf-8")
+    assert [key for key in PLOTLY_ZH_TW if f'"{key}"' not in shipped] == []

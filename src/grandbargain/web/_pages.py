@@ -28,7 +28,7 @@ from grandbargain.store import _accounts as accounts
 from grandbargain.store import _runs as runs
 from grandbargain.store import _scenarios as scenarios
 from grandbargain.web import _views as views
-from grandbargain.web._words import LANGS, WORDS, word, words
+from grandbargain.web._words import LANGS, PLOTLY_ZH_TW, WORDS, word, words
 
 HERE = Path(__file__).parent
 TOKEN_COOKIE = "gb_token"
@@ -247,6 +247,7 @@ def add_pages(app: FastAPI, store: Any, pool: Any, max_active_runs: int,
                     typed=typed or {}, cell_errors=cell_errors or {},
                     other_errors=other_errors or [], message=message, notice=notice,
                     save_url=save_url, history_url=history_url, results=results,
+                    plotly_words=PLOTLY_ZH_TW if lang == "zh" else None,
                     can_save=info["access"] in ("shipped", "owner", "write"))
 
     @app.get("/app/shipped/{name}", include_in_schema=False)
@@ -499,7 +500,8 @@ def add_pages(app: FastAPI, store: Any, pool: Any, max_active_runs: int,
         except runs.TooManyRuns as exc:
             return JSONResponse({"ok": False, "detail": str(exc)})
         pool.wake()
-        return JSONResponse({"ok": True, **run}, status_code=202)
+        return JSONResponse({"ok": True, **run, "message": run_message(run, lang)},
+                            status_code=202)
 
     def api_run_of(request: Request, run_id: str, with_result: bool = False) -> dict:
         user = api_user(request)

@@ -208,3 +208,30 @@ def cell_problem(label: str, message: str, kind: str, details: Mapping[str, Any]
         return wording.format(field=FIELDS_ZH.get(label, label), **shown)
     except (KeyError, IndexError):  # details without a value the wording names
         return f"{label}: {message}" if label else message
+
+
+# The charts' mode bar in 繁體中文 (S-009): the installed plotly package ships plotly.js with
+# its English words only, so the zh pages register these as plotly.js's zh-TW locale. Keys are
+# plotly.js's own English texts.
+PLOTLY_ZH_TW = {
+    "Download plot as a PNG": "下載圖表（PNG）",
+    "Download plot": "下載圖表",
+    "Preparing image - this may take a few seconds": "正在準備圖片，可能需要數秒",
+    "Image download succeeded": "圖片已下載",
+    "Sorry, there was a problem downloading your image!": "抱歉，下載圖片時發生問題！",
+    "Zoom": "縮放",
+    "Pan": "平移",
+    "Box Select": "方框選取",
+    "Lasso Select": "套索選取",
+    "Zoom in": "放大",
+    "Zoom out": "縮小",
+    "Autoscale": "自動縮放",
+    "Reset axes": "重設座標軸",
+    "Reset view": "重設檢視",
+    "Reset views": "重設檢視",
+    "Reset": "重設",
+    "Toggle Spike Lines": "切換輔助線",
+    "Show closest data on hover": "懸停時顯示最近的資料",
+    "Compare data on hover": "懸停時比較資料",
+    "Toggle show closest data on hover": "切換懸停時顯示最近的資料",
+}

@@ -5,15 +5,30 @@ const source = page ? JSON.parse(page.dataset.source) : null;
 const lang = page ? page.dataset.lang : "en";
 let plotly = null;
 
+// The charts' options: no mode bar button that would send a chart elsewhere, the PNG export
+// kept, the mode bar's words in 繁體中文 on zh pages (S-009).
+const plotlyWords = page && page.dataset.plotlyWords ? JSON.parse(page.dataset.plotlyWords) : null;
+const CHART_CONFIG = {
+  responsive: true, displaylogo: false,
+  modeBarButtonsToRemove: ["sendChartToCloud"],
+  toImageButtonOptions: {format: "png", scale: 2},
+  ...(plotlyWords ? {locale: "zh-TW"} : {}),
+};
+
 function loadPlotly() {
-  if (window.Plotly) return Promise.resolve(window.Plotly);
   if (!plotly) {
     plotly = new Promise((resolve, reject) => {
+      if (window.Plotly) { resolve(window.Plotly); return; }
       const script = document.createElement("script");
       script.src = "/app/static/plotly.min.js";
       script.onload = () => resolve(window.Plotly);
       script.onerror = () => reject(new Error("plotly.js did not load"));
       document.head.appendChild(script);
+    }).then((Plotly) => {
+      if (plotlyWords) {
+        Plotly.register({moduleType: "locale", name: "zh-TW", dictionary: plotlyWords});
+      }
+      return Plotly;
     });
   }
   return plotly;
@@ -43,7 +58,9 @@ function drawCharts(root) {
     for (const el of plots) {
       const fig = JSON.parse(el.dataset.figure);
       el.dataset.drawn = "1";
-      Plotly.newPlot(el, fig.data, fig.layout, {responsive: true, displaylogo: false})
+      const config = {...CHART_CONFIG, toImageButtonOptions: {
+        ...CHART_CONFIG.toImageButtonOptions, filename: el.dataset.chart || "chart"}};
+      Plotly.newPlot(el, fig.data, fig.layout, config)
         .then(() => keyboardModeBar(el));
     }
   });
@@ -129,6 +146,7 @@ async function runAndShow(start) {
     if (!started.ok || !started.data.ok) {
       throw new Error(started.data ? started.data.detail : `HTTP ${started.status}`);
     }
+    runMessage.textContent = started.data.message || "";
     await followRun(started.data.id);
   } catch (error) {
     showError(runError, String(error.message || error));

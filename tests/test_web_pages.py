@@ -59,7 +59,7 @@ def _cell_error(text: str, key: str) -> tuple[bool, str]:
     match = re.search(rf'<div class="cell-error" id="cell-error-{key}" '
                       rf'data-testid="cell-error-{key}"( hidden)?>(.*?)</div>', text, re.S)
     assert match, key
-    return bool(match.group(1)), html.unescape(re.sub(r"<[^>]+>", " ", match.group(2)))
+    return bool(match.group(1)), html.unescape(re.sub(r"<[^>]+>", " ", match.group(2))).strip()
 
 
 def _input_value(text: str, testid: str) -> str:
@@ -81,7 +81,12 @@ def test_sign_in_sets_an_http_only_strict_cookie_and_pages_need_it(store, tokens
         assert {"token-input", "sign-in", "lang-switch"} <= _testids(form.text)
         assert "sign-in-error" not in _testids(form.text)
         bad = client.post("/app/sign-in", data={"token": tokens["ann"][:-4] + "abcd"})
-        assert bad.status_code == 401 and "sign-in-error" in _testids(bad.text)
+        # a page's refusal is its answer (S-006: a 4xx page is a console error in browsers)
+        assert bad.status_code == 200 and "sign-in-error" in _testids(bad.text)
+        assert "That token is not valid" in bad.text and "gb_token" not in \
+            bad.headers.get("set-cookie", "")
+        bad_zh = client.post("/app/sign-in?lang=zh", data={"token": "gb_wrong"})
+        assert bad_zh.status_code == 200 and "此權杖無效" in bad_zh.text
         assert "abcd" not in bad.text  # the token is never echoed
         response = client.post("/app/sign-in", data={"token": tokens["ann"]},
                                follow_redirects=False)
@@ -109,7 +114,8 @@ def test_every_page_write_needs_a_signed_in_user_and_changes_nothing(store, toke
                   if method == "POST" and route.path.startswith("/app")}
         assert writes == {"/app/sign-in", "/app/sign-out", "/app/shipped/{name}/save",
                           "/app/scenarios/{scenario_id}/save", "/app/api/check",
-                          "/app/api/what-if", "/app/api/runs"}
+                          "/app/api/what-if", "/app/api/runs", "/app/api/runs/{run_id}/lang",
+                          "/app/api/runs/{run_id}/cancel"}
         for path in ("/app/shipped/{name}/save", "/app/scenarios/{scenario_id}/save"):
             concrete = path.format(name=DEFAULT, scenario_id=1)
             response = client.post(concrete, data={"message": "x"}, follow_redirects=False)
@@ -186,7 +192,9 @@ def test_out_of_scale_values_are_refused_at_the_cell_not_clamped_and_nothing_is_
         response = client.post(f"/app/shipped/{DEFAULT}/save", data={
             "message": "too far", "position:us_president:ai_chip_exports": "170",
             "salience:us_hawks:us_tariffs": "abc"}, follow_redirects=False)
-        assert response.status_code == 422
+        assert response.status_code == 200  # the refusal is the page's answer (S-006)
+        assert "save-error" in _testids(response.text)
+        assert "Not saved: fix the values marked below." in response.text
         hidden, message = _cell_error(response.text, key)
         assert not hidden and "170" in message and "outside the scale" in message
         assert _input_value(response.text, f"position-{key}") == "170"  # kept as typed
@@ -269,7 +277,12 @@ def test_save_makes_own_copy_then_versions_history_and_diff(store, tokens):
         assert shared.status_code == 200 and "save" not in _testids(shared.text)
         refused = client.post("/app/scenarios/1/save", data={"message": "x",
                                                              "base_version": "2"})
-        assert refused.status_code == 403
+        assert refused.status_code == 200 and "save-error" in _testids(refused.text)
+        assert "Shared with you read-only" in refused.text
+        # the JSON API keeps its status codes
+        assert client.post("/scenarios/1/versions", json={
+            "filename": "x.yaml", "content": "x"},
+            headers={"Authorization": f"Bearer {tokens['bob']}"}).status_code == 403
         assert _scenarios.get_scenario(store, 1, 1)["latest_version"] == 2
 
 
@@ -290,8 +303,10 @@ def test_a_cell_without_a_stance_says_so_and_has_no_inputs(store, tokens):
         assert "salience-b-chips" not in ids and "no stance" in page.text
         assert 'title="A&#39;s &lt;reason&gt;"' in page.text
         # a stored scenario's own format is kept in its earlier versions; saving writes YAML
-        assert client.post("/app/scenarios/1/save", data={
-            "base_version": "1", "position:a:chips": "11"}).status_code == 422
+        refused = client.post("/app/scenarios/1/save", data={
+            "base_version": "1", "position:a:chips": "11"})
+        assert refused.status_code == 200 and "save-error" in _testids(refused.text)
+        assert not _cell_error(refused.text, "a-chips")[0]
         ok = client.post("/app/scenarios/1/save", data={
             "base_version": "1", "position:a:chips": "9.5"}, follow_redirects=False)
         assert ok.headers["location"] == "/app/scenarios/1?version=2"
@@ -387,6 +402,9 @@ def test_a_forecast_run_from_the_page_shows_the_bottom_line_first_and_downloads(
         view = client.get(f"/app/api/runs/{run['id']}/view")
         assert {"bottom-line", "forecast-table", "chart-forecast", "concessions",
                 "download-json", "download-csv", "download-report"} <= _testids(view.text)
+        # the report is built when asked for: the link has a busy label for meanwhile
+        assert re.search(r'data-testid="download-report" [^>]*download '
+                         r'data-busy-label="Building the report…"', view.text)
         assert not re.search(r'(src|href|action)\s*=\s*["\']?(https?:)?//', view.text)
         text = html.unescape(re.sub(r"<[^>]+>", "", view.text))
         for line in bottom_line_lines(result["bottom_line"], "en"):
@@ -452,3 +470,269 @@ def test_the_report_download_is_the_reports_page_for_the_scenario_version(store,
         assert report.text.lstrip().lower().startswith("<!doctype html") and "Tiny" in report.text
         _sign_in(client, tokens["bob"])  # not bob's to read
         assert client.get("/app/api/report?scenario_id=1").status_code == 404
+
+
+def _text_of(fragment: str) -> str:
+    return html.unescape(re.sub(r"<[^>]+>", "", fragment))
+
+
+def test_results_are_in_the_pages_language_a_run_in_the_other_one_runs_again(store, tokens):
+    """S-005: a run started from the zh page makes the zh document; a results view switched to
+    the other language shows the same command's twin run in that language."""
+    from grandbargain.report._bottom_line import bottom_line_lines
+
+    with _client(store, workers=1) as client:
+        _sign_in(client, tokens["ann"])
+        client.get(f"/app/shipped/{DEFAULT}?lang=zh")  # the page's language, kept
+        started = client.post("/app/api/runs", json={"source": {"shipped": DEFAULT},
+                                                     "kind": "forecast"})
+        assert started.status_code == 202 and started.json()["options"] == {"lang": "zh"}
+        zh_run = _wait(client, started.json()["id"])
+        zh_result = client.get(f"/app/api/runs/{zh_run['id']}/download").json()
+        zh_lines = bottom_line_lines(zh_result["bottom_line"], "zh")
+        page = client.get(f"/app/shipped/{DEFAULT}")
+        assert zh_lines[1].removeprefix("- ") in _text_of(page.text)
+        # the same results asked for in English: not shown in Chinese, run again with --lang en
+        en_page = client.get(f"/app/shipped/{DEFAULT}?lang=en")
+        assert zh_lines[1].removeprefix("- ") not in _text_of(en_page.text)
+        assert "results-other-lang" in _testids(en_page.text)
+        assert f'data-translate="{zh_run["id"]}"' in en_page.text
+        assert "is being run again in English" in en_page.text
+        pending = client.get(f"/app/api/runs/{zh_run['id']}/view?lang=en")
+        assert "results-other-lang" in _testids(pending.text)
+        twin = client.post(f"/app/api/runs/{zh_run['id']}/lang", json={"lang": "en"})
+        assert twin.status_code == 202
+        assert twin.json()["options"] == {"lang": "en"} and twin.json()["seed"] is None
+        again = client.post(f"/app/api/runs/{zh_run['id']}/lang", json={"lang": "en"})
+        assert again.status_code == 200 and again.json()["id"] == twin.json()["id"]
+        assert client.post(f"/app/api/runs/{zh_run['id']}/lang",
+                           json={"lang": "fr"}).status_code == 422
+        en_run = _wait(client, twin.json()["id"])
+        assert en_run["status"] == "done"
+        en_result = client.get(f"/app/api/runs/{en_run['id']}/download").json()
+        assert [i["forecasts"] for i in en_result["issues"]] == \
+            [i["forecasts"] for i in zh_result["issues"]]  # the same numbers
+        en_lines = bottom_line_lines(en_result["bottom_line"], "en")
+        for shown in (client.get(f"/app/shipped/{DEFAULT}?lang=en").text,
+                      client.get(f"/app/api/runs/{zh_run['id']}/view?lang=en").text):
+            assert "results-other-lang" not in _testids(shown)
+            text = _text_of(shown)
+            assert en_lines[1].removeprefix("- ") in text and "結論" not in text
+        # and back: the zh page shows the zh run again, asking for nothing
+        back = client.get(f"/app/shipped/{DEFAULT}?lang=zh")
+        assert zh_lines[1].removeprefix("- ") in _text_of(back.text)
+        assert "results-other-lang" not in _testids(back.text)
+
+
+def test_the_validators_problems_carry_a_kind_and_details_without_changing_their_text():
+    from grandbargain.scenario import Location, Problem, ScenarioError, load_scenario
+    from grandbargain.web import _views
+
+    scenario = load_scenario(DEFAULT)
+    issue = next(i for i in scenario.issues if i.id == "ai_chip_exports")
+    with pytest.raises(ScenarioError) as caught:
+        _views._validated(scenario, [
+            {"actor": "us_president", "issue": "ai_chip_exports", "field": "position",
+             "value": 170}])
+    (problem,) = caught.value.problems
+    assert problem.kind == "outside_scale"
+    assert dict(problem.details) == {"name": "position", "value": 170.0, "min": issue.low,
+                                     "max": issue.high, "issue": "ai_chip_exports"}
+    assert problem.message == f"position 170 is outside the scale {issue.low:g}-" \
+        f"{issue.high:g} of issue 'ai_chip_exports'"
+    kinds = {}
+    for value, field in ((120, "salience"), (-1, "salience"), ("abc", "salience"),
+                         ("", "position")):
+        with pytest.raises(ScenarioError) as caught:
+            _views._validated(scenario, [{"actor": "us_president", "issue": "ai_chip_exports",
+                                          "field": field, "value": value}])
+        kinds[value] = (caught.value.problems[0].kind, dict(caught.value.problems[0].details))
+    assert kinds == {120: ("above_maximum", {"value": 120.0, "maximum": 100.0}),
+                     -1: ("below_minimum", {"value": -1.0, "minimum": 0.0}),
+                     "abc": ("not_a_number", {"value": "abc"}),
+                     "": ("not_a_number", {"value": ""})}
+    # kind and details are left out of equality and of the text `check` prints
+    where = Location("s.yaml", 3, 5)
+    plain = Problem(where, "stances.a.b.position", "position 9 is outside the scale 0-1")
+    rich = Problem(where, "stances.a.b.position", "position 9 is outside the scale 0-1",
+                   "outside_scale", {"value": 9})
+    assert plain == rich and hash(plain) == hash(rich) and str(plain) == str(rich)
+    assert plain.kind == "" and dict(plain.details) == {}
+
+
+def test_the_cells_say_their_problems_in_the_pages_language(store, tokens):
+    from grandbargain.scenario import load_scenario
+
+    issue = next(i for i in load_scenario(DEFAULT).issues if i.id == "ai_chip_exports")
+    form = {"message": "太遠", "position:us_president:ai_chip_exports": "170",
+            "salience:us_hawks:ai_chip_exports": "120",
+            "salience:cn_leadership:us_tariffs": "abc"}
+    with _client(store, start_workers=False) as client:
+        _sign_in(client, tokens["ann"])
+        zh = client.post(f"/app/shipped/{DEFAULT}/save?lang=zh", data=form)
+        assert zh.status_code == 200 and "未儲存" in zh.text
+        assert _cell_error(zh.text, "us_president-ai_chip_exports") == (
+            False, f"立場 170 超出議題量表 {issue.low:g}–{issue.high:g}")
+        assert _cell_error(zh.text, "us_hawks-ai_chip_exports") == (
+            False, "重視程度 120 高於上限 100")
+        assert _cell_error(zh.text, "cn_leadership-us_tariffs") == (
+            False, "重視程度「abc」不是數字")
+        en = client.post(f"/app/shipped/{DEFAULT}/save?lang=en", data=form)
+        assert _cell_error(en.text, "us_hawks-ai_chip_exports") == (
+            False, "salience: Input should be less than or equal to 100 (got 120.0)")
+        assert "outside the scale" in _cell_error(en.text, "us_president-ai_chip_exports")[1]
+        # the check the page calls as one types, in the language it asks for
+        edits = [{"actor": "us_president", "issue": "ai_chip_exports", "field": "salience",
+                  "value": "-5"},
+                 {"actor": "us_hawks", "issue": "us_tariffs", "field": "position",
+                  "value": ""}]
+        answer = client.post("/app/api/check", json={
+            "source": {"shipped": DEFAULT}, "edits": edits, "lang": "zh"}).json()
+        assert answer["problems"] == {"us_president/ai_chip_exports": ["重視程度 -5 低於下限 0"],
+                                      "us_hawks/us_tariffs": ["立場：請輸入數字"]}
+        english = client.post("/app/api/check", json={
+            "source": {"shipped": DEFAULT}, "edits": edits[:1], "lang": "en"}).json()
+        assert english["problems"] == {"us_president/ai_chip_exports": [
+            "salience: Input should be greater than or equal to 0 (got -5.0)"]}
+        what_if = client.post("/app/api/what-if", json={
+            "source": {"shipped": DEFAULT}, "edits": edits[:1], "lang": "zh"}).json()
+        assert what_if["problems"] == {"us_president/ai_chip_exports": ["重視程度 -5 低於下限 0"]}
+
+
+def test_a_run_has_a_cancel_button_and_a_status_line_from_the_apis_progress(store, tokens):
+    from grandbargain.store import _runs
+
+    with _client(store, start_workers=False) as client:  # runs stay queued until claimed
+        _sign_in(client, tokens["ann"])
+        page = client.get(f"/app/shipped/{DEFAULT}")
+        assert {"run-cancel", "run-message", "run-progress"} <= _testids(page.text)
+        assert re.search(r'<button [^>]*data-testid="run-cancel"[^>]*hidden>Cancel run<',
+                         page.text)
+        assert re.search(r'data-testid="run-message"[^>]*role="status"', page.text)
+        first = client.post("/app/api/runs", json={"source": {"shipped": DEFAULT},
+                                                   "kind": "forecast", "lang": "en"}).json()
+        queued = client.get(f"/app/api/runs/{first['id']}").json()
+        assert queued["message"] == f"Forecast #{first['id']}: waiting for a worker"
+        assert client.get(f"/app/api/runs/{first['id']}?lang=zh").json()["message"] == \
+            f"預測 #{first['id']}：等待執行"
+        cancelled = client.post(f"/app/api/runs/{first['id']}/cancel?lang=en")
+        assert cancelled.status_code == 200 and cancelled.json()["status"] == "cancelled"
+        assert cancelled.json()["message"] == f"Forecast #{first['id']}: cancelled"
+        # a running one: its share done and time, then cancelling until the worker stops it
+        second = client.post("/app/api/runs", json={"source": {"shipped": DEFAULT},
+                                                    "kind": "simulate", "lang": "zh"}).json()
+        assert _runs.claim_next(store, "test").id == second["id"]
+        _runs.set_progress(store, second["id"], 0.4)
+        running = client.get(f"/app/api/runs/{second['id']}?lang=zh").json()
+        assert running["progress"] == 0.4
+        assert re.fullmatch(rf"模擬 #{second['id']}：執行中，已完成 40% · \d+\.\d 秒",
+                            running["message"])
+        stopping = client.post(f"/app/api/runs/{second['id']}/cancel?lang=zh").json()
+        assert stopping["status"] == "cancelling" and "取消中" in stopping["message"]
+        assert client.post("/app/api/runs/999/cancel").status_code == 404
+        _sign_in(client, tokens["bob"])  # not bob's run: it does not exist for him
+        assert client.post(f"/app/api/runs/{second['id']}/cancel").status_code == 404
+        assert _runs.get_run(store, 1, second["id"])["status"] == "cancelling"
+
+
+def test_every_control_is_in_the_tab_order_with_a_focus_ring_and_escape_resets(store, tokens):
+    with _client(store, start_workers=False) as client:
+        _sign_in(client, tokens["ann"])
+        pages = [client.get(f"/app/shipped/{DEFAULT}"), client.get("/app/scenarios"),
+                 client.get(f"/app/shipped/{DEFAULT}?lang=zh")]
+        for page in pages:
+            # nothing is taken out of the Tab order (main is only a skip link's target) and
+            # nothing reorders it
+            assert re.findall(r'<(\w+)[^>]*tabindex="(-?\d+)"', page.text) == [("main", "-1")]
+            sliders = re.findall(r'<input type="range"[^>]*>', page.text)
+            assert (len(sliders) > 10) == (page is not pages[1])
+            assert not [slider for slider in sliders if "disabled" in slider]
+        css = client.get("/app/static/app.css").text
+        assert re.search(r"(^|\n):focus-visible \{ outline: 3px solid #[0-9a-f]{6}", css)
+        assert re.search(r"header\.top :focus-visible \{ outline-color:", css)
+        # no rule takes the ring away from a control (main only: it is not one)
+        assert re.findall(r"([^{}\n]+)\{[^}]*outline: *(?:none|0)", css) == ["main:focus "]
+        script = client.get("/app/static/app.js").text
+        assert 'event.key !== "Escape"' in script and "reset();" in script
+        assert "keyboardModeBar" in script  # the charts' buttons too
+        assert "Escape discards the edits" in pages[0].text
+        assert "按 Esc 放棄修改" in pages[2].text
+
+
+class _Tables:
+    """Each <table>'s nearest scrolling box (a div of class table-wrap or grid-wrap), if any."""
+
+    def __init__(self, text: str):
+        from html.parser import HTMLParser
+
+        self.boxes: list[str | None] = []
+        stack: list[str] = []
+        found = self.boxes
+
+        class Parser(HTMLParser):
+            def handle_starttag(self, tag, attrs):
+                classes = (dict(attrs).get("class") or "").split()
+                if tag == "div":
+                    stack.append(next((c for c in classes if c in ("table-wrap", "grid-wrap")),
+                                      ""))
+                if tag == "table":
+                    found.append(next((box for box in reversed(stack) if box), None))
+
+            def handle_endtag(self, tag):
+                if tag == "div" and stack:
+                    stack.pop()
+
+        Parser().feed(text)
+
+
+def test_wide_tables_scroll_in_their_box_with_the_actor_column_sticky(store, tokens):
+    """Tablet (768 px) and laptop widths: no table can widen the page; the grid scrolls in its
+    own box with its actor column and issue row in view (the browser tests measure it)."""
+    with _client(store, start_workers=False) as client:
+        _sign_in(client, tokens["ann"])
+        saved = client.post(f"/app/shipped/{DEFAULT}/save", data={
+            "message": "m", "position:us_hawks:ai_chip_exports": "55"}, follow_redirects=False)
+        client.post("/app/scenarios/1/save", data={
+            "message": "n", "base_version": "1", "position:us_hawks:ai_chip_exports": "56"})
+        what_if = client.post("/app/api/what-if", json={"source": {"shipped": DEFAULT}, "edits": [
+            {"actor": "us_president", "issue": "us_tariffs", "field": "position",
+             "value": "90"}]}).json()["html"]
+        texts = [client.get(f"/app/shipped/{DEFAULT}").text, what_if,
+                 client.get(saved.headers["location"]).text,
+                 client.get("/app/scenarios/1/history").text,
+                 client.get("/app/scenarios/1/diff?old=1&new=2").text]
+        assert 'name="viewport" content="width=device-width, initial-scale=1"' in texts[0]
+        boxes = [box for text in texts for box in _Tables(text).boxes]
+        assert len(boxes) >= 6 and None not in boxes
+        assert _Tables(texts[0]).boxes == ["grid-wrap"]
+    css = client.get("/app/static/app.css").text
+    rules = {selector.strip(): body for selector, body in
+             re.findall(r"([^{}]+)\{([^}]*)\}", re.sub(r"/\*.*?\*/", "", css, flags=re.S))}
+    assert "overflow-x: auto" in rules[".grid-wrap, .table-wrap"]
+    assert "overflow-y: auto" in rules[".grid-wrap"] and "max-height" in rules[".grid-wrap"]
+    actor = rules[".grid tbody th"]
+    assert "position: sticky" in actor and "left: 0" in actor and "background" in actor
+    assert "left: 0" in rules[".grid thead th:first-child"]
+    assert "position: sticky" in rules[".grid thead th"] and "top: 0" in rules[".grid thead th"]
+    assert "max-width: 100%" in rules["input, select, button"]  # long chart names in a select
+
+
+def test_the_charts_keep_png_export_send_nothing_away_and_speak_the_pages_language(
+        store, tokens):
+    from grandbargain.web._pages import plotly_path
+    from grandbargain.web._words import PLOTLY_ZH_TW
+
+    with _client(store, start_workers=False) as client:
+        _sign_in(client, tokens["ann"])
+        script = client.get("/app/static/app.js").text
+        assert re.search(r'modeBarButtonsToRemove: \[[^\]]*"sendChartToCloud"', script)
+        assert re.search(r'toImageButtonOptions: \{format: "png"', script)
+        assert "displaylogo: false" in script and 'locale: "zh-TW"' in script
+        assert 'moduleType: "locale", name: "zh-TW"' in script
+        zh = client.get(f"/app/shipped/{DEFAULT}?lang=zh").text
+        words = json.loads(html.unescape(re.search(r'data-plotly-words="([^"]+)"', zh).group(1)))
+        assert words == PLOTLY_ZH_TW and words["Download plot as a PNG"] == "下載圖表（PNG）"
+        assert "data-plotly-words" not in client.get(f"/app/shipped/{DEFAULT}?lang=en").text
+    # every key is a text of the plotly.js the package ships (a renamed one would go unused)
+    shipped = plotly_path().read_text(encoding="utf-8")
+    assert [key for key in PLOTLY_ZH_TW if f'"{key}"' not in shipped] == []

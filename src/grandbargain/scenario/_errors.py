@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from dataclasses import field as _field
 from typing import Any
 
 
@@ -26,11 +27,17 @@ class Location:
 
 @dataclass(frozen=True, slots=True)
 class Problem:
-    """One thing wrong with an input: where, which field, and what."""
+    """One thing wrong with an input: where, which field, and what.
+
+    `kind` and `details` say the same as `message` for programs (e.g. `outside_scale` with
+    the value and the scale's ends), so that a page can word it in its own language; they are
+    left out of equality and of the printed text. Empty where the reader gives none."""
 
     location: Location
     field: str
     message: str
+    kind: str = _field(default="", compare=False)
+    details: Mapping[str, Any] = _field(default_factory=dict, compare=False)
 
     def __str__(self) -> str:
         field = f" [{self.field}]" if self.field else ""

@@ -166,6 +166,38 @@ class ScenarioDoc(_Doc):
         {}, description="Deal disagreement point per issue where it is not the status quo.")
 
 
+# pydantic's error types, as the problems' kinds (the others keep pydantic's name)
+_KINDS = {"extra_forbidden": "unknown_field", "greater_than_equal": "below_minimum",
+          "less_than_equal": "above_maximum", "greater_than": "not_above",
+          "less_than": "not_below", "float_type": "not_a_number",
+          "float_parsing": "not_a_number", "finite_number": "not_finite"}
+_BOUNDS = {"ge": "minimum", "le": "maximum", "gt": "above", "lt": "below"}
+
+
+def _scalar(value: Any) -> bool:
+    return value is None or isinstance(value, bool | int | float | str)
+
+
+def _pydantic_kind(err: Mapping[str, Any]) -> tuple[str, dict[str, Any]]:
+    """The problem's kind and its details (the value given, the bound it breaks)."""
+    details: dict[str, Any] = {}
+    if "input" in err and err["type"] != "missing" and _scalar(err["input"]):
+        details["value"] = err["input"]
+    for name, value in (err.get("ctx") or {}).items():
+        if _scalar(value):
+            details[_BOUNDS.get(name, name)] = value
+    if err["type"] == "missing":
+        details["name"] = str(err["loc"][-1])
+    return _KINDS.get(err["type"], err["type"]), details
+
+
+class _Found(tuple):
+    """One problem the semantic checks found: (path, message, kind, details)."""
+
+    def __new__(cls, path: Path, message: str, kind: str, **details: Any) -> _Found:
+        return super().__new__(cls, (path, message, kind, details))
+
+
 def _field_name(path: Path) -> str:
     return ".".join(str(p) for p in path)
 
@@ -237,72 +269,91 @@ def _magnitude_problem(name: str, value: float, relative: bool) -> str | None:
     return f"{name} {value:g} is {bound} {limit:g}, the {which} accepted; {hint}"
 
 
-def _magnitude_problems(doc: ScenarioDoc) -> list[tuple[Path, str]]:
-    out: list[tuple[Path, str]] = []
+def _magnitude_problems(doc: ScenarioDoc) -> list[_Found]:
+    out: list[_Found] = []
     for k, issue in enumerate(doc.issues):
         for end in ("min", "max"):
-            message = _magnitude_problem(f"scale {end}", getattr(issue.scale, end), False)
+            value = getattr(issue.scale, end)
+            message = _magnitude_problem(f"scale {end}", value, False)
             if message:
-                out.append((("issues", k, "scale", end), message))
+                out.append(_Found(("issues", k, "scale", end), message, "magnitude",
+                                  name=f"scale {end}", value=value, limit=MAX_MAGNITUDE))
     for k, actor in enumerate(doc.actors):
         message = _magnitude_problem("capability", actor.capability, True)
         if message:
-            out.append((("actors", k, "capability"), message))
+            out.append(_Found(("actors", k, "capability"), message, "magnitude",
+                              name="capability", value=actor.capability, limit=MAX_MAGNITUDE))
     for actor_id, row in doc.stances.items():
         for issue_id, stance in row.items():
             if stance.capability is not None:
                 message = _magnitude_problem("capability", stance.capability, True)
                 if message:
-                    out.append((("stances", actor_id, issue_id, "capability"), message))
+                    out.append(_Found(("stances", actor_id, issue_id, "capability"), message,
+                                      "magnitude", name="capability", value=stance.capability,
+                                      limit=MAX_MAGNITUDE))
     for k, principal in enumerate(doc.principals):
         for issue_id, weight in principal.weights.items():
             message = _magnitude_problem("weight", weight, True)
             if message:
-                out.append((("principals", k, "weights", issue_id), message))
+                out.append(_Found(("principals", k, "weights", issue_id), message, "magnitude",
+                                  name="weight", value=weight, limit=MAX_MAGNITUDE))
     return out
 
 
-def _semantic_problems(doc: ScenarioDoc) -> list[tuple[Path, str]]:
-    out: list[tuple[Path, str]] = _magnitude_problems(doc)
+def _semantic_problems(doc: ScenarioDoc) -> list[_Found]:
+    out: list[_Found] = _magnitude_problems(doc)
     issues: dict[str, IssueDoc] = {}
     for k, issue in enumerate(doc.issues):
         if issue.id in issues:
-            out.append((("issues", k, "id"), f"duplicate issue id '{issue.id}'"))
+            out.append(_Found(("issues", k, "id"), f"duplicate issue id '{issue.id}'",
+                              "duplicate_id", what="issue", id=issue.id))
         issues[issue.id] = issue
         if not issue.scale.min < issue.scale.max:
-            out.append((("issues", k, "scale"),
-                        f"scale min ({issue.scale.min:g}) must be below max ({issue.scale.max:g})"))
+            out.append(_Found(("issues", k, "scale"),
+                              f"scale min ({issue.scale.min:g}) must be below max "
+                              f"({issue.scale.max:g})", "scale_order",
+                              min=issue.scale.min, max=issue.scale.max))
             continue
         for a, anchor in enumerate(issue.anchors):
             if not _in_scale(anchor.value, issue):
-                out.append((("issues", k, "anchors", a, "value"),
-                            f"anchor {anchor.value:g} is outside the scale "
-                            f"{issue.scale.min:g}-{issue.scale.max:g}"))
+                out.append(_Found(("issues", k, "anchors", a, "value"),
+                                  f"anchor {anchor.value:g} is outside the scale "
+                                  f"{issue.scale.min:g}-{issue.scale.max:g}", "outside_scale",
+                                  name="anchor", value=anchor.value, min=issue.scale.min,
+                                  max=issue.scale.max, issue=issue.id))
         if isinstance(issue.options, list):
             for o, value in enumerate(issue.options):
                 if not _in_scale(value, issue):
-                    out.append((("issues", k, "options", o), f"option {value:g} is outside the "
-                                f"scale {issue.scale.min:g}-{issue.scale.max:g}"))
+                    out.append(_Found(("issues", k, "options", o), f"option {value:g} is "
+                                      f"outside the scale {issue.scale.min:g}-"
+                                      f"{issue.scale.max:g}", "outside_scale", name="option",
+                                      value=value, min=issue.scale.min, max=issue.scale.max,
+                                      issue=issue.id))
         elif issue.options is not None and _grid_size(issue) > MAX_GRID:
-            out.append((("issues", k, "options", "step"),
-                        f"step {issue.options.step:g} makes {_grid_size(issue):,} options on a "
-                        f"scale of width {issue.scale.max - issue.scale.min:g}; the limit is "
-                        f"{MAX_GRID}"))
+            out.append(_Found(("issues", k, "options", "step"),
+                              f"step {issue.options.step:g} makes {_grid_size(issue):,} options "
+                              f"on a scale of width {issue.scale.max - issue.scale.min:g}; the "
+                              f"limit is {MAX_GRID}", "too_many_options",
+                              step=issue.options.step, count=_grid_size(issue), limit=MAX_GRID))
         for name in ("status_quo", "outcome"):
             value = getattr(issue, name)
             if value is not None and not _in_scale(value, issue):
-                out.append((("issues", k, name), f"{name} {value:g} is outside the scale "
-                            f"{issue.scale.min:g}-{issue.scale.max:g}"))
+                out.append(_Found(("issues", k, name), f"{name} {value:g} is outside the "
+                                  f"scale {issue.scale.min:g}-{issue.scale.max:g}",
+                                  "outside_scale", name=name, value=value, min=issue.scale.min,
+                                  max=issue.scale.max, issue=issue.id))
     actor_ids: set[str] = set()
     for k, actor in enumerate(doc.actors):
         if actor.id in actor_ids:
-            out.append((("actors", k, "id"), f"duplicate actor id '{actor.id}'"))
+            out.append(_Found(("actors", k, "id"), f"duplicate actor id '{actor.id}'",
+                              "duplicate_id", what="actor", id=actor.id))
         actor_ids.add(actor.id)
     scale_of = {i.id: (i.scale.min, i.scale.max) for i in issues.values()
                 if i.scale.min < i.scale.max}
     for actor_id, row in doc.stances.items():
         if actor_id not in actor_ids:
-            out.append((("stances", actor_id), f"unknown actor '{actor_id}' (not in actors)"))
+            out.append(_Found(("stances", actor_id), f"unknown actor '{actor_id}' (not in "
+                              "actors)", "unknown_actor", id=actor_id))
         for issue_id, stance in row.items():
             scale_ends = scale_of.get(issue_id)
             if scale_ends is not None and stance.low is None and stance.high is None and \
@@ -311,7 +362,8 @@ def _semantic_problems(doc: ScenarioDoc) -> list[tuple[Path, str]]:
             path = ("stances", actor_id, issue_id)
             issue = issues.get(issue_id)
             if issue is None:
-                out.append((path, f"unknown issue '{issue_id}' (not in issues)"))
+                out.append(_Found(path, f"unknown issue '{issue_id}' (not in issues)",
+                                  "unknown_issue", id=issue_id))
                 continue
             if not issue.scale.min < issue.scale.max:
                 continue
@@ -319,50 +371,69 @@ def _semantic_problems(doc: ScenarioDoc) -> list[tuple[Path, str]]:
             for name in ("position", "low", "high"):
                 value = getattr(stance, name)
                 if value is not None and not _in_scale(value, issue):
-                    out.append(((*path, name), f"{name} {value:g} is outside the scale {scale} "
-                                f"of issue '{issue_id}'"))
+                    out.append(_Found((*path, name), f"{name} {value:g} is outside the scale "
+                                      f"{scale} of issue '{issue_id}'", "outside_scale",
+                                      name=name, value=value, min=issue.scale.min,
+                                      max=issue.scale.max, issue=issue_id))
             if stance.low is not None and stance.low > stance.position:
-                out.append(((*path, "low"), f"low {stance.low:g} is above the position "
-                            f"{stance.position:g}"))
+                out.append(_Found((*path, "low"), f"low {stance.low:g} is above the position "
+                                  f"{stance.position:g}", "low_above_position",
+                                  low=stance.low, position=stance.position))
             if stance.high is not None and stance.high < stance.position:
-                out.append(((*path, "high"), f"high {stance.high:g} is below the position "
-                            f"{stance.position:g}"))
+                out.append(_Found((*path, "high"), f"high {stance.high:g} is below the "
+                                  f"position {stance.position:g}", "high_below_position",
+                                  high=stance.high, position=stance.position))
     principal_ids: set[str] = set()
     for k, principal in enumerate(doc.principals):
         base = ("principals", k)
         if principal.id in principal_ids:
-            out.append(((*base, "id"), f"duplicate principal id '{principal.id}'"))
+            out.append(_Found((*base, "id"), f"duplicate principal id '{principal.id}'",
+                              "duplicate_id", what="principal", id=principal.id))
         principal_ids.add(principal.id)
         for a, actor_id in enumerate(principal.actors):
             if actor_id not in actor_ids:
-                out.append(((*base, "actors", a), f"unknown actor '{actor_id}'"))
+                out.append(_Found((*base, "actors", a), f"unknown actor '{actor_id}'",
+                                  "unknown_actor", id=actor_id))
         for name in ("weights", "ideal", "red_lines", "value_functions"):
             for issue_id in getattr(principal, name):
                 if issue_id not in issues:
-                    out.append(((*base, name, issue_id), f"unknown issue '{issue_id}'"))
+                    out.append(_Found((*base, name, issue_id), f"unknown issue '{issue_id}'",
+                                      "unknown_issue", id=issue_id))
         for issue_id, value in principal.ideal.items():
             if issue_id in issues and not _in_scale(value, issues[issue_id]):
-                out.append(((*base, "ideal", issue_id), f"ideal {value:g} is outside the scale"))
+                scale = issues[issue_id].scale
+                out.append(_Found((*base, "ideal", issue_id), f"ideal {value:g} is outside the "
+                                  "scale", "outside_scale", name="ideal", value=value,
+                                  min=scale.min, max=scale.max, issue=issue_id))
         for issue_id, line in principal.red_lines.items():
             if line.reject_below is None and line.reject_above is None:
-                out.append(((*base, "red_lines", issue_id),
-                            "a red line needs reject_below or reject_above"))
+                out.append(_Found((*base, "red_lines", issue_id),
+                                  "a red line needs reject_below or reject_above",
+                                  "red_line_empty"))
         for issue_id, vf in principal.value_functions.items():
             if vf.kind == "step" and vf.threshold is None:
-                out.append(((*base, "value_functions", issue_id),
-                            "a step value function needs a threshold"))
+                out.append(_Found((*base, "value_functions", issue_id),
+                                  "a step value function needs a threshold",
+                                  "threshold_missing"))
         if principal.strategy and not STRATEGY_PATTERN.match(principal.strategy.strip().lower()):
-            out.append(((*base, "strategy"), f"unknown strategy '{principal.strategy}' (known: "
-                        f"{STRATEGY_NAMES})"))
+            out.append(_Found((*base, "strategy"), f"unknown strategy '{principal.strategy}' "
+                              f"(known: {STRATEGY_NAMES})", "unknown_strategy",
+                              strategy=principal.strategy))
     meta = doc.scenario
     if meta.sources_zh and len(meta.sources_zh) != len(meta.sources):
-        out.append((("scenario", "sources_zh"), f"{len(meta.sources_zh)} translations for "
-                    f"{len(meta.sources)} sources: give one per source, in the same order"))
+        out.append(_Found(("scenario", "sources_zh"), f"{len(meta.sources_zh)} translations "
+                          f"for {len(meta.sources)} sources: give one per source, in the same "
+                          "order", "translation_count", translations=len(meta.sources_zh),
+                          sources=len(meta.sources)))
     for issue_id, value in doc.disagreement.items():
         if issue_id not in issues:
-            out.append((("disagreement", issue_id), f"unknown issue '{issue_id}'"))
+            out.append(_Found(("disagreement", issue_id), f"unknown issue '{issue_id}'",
+                              "unknown_issue", id=issue_id))
         elif not _in_scale(value, issues[issue_id]):
-            out.append((("disagreement", issue_id), f"{value:g} is outside the scale"))
+            scale = issues[issue_id].scale
+            out.append(_Found(("disagreement", issue_id), f"{value:g} is outside the scale",
+                              "outside_scale", name="disagreement", value=value,
+                              min=scale.min, max=scale.max, issue=issue_id))
     return out
 
 
@@ -424,13 +495,15 @@ def validate_document(data: Any, locator: Locator, source: str) -> Scenario:
         problems = []
         for err in exc.errors():
             path = _clean_loc(err["loc"])
+            kind, details = _pydantic_kind(err)
             problems.append(Problem(locate(locator, path, source), _field_name(path),
-                                    _pydantic_message(err)))
+                                    _pydantic_message(err), kind, details))
         raise ScenarioError(problems) from None
     semantic = _semantic_problems(doc)
     if semantic:
-        raise ScenarioError([Problem(locate(locator, path, source), _field_name(path), message)
-                             for path, message in semantic])
+        raise ScenarioError([Problem(locate(locator, path, source), _field_name(path), message,
+                                     kind, details)
+                             for path, message, kind, details in semantic])
     return _to_scenario(doc, source)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import tempfile
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -53,8 +54,8 @@ def parse_scenario(filename: str, text: str, fmt: str | None = None) -> tuple[An
 def _relocate(problem: Problem, temporary: str, shown: str) -> Problem:
     file = problem.location.file.replace(temporary, shown)
     message = problem.message.replace(temporary, shown)
-    return Problem(Location(file, problem.location.line, problem.location.column),
-                   problem.field, message)
+    return replace(problem, location=Location(file, problem.location.line,
+                                              problem.location.column), message=message)
 
 
 def _refuse_file_extends(name: str, text: str, fmt: str | None, shipped: list[str]) -> None:

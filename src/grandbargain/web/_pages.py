@@ -28,7 +28,7 @@ from grandbargain.store import _accounts as accounts
 from grandbargain.store import _runs as runs
 from grandbargain.store import _scenarios as scenarios
 from grandbargain.web import _views as views
-from grandbargain.web._words import LANGS, word, words
+from grandbargain.web._words import LANGS, PLOTLY_ZH_TW, WORDS, word, words
 
 HERE = Path(__file__).parent
 TOKEN_COOKIE = "gb_token"
@@ -136,7 +136,8 @@ def add_pages(app: FastAPI, store: Any, pool: Any, max_active_runs: int,
         token = str(form.get("token") or "").strip()
         user = accounts.authenticate(store, token)
         if user is None:
-            return page(request, "sign_in.html.j2", 401, error=True)
+            # 200, not 401: the refusal is this page's answer (S-006)
+            return page(request, "sign_in.html.j2", error=True)
         response = RedirectResponse("/app/scenarios", status_code=303)
         response.set_cookie(TOKEN_COOKIE, token, max_age=30 * 86400, httponly=True,
                             samesite="strict", path="/")
@@ -179,10 +180,37 @@ def add_pages(app: FastAPI, store: Any, pool: Any, max_active_runs: int,
                 return run
         return None
 
+    def twin_of(user_id: int, run: dict[str, Any], lang: str) -> dict[str, Any] | None:
+        """The user's run of the same command on the same scenario in `lang` (decision
+        S-005): the newest done one, else the newest still queued or running."""
+        wanted = {**(run.get("options") or {}), "lang": lang}
+        active = None
+        for other in runs.list_runs(store, user_id, limit=200):
+            if other["kind"] != run["kind"] or (other["options"] or {}) != wanted or \
+                    other["seed"] != run["seed"] or \
+                    other["shipped_scenario"] != run["shipped_scenario"] or \
+                    other["scenario_id"] != run["scenario_id"] or \
+                    other["scenario_version"] != run["scenario_version"]:
+                continue
+            if other["status"] == "done":
+                return other
+            if other["status"] in runs.ACTIVE and active is None:
+                active = other
+        return active
+
     def results_context(user_id: int, run: dict[str, Any], scenario: Any, lang: str
                         ) -> dict[str, Any]:
+        """The results of `run` in the page's language: its own when it ran in that language,
+        else its twin's (the same command run again with --lang); while there is no finished
+        twin, what the page needs to ask for one and follow it."""
+        if _run_lang(run) != lang:
+            twin = twin_of(user_id, run, lang)
+            if twin is None or twin["status"] != "done":
+                return {"pending": True, "run": run, "twin": twin,
+                        "kind_label": word(f"kind_{run['kind']}", lang)}
+            run = twin
         full = runs.get_run(store, user_id, run["id"], with_result=True)
-        run_lang = (full.get("options") or {}).get("lang") or "en"
+        run_lang = _run_lang(full)
         key = (store.url, full["id"])  # a finished run's result never changes
         view = views.result_views.get(key)
         if view is None:
@@ -192,7 +220,7 @@ def add_pages(app: FastAPI, store: Any, pool: Any, max_active_runs: int,
                 "rt": words(run_lang), "report_url": _report_url(full, lang)}
 
     def scenario_page(request: Request, user: tuple[int, str], source: views.Source,
-                      status: int = 200, typed: dict[str, str] | None = None,
+                      refused: bool = False, typed: dict[str, str] | None = None,
                       cell_errors: dict[str, list[str]] | None = None,
                       other_errors: list[str] | None = None, message: str = "",
                       notice: str = "") -> Response:
@@ -203,7 +231,7 @@ def add_pages(app: FastAPI, store: Any, pool: Any, max_active_runs: int,
             return not_found(request, user, str(exc))
         if source.scenario_id is not None:
             source = views.Source(scenario_id=source.scenario_id, version=info["version"])
-        if status == 200:
+        if not refused:
             views.warm_forecast(scenario, lang)
         run = latest_result(user[0], source, info.get("version"))
         results = results_context(user[0], run, scenario, lang) if run else None
@@ -213,12 +241,13 @@ def add_pages(app: FastAPI, store: Any, pool: Any, max_active_runs: int,
         else:
             save_url = f"/app/scenarios/{source.scenario_id}/save"
             history_url = f"/app/scenarios/{source.scenario_id}/history"
-        return page(request, "scenario.html.j2", status, user=user, lang=lang,
+        return page(request, "scenario.html.j2", user=user, lang=lang,
                     scenario=scenario, title=scenario.text(lang), info=info,
                     source=source, source_json=source.as_json(), grid=views.grid(scenario, lang),
                     typed=typed or {}, cell_errors=cell_errors or {},
                     other_errors=other_errors or [], message=message, notice=notice,
                     save_url=save_url, history_url=history_url, results=results,
+                    plotly_words=PLOTLY_ZH_TW if lang == "zh" else None,
                     can_save=info["access"] in ("shipped", "owner", "write"))
 
     @app.get("/app/shipped/{name}", include_in_schema=False)
@@ -247,6 +276,8 @@ def add_pages(app: FastAPI, store: Any, pool: Any, max_active_runs: int,
         return response
 
     async def save(request: Request, user: tuple[int, str], source: views.Source) -> Response:
+        """A refused save (problems, no permission) answers 200 with the page and its
+        messages: a page's refusal is its answer, not a failed request (S-006)."""
         lang = lang_of(request)
         form = {k: str(v) for k, v in (await request.form()).items()}
         message = form.get("message", "")[:2000]
@@ -259,9 +290,9 @@ def add_pages(app: FastAPI, store: Any, pool: Any, max_active_runs: int,
             return not_found(request, user, str(exc))
         edits = views.edits_from_form(form, scenario)
         typed = {k: v for k, v in form.items() if k.startswith(views.EDITABLE)}
-        edited, cells, other = views.check_edits(scenario, edits)
+        edited, cells, other = views.check_edits(scenario, edits, lang)
         if edited is None:
-            return scenario_page(request, user, source, 422, typed, cells,
+            return scenario_page(request, user, source, True, typed, cells,
                                  [word("not_saved", lang), *other], message)
         text = views.edited_text(scenario, edits)
         try:
@@ -274,10 +305,10 @@ def add_pages(app: FastAPI, store: Any, pool: Any, max_active_runs: int,
                                              views.EDITED_FILENAME, text, None, message)
                 scenario_id, version = source.scenario_id, made["version"]
         except scenarios.Forbidden:
-            return scenario_page(request, user, source, 403, typed, {},
+            return scenario_page(request, user, source, True, typed, {},
                                  [word("read_only", lang)], message)
         except ScenarioError as exc:
-            return scenario_page(request, user, source, 422, typed, {},
+            return scenario_page(request, user, source, True, typed, {},
                                  [str(p) for p in exc.problems], message)
         response = RedirectResponse(f"/app/scenarios/{scenario_id}?version={version}",
                                     status_code=303)
@@ -403,8 +434,9 @@ def add_pages(app: FastAPI, store: Any, pool: Any, max_active_runs: int,
         user = api_user(request)
         body = await json_body(request)
         scenario = loaded(user, source_of(body))
+        lang = body.get("lang") if body.get("lang") in LANGS else lang_of(request)
         try:
-            edited, cells, other = views.check_edits(scenario, edits_of(body))
+            edited, cells, other = views.check_edits(scenario, edits_of(body), lang)
         except views.EditError as exc:
             raise _ApiError(422, str(exc)) from None
         return JSONResponse({"ok": edited is not None, "problems": cells, "other": other})
@@ -468,7 +500,8 @@ def add_pages(app: FastAPI, store: Any, pool: Any, max_active_runs: int,
         except runs.TooManyRuns as exc:
             return JSONResponse({"ok": False, "detail": str(exc)})
         pool.wake()
-        return JSONResponse({"ok": True, **run}, status_code=202)
+        return JSONResponse({"ok": True, **run, "message": run_message(run, lang)},
+                            status_code=202)
 
     def api_run_of(request: Request, run_id: str, with_result: bool = False) -> dict:
         user = api_user(request)
@@ -483,8 +516,51 @@ def add_pages(app: FastAPI, store: Any, pool: Any, max_active_runs: int,
     @app.get("/app/api/runs/{run_id}", include_in_schema=False)
     def api_run_status(request: Request, run_id: str) -> JSONResponse:
         run = api_run_of(request, run_id)
-        return JSONResponse({k: run[k] for k in ("id", "kind", "status", "progress", "error",
-                                                 "elapsed_seconds")})
+        answer = {k: run[k] for k in ("id", "kind", "status", "progress", "error",
+                                      "elapsed_seconds")}
+        answer["message"] = run_message(run, lang_of(request))
+        return JSONResponse(answer)
+
+    @app.post("/app/api/runs/{run_id}/cancel", include_in_schema=False)
+    def api_run_cancel(request: Request, run_id: str) -> JSONResponse:
+        """Cancel a queued or running run (its starter only): queued ones at once, running
+        ones when the worker has stopped its process."""
+        user = api_user(request)
+        run = api_run_of(request, run_id)
+        try:
+            run = runs.cancel_run(store, user[0], run["id"])
+        except scenarios.Forbidden as exc:
+            raise _ApiError(403, str(exc)) from None
+        pool.cancel(run["id"])
+        return JSONResponse({"ok": True, **{k: run[k] for k in ("id", "kind", "status")},
+                             "message": run_message(run, lang_of(request))})
+
+    @app.post("/app/api/runs/{run_id}/lang", include_in_schema=False)
+    async def api_run_in_language(request: Request, run_id: str) -> JSONResponse:
+        """A finished run in another language (S-005): its twin, found or started (the same
+        command, options and seed with --lang)."""
+        user = api_user(request)
+        body = await json_body(request)
+        lang = body.get("lang")
+        if lang not in LANGS:
+            raise _ApiError(422, f"lang: one of {', '.join(LANGS)}")
+        run = api_run_of(request, run_id)
+        if run["kind"] not in PAGE_KINDS:
+            raise _ApiError(422, f"kind: one of {', '.join(PAGE_KINDS)}")
+        if run["status"] != "done":
+            raise _ApiError(409, f"run {run['id']} is {run['status']}")
+        twin = run if _run_lang(run) == lang else twin_of(user[0], run, lang)
+        if twin is not None:
+            return JSONResponse({"ok": True, **twin})
+        try:
+            twin = runs.create_run(store, user[0], run["kind"],
+                                   {**(run["options"] or {}), "lang": lang}, run["seed"],
+                                   run["scenario_id"], run["scenario_version"],
+                                   run["shipped_scenario"], max_active_runs)
+        except runs.TooManyRuns as exc:
+            return JSONResponse({"ok": False, "detail": str(exc)})
+        pool.wake()
+        return JSONResponse({"ok": True, **twin}, status_code=202)
 
     @app.get("/app/api/runs/{run_id}/view", include_in_schema=False)
     def api_run_view(request: Request, run_id: str) -> Response:
@@ -543,6 +619,26 @@ class _ApiError(Exception):
     def __init__(self, status: int, detail: str):
         super().__init__(detail)
         self.status, self.detail = status, detail
+
+
+def run_message(run: dict[str, Any], lang: str) -> str:
+    """The run's state in a line: what, which, how far, how long (the page's run-message)."""
+    key = f"kind_{run['kind']}"
+    kind = word(key, lang) if key in WORDS else run["kind"]
+    state_key = f"state_{run['status']}"
+    text = word("run_line", lang).format(
+        kind=kind[:1].upper() + kind[1:], id=run["id"],
+        state=word(state_key, lang) if state_key in WORDS else run["status"])
+    if run["status"] == "running" and run.get("progress"):
+        text += word("run_done_share", lang).format(share=100 * run["progress"])
+    if run.get("elapsed_seconds") is not None:
+        text += word("run_elapsed", lang).format(s=run["elapsed_seconds"])
+    return text
+
+
+def _run_lang(run: dict[str, Any]) -> str:
+    """The language a run's document was made in (its --lang; English by default)."""
+    return (run.get("options") or {}).get("lang") or "en"
 
 
 def _report_url(run: dict[str, Any], lang: str) -> str:

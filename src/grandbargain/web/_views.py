@@ -197,14 +197,14 @@ def _validated(scenario: Scenario, edits: list[dict[str, Any]]) -> Scenario:
     return validate_document(_edited_document(scenario, edits), {}, EDITED_FILENAME)
 
 
-def check_edits(scenario: Scenario, edits: list[dict[str, Any]]
+def check_edits(scenario: Scenario, edits: list[dict[str, Any]], lang: str = "en"
                 ) -> tuple[Scenario | None, dict[str, list[str]], list[str]]:
-    """(edited scenario or None, problems by cell `actor/issue`, other problems), from the
-    validator `grandbargain check` runs."""
+    """(edited scenario or None, problems by cell `actor/issue` in `lang`, other problems),
+    from the validator `grandbargain check` runs."""
     try:
         return _validated(scenario, edits), {}, []
     except ScenarioError as exc:
-        cells, other = _placed(exc)
+        cells, other = _placed(exc, lang)
     # The validator stops at type errors before its range checks: the other edited cells are
     # checked one at a time, so that every wrong cell shows its message at once.
     for edit in edits[:MAX_ONE_BY_ONE]:
@@ -214,16 +214,18 @@ def check_edits(scenario: Scenario, edits: list[dict[str, Any]]
         try:
             _validated(scenario, [edit])
         except ScenarioError as exc:
-            more, _ = _placed(exc)
+            more, _ = _placed(exc, lang)
             for cell, messages in more.items():
                 cells.setdefault(cell, []).extend(m for m in messages
                                                   if m not in cells.get(cell, []))
     return None, cells, other
 
 
-def _placed(exc: ScenarioError) -> tuple[dict[str, list[str]], list[str]]:
-    """The problems by cell `actor/issue` (from their field, `stances.ACTOR.ISSUE.FIELD`),
-    and the others as `check` prints them."""
+def _placed(exc: ScenarioError, lang: str) -> tuple[dict[str, list[str]], list[str]]:
+    """The problems by cell `actor/issue` (from their field, `stances.ACTOR.ISSUE.FIELD`) in
+    `lang` (from their kind and details), and the others as `check` prints them."""
+    from grandbargain.web._words import cell_problem
+
     cells: dict[str, list[str]] = {}
     other: list[str] = []
     for problem in exc.problems:
@@ -231,7 +233,7 @@ def _placed(exc: ScenarioError) -> tuple[dict[str, list[str]], list[str]]:
         if len(parts) >= 3 and parts[0] == "stances":
             label = parts[3] if len(parts) > 3 else ""
             cells.setdefault(f"{parts[1]}/{parts[2]}", []).append(
-                f"{label}: {problem.message}" if label else problem.message)
+                cell_problem(label, problem.message, problem.kind, problem.details, lang))
         else:
             other.append(str(problem))
     return cells, other
@@ -311,7 +313,7 @@ def _side_summary(document: dict[str, Any], lang: str) -> dict[str, Any]:
 
 def what_if(scenario: Scenario, edits: list[dict[str, Any]], lang: str) -> dict[str, Any]:
     started = time.perf_counter()
-    edited, cells, other = check_edits(scenario, edits)
+    edited, cells, other = check_edits(scenario, edits, lang)
     if edited is None:
         return {"ok": False, "problems": cells, "other": other,
                 "seconds": time.perf_counter() - started}

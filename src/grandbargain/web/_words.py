@@ -1,7 +1,11 @@
 """Every label of the web pages in English and 繁體中文 (the scenario's own texts come from its
-`_zh` twins; the bottom line and the charts' words from the report's)."""
+`_zh` twins; the bottom line and the charts' words from the report's), and the validator's
+problems at a cell in 繁體中文 (in English they are the messages `grandbargain check` prints)."""
 
 from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
 
 LANGS = ("en", "zh")
 
@@ -58,6 +62,24 @@ WORDS: dict[str, tuple[str, str]] = {
     "runs_help": ("Runs use the saved version (not unsaved edits); use What-if for those.",
                   "執行使用已儲存的版本（不含未儲存的修改）；未儲存的修改請用「假設分析」。"),
     "running": ("Running…", "執行中…"),
+    "cancel_run": ("Cancel run", "取消執行"),
+    "run_line": ("{kind} #{id}: {state}", "{kind} #{id}：{state}"),
+    "run_done_share": (", {share:.0f}% done", "，已完成 {share:.0f}%"),
+    "run_elapsed": (" · {s:.1f} s", " · {s:.1f} 秒"),
+    "state_queued": ("waiting for a worker", "等待執行"),
+    "state_running": ("running", "執行中"),
+    "state_cancelling": ("cancelling", "取消中"),
+    "state_done": ("done", "完成"),
+    "state_failed": ("failed", "失敗"),
+    "state_cancelled": ("cancelled", "已取消"),
+    "building_report": ("Building the report…", "正在產生報告…"),
+    "kind_forecast": ("forecast", "預測"),
+    "kind_deals": ("package deals", "一攬子交易"),
+    "kind_simulate": ("simulation", "模擬"),
+    "other_lang_run": ("The latest {kind} (#{id}) ran in the other language: it is being run "
+                       "again in English, with the same options and seed…",
+                       "最近一次{kind}（#{id}）是以另一種語言執行的：正以相同選項與種子，"
+                       "用繁體中文重新執行…"),
     "run_failed": ("The run failed", "執行失敗"),
     "results": ("Results", "結果"),
     "no_results": ("No run yet: run a forecast to see the bottom line.",
@@ -95,8 +117,10 @@ WORDS: dict[str, tuple[str, str]] = {
     "download_report": ("Report (HTML)", "報告（HTML）"),
     "what_if": ("What-if", "假設分析"),
     "what_if_help": ("Change stances in the grid, then see the forecast and the package move, "
-                     "side by side with the saved version (nothing is saved).",
-                     "在表格中修改立場，即可與已儲存版本並列比較預測與方案的變化（不會儲存）。"),
+                     "side by side with the saved version (nothing is saved). Keys: Enter in a "
+                     "cell runs the what-if; Escape discards the edits.",
+                     "在表格中修改立場，即可與已儲存版本並列比較預測與方案的變化（不會儲存）。"
+                     "鍵盤：在格內按 Enter 執行假設分析；按 Esc 放棄修改。"),
     "run_what_if": ("Run what-if on my edits", "以我的修改執行假設分析"),
     "reset": ("Discard edits", "放棄修改"),
     "saved_side": ("Saved version", "已儲存版本"),
@@ -146,3 +170,68 @@ def word(key: str, lang: str) -> str:
 
 def words(lang: str) -> dict[str, str]:
     return {key: (zh if lang == "zh" else en) for key, (en, zh) in WORDS.items()}
+
+
+# A stance's fields and the validator's problems with them (`Problem.kind` and its details), as
+# the cells say them in 繁體中文.
+FIELDS_ZH = {"position": "立場", "salience": "重視程度", "low": "最低可能立場",
+             "high": "最高可能立場", "capability": "影響力"}
+PROBLEMS_ZH = {
+    "outside_scale": "{field} {value} 超出議題量表 {min}–{max}",
+    "below_minimum": "{field} {value} 低於下限 {minimum}",
+    "above_maximum": "{field} {value} 高於上限 {maximum}",
+    "not_above": "{field} {value} 必須大於 {above}",
+    "not_a_number": "{field}「{value}」不是數字",
+    "not_finite": "{field}必須是有限的數字",
+    "low_above_position": "最低可能立場 {low} 高於立場 {position}",
+    "high_below_position": "最高可能立場 {high} 低於立場 {position}",
+}
+
+
+def _shown(value: Any) -> str:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return str(value)
+    return f"{value:g}"
+
+
+def cell_problem(label: str, message: str, kind: str, details: Mapping[str, Any],
+                 lang: str) -> str:
+    """A validator problem at a cell: in English `check`'s own message after the field's name;
+    in 繁體中文 from its kind and details (the English message where the kind has no words)."""
+    wording = PROBLEMS_ZH.get(kind) if lang == "zh" else None
+    if wording is None:
+        return f"{label}: {message}" if label else message
+    shown = {name: _shown(value) for name, value in details.items()}
+    if kind == "not_a_number" and str(details.get("value", "")).strip() == "":
+        return f"{FIELDS_ZH.get(label, label)}：請輸入數字"
+    try:
+        return wording.format(field=FIELDS_ZH.get(label, label), **shown)
+    except (KeyError, IndexError):  # details without a value the wording names
+        return f"{label}: {message}" if label else message
+
+
+# The charts' mode bar in 繁體中文 (S-009): the installed plotly package ships plotly.js with
+# its English words only, so the zh pages register these as plotly.js's zh-TW locale. Keys are
+# plotly.js's own English texts.
+PLOTLY_ZH_TW = {
+    "Download plot as a PNG": "下載圖表（PNG）",
+    "Download plot": "下載圖表",
+    "Preparing image - this may take a few seconds": "正在準備圖片，可能需要數秒",
+    "Image download succeeded": "圖片已下載",
+    "Sorry, there was a problem downloading your image!": "抱歉，下載圖片時發生問題！",
+    "Zoom": "縮放",
+    "Pan": "平移",
+    "Box Select": "方框選取",
+    "Lasso Select": "套索選取",
+    "Zoom in": "放大",
+    "Zoom out": "縮小",
+    "Autoscale": "自動縮放",
+    "Reset axes": "重設座標軸",
+    "Reset view": "重設檢視",
+    "Reset views": "重設檢視",
+    "Reset": "重設",
+    "Toggle Spike Lines": "切換輔助線",
+    "Show closest data on hover": "懸停時顯示最近的資料",
+    "Compare data on hover": "懸停時比較資料",
+    "Toggle show closest data on hover": "切換懸停時顯示最近的資料",
+}

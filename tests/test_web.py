@@ -74,13 +74,35 @@ class Session:
         self.shots.append(path)
         return path
 
-    def image(self, name: str, locator) -> None:
-        """One of the README's images (only with GRANDBARGAIN_WEB_IMAGES=FOLDER)."""
+    def image(self, name: str, locator=None, until=None) -> None:
+        """One of the README's images (only with GRANDBARGAIN_WEB_IMAGES=FOLDER): the viewport
+        from the top of `locator` (or of the page, down to `until`'s bottom), at most one
+        screen high, in 256 colours."""
         folder = os.environ.get("GRANDBARGAIN_WEB_IMAGES")
-        if folder:
-            Path(folder).mkdir(parents=True, exist_ok=True)
-            locator.scroll_into_view_if_needed()
-            locator.screenshot(path=str(Path(folder) / f"web-{name}.png"))
+        if not folder:
+            return
+        Path(folder).mkdir(parents=True, exist_ok=True)
+        path = Path(folder) / f"web-{name}.png"
+        if locator is None:
+            self.page.evaluate("() => window.scrollTo(0, 0)")
+            bottom = VIEWPORT["height"]
+            if until is not None:
+                box = until.bounding_box()
+                bottom = min(box["y"] + box["height"] + 24, bottom)
+            self.page.screenshot(path=str(path), clip={
+                "x": 0, "y": 0, "width": VIEWPORT["width"], "height": bottom})
+        else:
+            locator.evaluate("el => el.scrollIntoView({block: 'start'})")
+            box = locator.bounding_box()
+            top = max(box["y"] - 8, 0)
+            height = min(box["height"] + 16, VIEWPORT["height"] - top)
+            self.page.screenshot(path=str(path), clip={
+                "x": 0, "y": top, "width": VIEWPORT["width"], "height": height})
+        from PIL import Image
+
+        with Image.open(path) as image:
+            small = image.convert("RGB").quantize(256)
+        small.save(path, optimize=True)
 
     def clean(self, step: str) -> None:
         assert not self.console_errors, f"{step}: console errors {self.console_errors}"
@@ -255,7 +277,7 @@ def test_walk_sign_in_edit_check_save_forecast_compare_and_switch_to_chinese(web
     assert float(rows.first.locator("td.old").inner_text()) == old_position2
     assert float(rows.first.locator("td.new").inner_text()) == 100
     session.shot("diff", page.get_by_test_id("diff"))
-    session.image("diff", page.locator("main"))
+    session.image("diff", until=page.get_by_test_id("diff"))
     session.clean("compare versions")
 
     # 9. 繁體中文: the switch keeps the page, the labels and the scenario's texts change
@@ -268,7 +290,7 @@ def test_walk_sign_in_edit_check_save_forecast_compare_and_switch_to_chinese(web
     zh_line = _run_forecast(page)
     assert re.search(r"[\u4e00-\u9fff]", zh_line.splitlines()[0]), zh_line[:200]
     session.shot("zh", page.get_by_test_id("bottom-line"))
-    session.image("zh", page.locator("section[aria-labelledby=results-h]"))
+    session.image("zh")
     page.reload()  # the language is kept (cookie) without ?lang=
     expect(page.locator("html")).to_have_attribute("lang", "zh-Hant")
     session.clean("繁體中文")

@@ -10,8 +10,9 @@ serve` with its defaults (2 run workers; SQLite in a temporary folder; tests/_we
   a cached answer; the saved side is computed once, as for anyone opening the page).
 
 Side by side, alternating round by round, with the floors they are built on: the sign-in page
-(the lightest page: one template, one stylesheet) in a fresh context, and the what-if request
-alone (POST /app/api/what-if, no browser). Medians of ROUNDS rounds; targets from issue 19:
+(the lightest page: one template, one stylesheet) in a fresh context, plotly.js alone (fetched
+and evaluated in a fresh context: the floor of any first page with a chart), and the what-if
+request alone (POST /app/api/what-if, no browser). Medians of ROUNDS rounds; targets from issue 19:
 first load under 2 s, what-if under 1 s, on 2 cores.
 """
 
@@ -65,6 +66,14 @@ WATCH = """(() => {
 })()"""
 SEEN = "() => window.__gridAndBottomLine !== undefined && window.__charts !== undefined"
 LOAD_EVENT = "() => performance.getEntriesByType('navigation')[0].loadEventEnd"
+PLOTLY_ALONE = """() => new Promise((resolve, reject) => {
+  const start = performance.now();
+  const script = document.createElement('script');
+  script.src = '/app/static/plotly.min.js';
+  script.onload = () => resolve(performance.now() - start);
+  script.onerror = () => reject(new Error('plotly.js did not load'));
+  document.head.appendChild(script);
+})"""
 TIMES = """() => {
   const plotly = performance.getEntriesByType('resource')
     .filter((e) => e.name.endsWith('/plotly.min.js'))[0];
@@ -166,6 +175,15 @@ class Browser:
         context.close()
         return seconds
 
+    def plotly_alone(self) -> float:
+        """plotly.js fetched and evaluated in a fresh context on a page without charts: the
+        floor of any first page that draws one."""
+        context, page = self.context()
+        page.goto(f"{self.app.base}/app/sign-in", wait_until="load")
+        seconds = page.evaluate(PLOTLY_ALONE) / 1000
+        context.close()
+        return seconds
+
     def close(self) -> None:
         self.browser.close()
         self.playwright.stop()
@@ -191,7 +209,7 @@ def _table(seen: dict[str, list[float]], cold: dict[str, float], charts: int) ->
         _row("first load: grid and bottom line visible", seen["visible"], FIRST_LOAD_TARGET,
              "sign-in page, load event", seen["sign_in"]),
         _row(f"first load: the {charts} charts shown drawn", seen["charts"], None,
-             "sign-in page, load event", seen["sign_in"]),
+             "plotly.js alone, fetched and evaluated", seen["plotly_alone"]),
         _row("what-if: one stance changed, forecast and package shown", seen["what_if"],
              WHAT_IF_TARGET, "the request alone", seen["api_what_if"]),
     ]
@@ -199,14 +217,16 @@ def _table(seen: dict[str, list[float]], cold: dict[str, float], charts: int) ->
     return (
         "Headless Debian chromium driven by Playwright for Python, against `grandbargain "
         f"serve` with its defaults (2 run workers, SQLite), both on this {os.cpu_count()}-core "
-        f"machine; {ROUNDS} rounds, the four cases alternating within each round; medians "
+        f"machine; {ROUNDS} rounds, the five cases alternating within each round; medians "
         "(and ranges) in seconds. First load: a fresh browser context each time (nothing "
         "cached), the user's forecast of us-china-2025-07 run once before, so the page shows "
         "the bottom line, the forecast table and the report's charts; times from the "
         "navigation's start, measured by the page (Navigation Timing; the first animation "
         "frame where the element is shown). What-if: from typing a new position for the US "
         "president on the 2025 US tariffs (a value not asked before) to the edited side's "
-        "forecast and package shown; its baseline is the same request without the browser.\n\n"
+        "forecast and package shown; its baseline is the same request without the browser. "
+        "plotly.js alone: the same file added to the sign-in page in a fresh context, until "
+        "its script has run.\n\n"
         "| case | median s | range s | target s | under target | baseline, median s | "
         "ratio |\n|---|---:|---:|---:|---|---|---:|\n" + "\n".join(rows) + "\n\n"
         f"Where the load event's time goes (medians): the page's HTML (figures inline) by "
@@ -226,14 +246,14 @@ def main() -> None:
         raise SystemExit("needs Debian's chromium (/usr/bin/chromium; .ci/run installs it)")
     seen: dict[str, list[float]] = {k: [] for k in (
         "load", "visible", "charts", "html", "fetched", "plotly", "what_if", "sign_in",
-        "api_what_if")}
+        "plotly_alone", "api_what_if")}
     with WebApp(user="bench") as app:
         _run_forecast(app)
         browser = Browser(app)
         try:
             cold, context, _ = browser.first_load()  # the first page after the server started
             context.close()
-            for k in range(ROUNDS):  # alternate the four cases, round by round
+            for k in range(ROUNDS):  # alternate the five cases, round by round
                 times, context, page = browser.first_load()
                 for name, value in times.items():
                     seen[name].append(value)
@@ -242,6 +262,7 @@ def main() -> None:
                                        / 1000)
                 context.close()
                 seen["sign_in"].append(browser.sign_in_page())
+                seen["plotly_alone"].append(browser.plotly_alone())
                 answer, seconds = _post(app, "/app/api/what-if", {
                     "source": {"shipped": DEFAULT}, "lang": "en",
                     "edits": [{"actor": ACTOR, "issue": ISSUE, "field": "position",

@@ -299,3 +299,7 @@ def test_walk_sign_in_edit_check_save_forecast_compare_and_switch_to_chinese(web
     assert any(url.endswith("/app/static/plotly.min.js") for url in session.requests)
     assert all(urlsplit(url).hostname in LOCAL_HOSTS for url in session.requests)
     assert len(session.shots) >= 10 and all(p.stat().st_size > 5000 for p in session.shots)
+    log = webapp.log_text()
+    assert f'"GET /app/shipped/{DEFAULT} HTTP/1.1" 200' in log  # one line per request
+    assert "Traceback" not in log and not re.search(r'HTTP/1\.1" 5\d\d', log), log[-3000:]
+    assert webapp.token not in log  # the cookie's token is never logged

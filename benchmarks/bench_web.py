@@ -4,7 +4,8 @@ serve` with its defaults (2 run workers; SQLite in a temporary folder; tests/_we
 - first load of the default scenario's page, in a fresh browser context each time (nothing
   cached), for a user who has run its forecast once (so the page shows the bottom line, the
   forecast table and the report's charts): navigation start to the load event, to the grid and
-  the bottom line visible, and to the charts drawn (plotly.js, 4.8 MB, from the server);
+  the bottom line visible, and, scrolled to after that, the forecast chart drawn (plotly.js,
+  4.8 MB, fetched only then: S-012);
 - a what-if update: one stance changed in the grid, the what-if button, until the forecast and
   the package of the edited side are shown (each round a value not asked before, so nothing is
   a cached answer; the saved side is computed once, as for anyone opening the page).
@@ -51,20 +52,27 @@ WATCH = """(() => {
         && shown(document.querySelector('#results [data-testid=bottom-line]'))) {
       window.__gridAndBottomLine = performance.now();
     }
-    const plots = [...document.querySelectorAll('#results .plot[data-figure]')]
-      .filter((el) => !el.closest('[hidden]'));
-    if (window.__charts === undefined && plots.length
-        && plots.every((el) => el.querySelector('.main-svg'))) {
-      window.__charts = performance.now();
-      window.__chartCount = plots.length;
-    }
-    if (window.__gridAndBottomLine === undefined || window.__charts === undefined) {
+    if (window.__gridAndBottomLine === undefined || window.__plotly === undefined) {
       requestAnimationFrame(tick);
     }
   };
   requestAnimationFrame(tick);
 })()"""
-SEEN = "() => window.__gridAndBottomLine !== undefined && window.__charts !== undefined"
+SEEN = "() => window.__gridAndBottomLine !== undefined"
+# After the load event: the forecast chart scrolled to, as a reader does, until plotly drew it
+# (the page fetches plotly.js only then, S-012); seconds from the scroll.
+CHART_ON_SCROLL = """() => new Promise((resolve, reject) => {
+  const el = [...document.querySelectorAll('#results .plot[data-figure]')]
+    .filter((e) => !e.closest('[hidden]'))[0];
+  const start = performance.now();
+  el.scrollIntoView();
+  const tick = () => {
+    if (el.querySelector('.main-svg')) resolve(performance.now() - start);
+    else requestAnimationFrame(tick);
+  };
+  requestAnimationFrame(tick);
+  setTimeout(() => reject(new Error('no chart in 60 s')), 60000);
+})"""
 LOAD_EVENT = "() => performance.getEntriesByType('navigation')[0].loadEventEnd"
 PLOTLY_ALONE = """() => new Promise((resolve, reject) => {
   const start = performance.now();
@@ -79,7 +87,7 @@ TIMES = """() => {
     .filter((e) => e.name.endsWith('/plotly.min.js'))[0];
   return {load: performance.getEntriesByType('navigation')[0].loadEventEnd,
           html: performance.getEntriesByType('navigation')[0].responseEnd,
-          visible: window.__gridAndBottomLine, charts: window.__charts,
+          visible: window.__gridAndBottomLine,
           fetched: plotly.responseEnd, plotly: window.__plotly};
 }"""
 # One stance changed as a person types it, then the what-if button; the panel's new content
@@ -163,8 +171,10 @@ class Browser:
         context, page = self.context()
         page.goto(f"{self.app.base}/app/shipped/{DEFAULT}", wait_until="load")
         page.wait_for_function(SEEN, timeout=60_000)
-        self.charts = page.evaluate("() => window.__chartCount")
+        chart = page.evaluate(CHART_ON_SCROLL) / 1000
+        page.wait_for_function("() => window.__plotly !== undefined", timeout=60_000)
         times = {k: v / 1000 for k, v in page.evaluate(TIMES).items()}
+        times["charts"] = chart
         return times, context, page
 
     def sign_in_page(self) -> float:
@@ -209,7 +219,8 @@ def _table(seen: dict[str, list[float]], cold: dict[str, float], charts: int,
              FIRST_LOAD_TARGET, "sign-in page, load event", seen["sign_in"]),
         _row("first load: grid and bottom line visible", seen["visible"], FIRST_LOAD_TARGET,
              "sign-in page, load event", seen["sign_in"]),
-        _row(f"first load: the {charts} charts shown drawn", seen["charts"], None,
+        _row("first load, then the forecast chart scrolled to: drawn (from the scroll)",
+             seen["charts"], None,
              "plotly.js alone, fetched and evaluated", seen["plotly_alone"]),
         _row("what-if: one stance changed, forecast and package shown", seen["what_if"],
              WHAT_IF_TARGET, "the request alone", seen["api_what_if"]),
@@ -231,11 +242,12 @@ def _table(seen: dict[str, list[float]], cold: dict[str, float], charts: int,
         "| case | median s | range s | target s | under target | baseline, median s | "
         "ratio |\n|---|---:|---:|---:|---|---|---:|\n" + "\n".join(rows) + "\n\n"
         f"Where the load event's time goes (medians): the page's HTML (figures inline) by "
-        f"{_median(seen['html']):.2f} s, plotly.js (4.8 MB, loaded by the page's script once a "
-        f"chart is shown, so before the load event) fetched by {_median(seen['fetched']):.2f} s;"
-        " evaluating it (a fresh context has none of it compiled) and drawing the charts, one "
-        f"task, end at {_median(seen['plotly']):.2f} s. The grid and the bottom line do not "
-        "wait for it. The first page after the server "
+        f"{_median(seen['html']):.2f} s. plotly.js (4.8 MB) is fetched only after the load event, "
+        "once a chart comes near the screen (S-012): scrolled to straight after the load "
+        f"event, it is fetched by {_median(seen['fetched']):.2f} s and evaluated (a fresh "
+        "context has none of it compiled) by "
+        f"{_median(seen['plotly']):.2f} s from the navigation's start. The grid and the bottom"
+        " line never wait for it. The first page after the server "
         f"started (one sample, before the rounds): load event {cold['load']:.2f} s, grid and "
         f"bottom line visible {cold['visible']:.2f} s.\n\n"
         f"Load average at the end: {load_average} (1 min). Provisional: the machine was "

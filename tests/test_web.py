@@ -149,7 +149,9 @@ def _run_forecast(page) -> str:
                             f".results:not([data-run='{old_run}'])")
     shown.wait_for(timeout=RUN_TIMEOUT_MS)  # a run is a process of its own (S-001)
     results.get_by_test_id("bottom-line").wait_for()
-    results.locator("[data-testid=chart-forecast] .main-svg").first.wait_for()  # plotly drew
+    chart = results.locator("[data-testid=chart-forecast]").first
+    chart.scroll_into_view_if_needed()  # charts are drawn as they come near the screen
+    chart.locator(".main-svg").first.wait_for()  # plotly drew
     assert page.get_by_test_id("run-error").is_hidden()
     return results.get_by_test_id("bottom-line").inner_text()
 

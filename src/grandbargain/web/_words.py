@@ -210,7 +210,7 @@ def cell_problem(label: str, message: str, kind: str, details: Mapping[str, Any]
         return f"{label}: {message}" if label else message
 
 
-# The charts' mode bar in 繁體中文 (S-009): the installed plotly package ships plotly.js with
+# The charts' mode bar in 繁體中文 (S-010): the installed plotly package ships plotly.js with
 # its English words only, so the zh pages register these as plotly.js's zh-TW locale. Keys are
 # plotly.js's own English texts.
 PLOTLY_ZH_TW = {

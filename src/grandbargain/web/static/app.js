@@ -6,7 +6,7 @@ const lang = page ? page.dataset.lang : "en";
 let plotly = null;
 
 // The charts' options: no mode bar button that would send a chart elsewhere, the PNG export
-// kept, the mode bar's words in 繁體中文 on zh pages (S-009).
+// kept, the mode bar's words in 繁體中文 on zh pages (S-010).
 const plotlyWords = page && page.dataset.plotlyWords ? JSON.parse(page.dataset.plotlyWords) : null;
 const CHART_CONFIG = {
   responsive: true, displaylogo: false,
@@ -50,20 +50,40 @@ function keyboardModeBar(el) {
   }
 }
 
-function drawCharts(root) {
-  const plots = [...root.querySelectorAll(".plot[data-figure]")].filter(
-    (el) => !el.closest("[hidden]") && !el.dataset.drawn);
-  if (!plots.length) return;
-  loadPlotly().then((Plotly) => {
+// plotly.js (4.8 MB) is fetched only once the page has loaded and a chart comes near the
+// screen, so the grid and the bottom line never wait for it (S-012).
+function afterLoad() {
+  if (document.readyState === "complete") return Promise.resolve();
+  return new Promise((resolve) => window.addEventListener("load", resolve, {once: true}));
+}
+
+function plotNow(plots) {
+  afterLoad().then(loadPlotly).then((Plotly) => {
     for (const el of plots) {
       const fig = JSON.parse(el.dataset.figure);
-      el.dataset.drawn = "1";
       const config = {...CHART_CONFIG, toImageButtonOptions: {
         ...CHART_CONFIG.toImageButtonOptions, filename: el.dataset.chart || "chart"}};
       Plotly.newPlot(el, fig.data, fig.layout, config)
         .then(() => keyboardModeBar(el));
     }
   });
+}
+
+const chartObserver = "IntersectionObserver" in window
+  ? new IntersectionObserver((entries) => {
+    const near = entries.filter((e) => e.isIntersecting).map((e) => e.target);
+    near.forEach((el) => chartObserver.unobserve(el));
+    if (near.length) plotNow(near);
+  }, {rootMargin: "300px"})
+  : null;
+
+function drawCharts(root) {
+  const plots = [...root.querySelectorAll(".plot[data-figure]")].filter(
+    (el) => !el.closest("[hidden]") && !el.dataset.drawn);
+  if (!plots.length) return;
+  plots.forEach((el) => { el.dataset.drawn = "1"; });
+  if (chartObserver) plots.forEach((el) => chartObserver.observe(el));
+  else plotNow(plots);
 }
 
 function wireResults(root) {

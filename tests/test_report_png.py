@@ -71,31 +71,30 @@ def test_chinese_title_renders_with_the_cjk_font_not_boxes(cjk):
 
 @pytest.mark.slow
 def test_chinese_pngs_have_axis_labels_and_no_missing_glyphs(cjk, tmp_path, monkeypatch,
-                                                             report_docs):
+                                                             zh_drawn):
     from PIL import Image
 
     monkeypatch.chdir(tmp_path)
     figs = tmp_path / "figs"
-    charts = build_charts(report_docs["zh"])
+    charts = [chart for chart, _ in zh_drawn["charts"]]
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         result = runner.invoke(app, ["report", "--png", str(figs), "--lang", "zh"])
         assert result.exit_code == 0, result.output
-        figures = [draw(chart, "zh") for chart in charts]
     assert _glyph_warnings([str(w.message) for w in caught]) == []
+    assert _glyph_warnings(zh_drawn["warnings"]) == []
     assert not (tmp_path / "report.html").exists()  # only the PNGs were asked for
     written = sorted(p.name for p in figs.glob("*.png"))
     assert written == sorted(f"{c.id}.png" for c in charts)
     for path in figs.glob("*.png"):
         with Image.open(path) as image:
             assert image.format == "PNG" and image.width >= 800
-    for chart, fig in zip(charts, figures, strict=True):
-        ax = fig.axes[0]
-        assert ax.get_xlabel() == chart.x_label and ax.get_ylabel() == chart.y_label
-        assert any(chart.title.split("：")[0] in t.get_text().replace("\n", "")
-                   for t in fig.texts)
+    for chart, drawn in zh_drawn["charts"]:
+        assert drawn["x_label"] == chart.x_label and drawn["y_label"] == chart.y_label
+        assert any(chart.title.split("：")[0] in t.replace("\n", "")
+                   for t in drawn["figure_texts"])
         if chart.key:
-            assert any(chart.key[0] in t.get_text() for t in fig.texts)
+            assert any(chart.key[0] in t for t in drawn["figure_texts"])
         # Chinese axis titles really are Chinese (the labels were translated).
         assert any("\u4e00" <= ch <= "\u9fff" for ch in chart.x_label + chart.y_label)
 
@@ -115,6 +114,28 @@ def report_docs():
     extras = timeline_extras(None, None)
     return {lg: report_document(scenario, results, lg, extras=extras, forecast=forecasts[lg])
             for lg in LANGS}
+
+
+@pytest.fixture(scope="module")
+def zh_drawn(report_docs, cjk):
+    """Every chart of the zh report drawn once as a PNG figure (shared by the tests below): its
+    axis titles, its figure-level texts, every text drawn (ticks included) and the warnings."""
+    import matplotlib.pyplot as plt
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    charts = []
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        for chart in build_charts(report_docs["zh"]):
+            fig = draw(chart, "zh")
+            FigureCanvasAgg(fig).draw()  # tick labels exist once drawn
+            charts.append((chart, {
+                "x_label": fig.axes[0].get_xlabel(), "y_label": fig.axes[0].get_ylabel(),
+                "figure_texts": [t.get_text() for t in fig.texts],
+                "all_texts": [t.get_text()
+                              for t in fig.findobj(lambda a: hasattr(a, "get_text"))]}))
+            plt.close(fig)
+    return {"charts": charts, "warnings": [str(w.message) for w in caught]}
 
 
 def _one_of_each_kind(charts):
@@ -211,12 +232,10 @@ def test_png_series_are_labelled_directly_without_overlap_or_cut(report_docs, la
     assert checked >= 6
 
 
-def test_chinese_pngs_show_no_english_sentence(report_docs, cjk):
+def test_chinese_pngs_show_no_english_sentence(report_docs, zh_drawn):
     """Every text drawn in the Chinese PNGs (titles, axes, ticks, labels, keys, legend tables,
     source lines) holds no English word outside ids, names, commands and file names."""
     import re
-
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
 
     from grandbargain.cli import COMMANDS
     from grandbargain.scenario import builtin_scenarios
@@ -228,11 +247,8 @@ def test_chinese_pngs_show_no_english_sentence(report_docs, cjk):
         | set(MODELS) | set(builtin_scenarios()) | {m["name"] for m in doc["forecast"]["models"]}
     commands = "|".join(sorted({*COMMANDS, "stack"}, key=len, reverse=True))
     found = []
-    for chart in build_charts(doc):
-        fig = draw(chart, "zh")
-        FigureCanvasAgg(fig).draw()  # tick labels exist once drawn
-        texts = [t.get_text() for t in fig.findobj(lambda a: hasattr(a, "get_text"))]
-        for text in dict.fromkeys(texts):
+    for chart, drawn in zh_drawn["charts"]:
+        for text in dict.fromkeys(drawn["all_texts"]):
             text = re.sub(rf"grandbargain(?: (?:{commands}))*", " ", text)
             text = re.sub(r"--[a-z][a-z\-]* [a-z0-9][a-z0-9\-]*", " ", text)
             text = re.sub(r"[\w.\-]+\.(?:ya?ml|json|csv)\b", " ", text)

@@ -53,9 +53,15 @@ def arithmetic(request, monkeypatch):
     if request.param == "numpy":
         monkeypatch.setattr(core, "_KERNELS", None)
     else:
-        pytest.importorskip("numba")
-        monkeypatch.setattr(core, "NUMBA_FROM", 0)
+        _use_kernels(monkeypatch)
     return request.param
+
+
+def _use_kernels(monkeypatch):
+    pytest.importorskip("numba")
+    monkeypatch.setattr(core, "NUMBA_FROM", 0)
+    monkeypatch.setattr(core, "COMPILED_FROM", 0)
+    assert core._compiled() is not None
 
 
 @pytest.mark.parametrize("order", ["input", "canonical"])
@@ -191,10 +197,12 @@ def test_numpy_and_compiled_runs_are_identical_turn_by_turn(monkeypatch, n, d, s
     x, sal, cap = _random_case(n, d, seed)
     for opts in [*OPTION_MIXES[:3], core.Options(bargain_model="power-weighted",
                                                  interpolation="s1p1")]:
-        monkeypatch.setattr(core, "NUMBA_FROM", 10**9)
-        numpy_run = core.simulate(x, sal, cap, opts)
-        monkeypatch.setattr(core, "NUMBA_FROM", 0)
-        compiled_run = core.simulate(x, sal, cap, opts)
+        with monkeypatch.context() as numpy_only:
+            numpy_only.setattr(core, "_KERNELS", None)
+            numpy_run = core.simulate(x, sal, cap, opts)
+        with monkeypatch.context() as compiled:
+            _use_kernels(compiled)
+            compiled_run = core.simulate(x, sal, cap, opts)
         assert len(numpy_run.turns) == len(compiled_run.turns), opts
         for ours, theirs in zip(numpy_run.turns, compiled_run.turns, strict=True):
             assert np.array_equal(ours.positions, theirs.positions), (opts, ours.number)
@@ -223,28 +231,35 @@ def test_queues_resolved_together_equal_one_queue_at_a_time():
             assert np.array_equal(p, alone), (opts, k)
 
 
-def test_below_the_numba_threshold_numba_is_not_imported():
+def test_numba_is_imported_only_where_it_pays():
     """A fresh process running an 80-actor SMP never imports numba (its start would cost more
-    than the run, SMP-15); at NUMBA_FROM actors it does (when installed)."""
+    than the run); at NUMBA_FROM actors it does, and below it once the numpy path has done
+    NUMPY_WORK_BUDGET actor-cubes in the process (many runs: draws, validation) (SMP-15)."""
     import subprocess
     import sys
 
     script = ("import sys, numpy as np\n"
               "from grandbargain.models import _smp_core as core\n"
+              "n, runs, budget = map(int, sys.argv[1:])\n"
+              "core.NUMPY_WORK_BUDGET = budget\n"
               "rng = np.random.default_rng(0)\n"
-              "n = int(sys.argv[1])\n"
-              "core.simulate(rng.uniform(0, 1, (n, 1)), rng.uniform(0.1, 0.9, (n, 1)), "
-              "rng.uniform(10, 200, n), core.Options(max_turns=1))\n"
+              "x, sal = rng.uniform(0, 1, (n, 1)), rng.uniform(0.1, 0.9, (n, 1))\n"
+              "for _ in range(runs):\n"
+              "    core.simulate(x, sal, rng.uniform(10, 200, n), core.Options(max_turns=1))\n"
               "print('numba' in sys.modules)\n")
 
-    def imports_numba(n: int) -> str:
-        return subprocess.run([sys.executable, "-c", script, str(n)], check=True,
-                              capture_output=True, text=True).stdout.strip()
+    def imports_numba(n: int, runs: int = 1, budget: int = core.NUMPY_WORK_BUDGET) -> str:
+        return subprocess.run([sys.executable, "-c", script, str(n), str(runs), str(budget)],
+                              check=True, capture_output=True, text=True).stdout.strip()
 
-    assert core.NUMBA_FROM > 80
+    assert core.NUMBA_FROM > 80 and core.NUMPY_WORK_BUDGET > 80 ** 3 * 17  # a080's run
     assert imports_numba(80) == "False"
     pytest.importorskip("numba")
     assert imports_numba(core.NUMBA_FROM) == "True"
+    budget = 3 * 40 ** 3
+    assert imports_numba(40, runs=2, budget=budget) == "False"
+    assert imports_numba(40, runs=4, budget=budget) == "True"
+    assert imports_numba(core.COMPILED_FROM - 1, runs=4, budget=0) == "False"
 
 
 def test_one_actor_with_salience_keeps_its_position_and_none_gives_no_forecast():

@@ -93,11 +93,29 @@ def _warm_up(kernels) -> None:
             del sys.modules[_BLAS_PROBE]
 
 
-#: from this many actors the O(n^3) steps run in the numba kernels; below it in numpy (same
-#: bits), and numba is not even imported: its start (~0.4 s of CPU in a fresh process) is more
-#: than the numpy path's extra time over a whole run below about 100 actors (SMP-15)
+#: from this many actors the O(n^3) steps run in the numba kernels at once. Below it they run
+#: in numpy (the same bits) and numba is not even imported: its start (~0.4 s of CPU in a
+#: fresh process) is more than the numpy path's extra time (~1e-8 s per actor-cube and turn)
+#: over a whole run of fewer actors (SMP-15)
 NUMBA_FROM = 96
+#: below this many actors numpy is as fast as the kernels
+COMPILED_FROM = 32
+#: actor-cubes x turns the numpy path takes on in one process (from COMPILED_FROM actors)
+#: before loading the kernels anyway: about numba's start in extra numpy time, so a process
+#: running many SMPs (draws, validation) loses at most that much (SMP-15)
+NUMPY_WORK_BUDGET = 40_000_000
+_numpy_work = 0
 _KERNELS = False if os.environ.get("GRANDBARGAIN_SMP_NUMPY") != "1" else None
+
+
+def _kernels_for(n: int):
+    """The kernels for a step over n actors, or None for the numpy path: from NUMBA_FROM
+    actors; from COMPILED_FROM once numba is loaded or the numpy work budget is spent."""
+    if _KERNELS is None or n < COMPILED_FROM:
+        return None
+    if n >= NUMBA_FROM or _KERNELS is not False or _numpy_work >= NUMPY_WORK_BUDGET:
+        return _compiled()
+    return None
 
 
 @dataclass(frozen=True)
@@ -218,7 +236,7 @@ def scaled_distances(ideals: np.ndarray, saliences: np.ndarray, points: np.ndarr
 def coalitions(rule: str, w: np.ndarray, u: np.ndarray) -> np.ndarray:
     """Model::coalitions: C[i, j] = 1e-8 + sum of positive votes w_k (u_ki - u_kj), summed
     voter by voter from 1e-8 (the kernel's order, so both paths give the same bits)."""
-    kernels = _compiled() if w.size >= NUMBA_FROM else None
+    kernels = _kernels_for(w.size)
     if kernels is not None and rule in _RULE_CODES:
         return kernels.coalitions(_RULE_CODES[rule], np.ascontiguousarray(w, dtype=float),
                                    np.ascontiguousarray(u, dtype=float))
@@ -379,9 +397,10 @@ def _contest(opts: Options, w, uii, uij, uji, ujj, uni, unj, unn, third):
 
 def challenges(state: State, s: np.ndarray, cap: np.ndarray, opts: Options):
     """Every actor's own estimate of challenging every other (see `challenges_numpy`): the
-    numba kernel from NUMBA_FROM actors, the numpy blocks below (the same bits)."""
+    numba kernel or the numpy blocks (the same bits), as `_kernels_for` decides."""
+    global _numpy_work
     n = s.size
-    kernels = _compiled() if n >= NUMBA_FROM else None
+    kernels = _kernels_for(n)
     if kernels is not None and opts.voting_rule in _RULE_CODES:
         prob = np.zeros((n, n))
         gain = np.full((n, n), -np.inf)
@@ -389,6 +408,8 @@ def challenges(state: State, s: np.ndarray, cap: np.ndarray, opts: Options):
                             _THIRD_PARTY_CODES[opts.third_party],
                             _ADJUST_CODES[opts.risk_adjust], prob, gain)
         return prob, gain
+    if n >= COMPILED_FROM:
+        _numpy_work += n ** 3
     return challenges_numpy(state, s, cap, opts)
 
 

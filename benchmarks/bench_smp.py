@@ -320,7 +320,7 @@ def main() -> None:
         + ". The difference between the two commands is the SMP: its run, and from 96 actors "
         "numba's start (import and loading the cached kernels, about 0.4 s of CPU), which below "
         "96 actors costs more than the numpy path's extra time over a whole run, so numba is "
-        "not imported there (decision SMP-15).",
+        "not imported there (decision SMP-14).",
         "",
         "Cost per turn: the challenges are O(n^3) (every ordered pair with every third party, "
         "from the challenger's side), the rest O(n^2 d); smpc also computes every actor's view "

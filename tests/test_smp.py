@@ -169,7 +169,7 @@ OPTION_MIXES = [core.Options(),
 
 @pytest.mark.parametrize(("n", "d"), [(2, 1), (5, 3), (13, 2), (40, 1), (97, 2)])
 def test_numpy_challenges_and_coalitions_equal_the_kernels_bit_for_bit(n, d):
-    """The numpy path does the kernels' operations in their order (SMP-15): the same bits,
+    """The numpy path does the kernels' operations in their order (SMP-14): the same bits,
     for every voting rule, third-party commitment and risk adjustment."""
     kernels = pytest.importorskip("grandbargain.models._smp_kernels")
     x, sal, cap = _random_case(n, d, seed=n)
@@ -234,7 +234,7 @@ def test_queues_resolved_together_equal_one_queue_at_a_time():
 def test_numba_is_imported_only_where_it_pays():
     """A fresh process running an 80-actor SMP never imports numba (its start would cost more
     than the run); at NUMBA_FROM actors it does, and below it once the numpy path has done
-    NUMPY_WORK_BUDGET actor-cubes in the process (many runs: draws, validation) (SMP-15)."""
+    NUMPY_WORK_BUDGET actor-cubes in the process (many runs: draws, validation) (SMP-14)."""
     import subprocess
     import sys
 

@@ -53,9 +53,15 @@ def arithmetic(request, monkeypatch):
     if request.param == "numpy":
         monkeypatch.setattr(core, "_KERNELS", None)
     else:
-        pytest.importorskip("numba")
-        monkeypatch.setattr(core, "COMPILED_FROM", 0)
+        _use_kernels(monkeypatch)
     return request.param
+
+
+def _use_kernels(monkeypatch):
+    pytest.importorskip("numba")
+    monkeypatch.setattr(core, "NUMBA_FROM", 0)
+    monkeypatch.setattr(core, "COMPILED_FROM", 0)
+    assert core._compiled() is not None
 
 
 @pytest.mark.parametrize("order", ["input", "canonical"])
@@ -144,21 +150,116 @@ def test_deterministic_and_every_option_runs():
     assert drawn[0] == drawn[1]
 
 
-def test_compiled_and_numpy_paths_agree(monkeypatch):
+def _random_case(n: int, d: int, seed: int):
+    """KTAB's randomSMP recipe: capabilities 10-200, saliences summing to 0.75-0.99."""
+    rng = np.random.default_rng(seed)
+    cap = rng.uniform(10, 200, n)
+    sal = rng.uniform(0.1, 1.0, (n, d))
+    sal = sal / sal.sum(1, keepdims=True) * rng.uniform(0.75, 0.99, (n, 1))
+    return rng.uniform(0, 1, (n, d)), sal, cap
+
+
+OPTION_MIXES = [core.Options(),
+                core.Options(third_party="full", risk_adjust="two-thirds"),
+                core.Options(third_party="none", risk_adjust="full", voting_rule="cubic"),
+                core.Options(voting_rule="asym-prospect", risk_adjust="none"),
+                core.Options(voting_rule="binary", risk_adjust="half"),
+                core.Options(voting_rule="prop-bin", third_party="none")]
+
+
+@pytest.mark.parametrize(("n", "d"), [(2, 1), (5, 3), (13, 2), (40, 1), (97, 2)])
+def test_numpy_challenges_and_coalitions_equal_the_kernels_bit_for_bit(n, d):
+    """The numpy path does the kernels' operations in their order (SMP-14): the same bits,
+    for every voting rule, third-party commitment and risk adjustment."""
+    kernels = pytest.importorskip("grandbargain.models._smp_kernels")
+    x, sal, cap = _random_case(n, d, seed=n)
+    s = sal.sum(1)
+    for opts in OPTION_MIXES:
+        state = core.assess(x, sal, cap, opts)
+        prob, gain = np.zeros((n, n)), np.full((n, n), -np.inf)
+        kernels.challenges(state.dist, state.risk, s * cap, s,
+                           core._RULE_CODES[opts.voting_rule],
+                           core._THIRD_PARTY_CODES[opts.third_party],
+                           core._ADJUST_CODES[opts.risk_adjust], prob, gain)
+        p_np, g_np = core.challenges_numpy(state, s, cap, opts)
+        assert np.array_equal(prob, p_np) and np.array_equal(gain, g_np), opts
+        for u in (state.own, state.own[:, ::2], core.utility(state.dist, 0.0).T):
+            want = kernels.coalitions(core._RULE_CODES[opts.voting_rule], cap,
+                                      np.ascontiguousarray(u))
+            assert np.array_equal(want, core.coalitions(opts.voting_rule, cap, u)), opts
+
+
+@pytest.mark.parametrize(("n", "d", "seed"), [(7, 2, 1), (13, 2, 3), (30, 3, 4), (60, 1, 5)])
+def test_numpy_and_compiled_runs_are_identical_turn_by_turn(monkeypatch, n, d, seed):
+    """Whole runs through either arithmetic: the same positions, win probabilities and
+    chosen bargains' probabilities after every turn, exactly."""
     pytest.importorskip("numba")
-    rng = np.random.default_rng(3)
-    n, d = 12, 3
-    x = rng.uniform(0, 1, (n, d))
-    sal = rng.uniform(0.1, 1, (n, d))
-    sal = sal / sal.sum(1, keepdims=True) * rng.uniform(0.5, 1, (n, 1))
-    cap = rng.uniform(1, 100, n)
-    state = core.assess(x, sal, cap, core.Options())
-    p_np, g_np = core.challenges_numpy(state, sal.sum(1), cap, core.Options())
-    monkeypatch.setattr(core, "COMPILED_FROM", 0)
-    p_nb, g_nb = core.challenges(state, sal.sum(1), cap, core.Options())
-    off = ~np.eye(n, dtype=bool)
-    np.testing.assert_allclose(p_nb[off], p_np[off], rtol=1e-12, atol=1e-14)
-    np.testing.assert_allclose(g_nb[off], g_np[off], rtol=1e-10, atol=1e-13)
+    x, sal, cap = _random_case(n, d, seed)
+    for opts in [*OPTION_MIXES[:3], core.Options(bargain_model="power-weighted",
+                                                 interpolation="s1p1")]:
+        with monkeypatch.context() as numpy_only:
+            numpy_only.setattr(core, "_KERNELS", None)
+            numpy_run = core.simulate(x, sal, cap, opts)
+        with monkeypatch.context() as compiled:
+            _use_kernels(compiled)
+            compiled_run = core.simulate(x, sal, cap, opts)
+        assert len(numpy_run.turns) == len(compiled_run.turns), opts
+        for ours, theirs in zip(numpy_run.turns, compiled_run.turns, strict=True):
+            assert np.array_equal(ours.positions, theirs.positions), (opts, ours.number)
+            assert np.array_equal(ours.win_probabilities, theirs.win_probabilities)
+            assert ours.chosen == theirs.chosen
+            assert ours.chosen_probability == theirs.chosen_probability
+        assert np.array_equal(numpy_run.final_win_probabilities,
+                              compiled_run.final_win_probabilities)
+
+
+def test_queues_resolved_together_equal_one_queue_at_a_time():
+    """The conditional PCE of every queue of one length at once gives each queue's
+    probabilities exactly as `scalar_pce` on that queue alone."""
+    cap = _random_case(30, 2, seed=9)[2]
+    rng = np.random.default_rng(2)
+    sq = rng.uniform(0.2, 0.9, 30)
+    avg = rng.uniform(0.2, 0.9, (30, 25))
+    queues = [sorted(rng.choice(25, size=k, replace=False).tolist()) for k in
+              rng.integers(0, 5, 30)]
+    for opts in [*OPTION_MIXES[:4], core.Options(victory_model="binary")]:
+        together = core._queue_pces(opts, cap, sq, avg, queues)
+        assert set(together) == {k for k, q in enumerate(queues) if q}
+        for k, p in together.items():
+            alone = core.scalar_pce(opts, cap, np.column_stack([sq] + [avg[:, b]
+                                                                   for b in queues[k]]))
+            assert np.array_equal(p, alone), (opts, k)
+
+
+def test_numba_is_imported_only_where_it_pays():
+    """A fresh process running an 80-actor SMP never imports numba (its start would cost more
+    than the run); at NUMBA_FROM actors it does, and below it once the numpy path has done
+    NUMPY_WORK_BUDGET actor-cubes in the process (many runs: draws, validation) (SMP-14)."""
+    import subprocess
+    import sys
+
+    script = ("import sys, numpy as np\n"
+              "from grandbargain.models import _smp_core as core\n"
+              "n, runs, budget = map(int, sys.argv[1:])\n"
+              "core.NUMPY_WORK_BUDGET = budget\n"
+              "rng = np.random.default_rng(0)\n"
+              "x, sal = rng.uniform(0, 1, (n, 1)), rng.uniform(0.1, 0.9, (n, 1))\n"
+              "for _ in range(runs):\n"
+              "    core.simulate(x, sal, rng.uniform(10, 200, n), core.Options(max_turns=1))\n"
+              "print('numba' in sys.modules)\n")
+
+    def imports_numba(n: int, runs: int = 1, budget: int = core.NUMPY_WORK_BUDGET) -> str:
+        return subprocess.run([sys.executable, "-c", script, str(n), str(runs), str(budget)],
+                              check=True, capture_output=True, text=True).stdout.strip()
+
+    assert core.NUMBA_FROM > 80 and core.NUMPY_WORK_BUDGET > 80 ** 3 * 17  # a080's run
+    assert imports_numba(80) == "False"
+    pytest.importorskip("numba")
+    assert imports_numba(core.NUMBA_FROM) == "True"
+    budget = 3 * 40 ** 3
+    assert imports_numba(40, runs=2, budget=budget) == "False"
+    assert imports_numba(40, runs=4, budget=budget) == "True"
+    assert imports_numba(core.COMPILED_FROM - 1, runs=4, budget=0) == "False"
 
 
 def test_one_actor_with_salience_keeps_its_position_and_none_gives_no_forecast():

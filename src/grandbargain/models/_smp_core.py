@@ -16,6 +16,13 @@ seen from i's side); KTAB's smpc also evaluates every other actor's view of ever
 which only feeds its SQLite tables and costs O(n^4). The queues cost O(n^2 (d + q)) with q the
 longest queue; the risk PCE O(n^3) in time, O(n^2) in memory. The n^3 tensors are processed in
 blocks of initiators so that memory stays O(n^2) times a constant block size.
+
+Two arithmetics, the same to the last bit: numpy (below `NUMBA_FROM` actors, where importing
+numba and loading its cached kernels would cost a fresh process more than the whole run) and
+the numba kernels of `_smp_kernels` (from `NUMBA_FROM` actors). The numpy path does each
+operation in the kernels' order: the sums over actors are running sums in actor order
+(numpy reduces an axis that is not the innermost in order), not numpy's pairwise sums
+(decision SMP-15).
 """
 
 from __future__ import annotations
@@ -39,7 +46,7 @@ MIN_COALITION = 1e-8        # Model::coalitions
 MIN_CONTEST = 1e-10         # SMPState::probEduChlg
 MIN_GAIN = 1e-5             # SMPState::bestChallenge
 MIN_INTERP_WEIGHT = 1e-6    # SMPActor::interpBrgnSnPm / S2PMax
-BLOCK_ELEMENTS = 1 << 21    # n^3 tensors are built in blocks of about this many entries
+BLOCK_ELEMENTS = 1 << 15    # n^3 tensors are built in blocks of about this many entries (in cache)
 
 _RULE_CODES = {rule: k for k, rule in enumerate(VOTING_RULES)}
 _THIRD_PARTY_CODES = {tp: k for k, tp in enumerate(THIRD_PARTY)}
@@ -86,9 +93,29 @@ def _warm_up(kernels) -> None:
             del sys.modules[_BLAS_PROBE]
 
 
-#: below this many actors the numpy path is as fast and numba is not even imported
+#: from this many actors the O(n^3) steps run in the numba kernels at once. Below it they run
+#: in numpy (the same bits) and numba is not even imported: its start (~0.4 s of CPU in a
+#: fresh process) is more than the numpy path's extra time (~1e-8 s per actor-cube and turn)
+#: over a whole run of fewer actors (SMP-15)
+NUMBA_FROM = 96
+#: below this many actors numpy is as fast as the kernels
 COMPILED_FROM = 32
+#: actor-cubes x turns the numpy path takes on in one process (from COMPILED_FROM actors)
+#: before loading the kernels anyway: about numba's start in extra numpy time, so a process
+#: running many SMPs (draws, validation) loses at most that much (SMP-15)
+NUMPY_WORK_BUDGET = 40_000_000
+_numpy_work = 0
 _KERNELS = False if os.environ.get("GRANDBARGAIN_SMP_NUMPY") != "1" else None
+
+
+def _kernels_for(n: int):
+    """The kernels for a step over n actors, or None for the numpy path: from NUMBA_FROM
+    actors; from COMPILED_FROM once numba is loaded or the numpy work budget is spent."""
+    if _KERNELS is None or n < COMPILED_FROM:
+        return None
+    if n >= NUMBA_FROM or _KERNELS is not False or _numpy_work >= NUMPY_WORK_BUDGET:
+        return _compiled()
+    return None
 
 
 @dataclass(frozen=True)
@@ -207,13 +234,23 @@ def scaled_distances(ideals: np.ndarray, saliences: np.ndarray, points: np.ndarr
 
 
 def coalitions(rule: str, w: np.ndarray, u: np.ndarray) -> np.ndarray:
-    """Model::coalitions: C[i, j] = 1e-8 + sum of positive votes w_k (u_ki - u_kj)."""
-    kernels = _compiled() if w.size >= COMPILED_FROM else None
+    """Model::coalitions: C[i, j] = 1e-8 + sum of positive votes w_k (u_ki - u_kj), summed
+    voter by voter from 1e-8 (the kernel's order, so both paths give the same bits)."""
+    kernels = _kernels_for(w.size)
     if kernels is not None and rule in _RULE_CODES:
         return kernels.coalitions(_RULE_CODES[rule], np.ascontiguousarray(w, dtype=float),
                                    np.ascontiguousarray(u, dtype=float))
-    votes = vote(rule, w[:, None, None], u[:, :, None] - u[:, None, :])
-    c = MIN_COALITION + np.maximum(votes, 0.0).sum(axis=0)
+    u = np.ascontiguousarray(u, dtype=float)
+    n_act, n_opt = u.shape
+    c = np.full((n_opt, n_opt), MIN_COALITION)
+    block = max(1, BLOCK_ELEMENTS // max(1, n_opt * n_opt))
+    for start in range(0, n_act, block):
+        part = u[start:start + block]
+        votes = vote(rule, w[start:start + block, None, None], part[:, :, None] - part[:, None, :])
+        votes = np.ascontiguousarray(votes)  # voters outermost in memory: summed in order
+        np.maximum(votes, 0.0, out=votes)
+        votes[0] += c
+        c = np.add.reduce(votes, axis=0)  # voter by voter: an outer axis is summed in order
     np.fill_diagonal(c, MIN_COALITION)
     return c
 
@@ -359,10 +396,11 @@ def _contest(opts: Options, w, uii, uij, uji, ujj, uni, unj, unn, third):
 
 
 def challenges(state: State, s: np.ndarray, cap: np.ndarray, opts: Options):
-    """Every actor's own estimate of challenging every other (see `challenges_numpy`); the
-    compiled kernel when numba is installed, the numpy blocks otherwise."""
+    """Every actor's own estimate of challenging every other (see `challenges_numpy`): the
+    numba kernel or the numpy blocks (the same bits), as `_kernels_for` decides."""
+    global _numpy_work
     n = s.size
-    kernels = _compiled() if n >= COMPILED_FROM else None
+    kernels = _kernels_for(n)
     if kernels is not None and opts.voting_rule in _RULE_CODES:
         prob = np.zeros((n, n))
         gain = np.full((n, n), -np.inf)
@@ -370,44 +408,119 @@ def challenges(state: State, s: np.ndarray, cap: np.ndarray, opts: Options):
                             _THIRD_PARTY_CODES[opts.third_party],
                             _ADJUST_CODES[opts.risk_adjust], prob, gain)
         return prob, gain
+    if n >= COMPILED_FROM:
+        _numpy_work += n ** 3
     return challenges_numpy(state, s, cap, opts)
+
+
+def _kernel_risk(rh, ri, adjust: str):
+    """estimated_risk as the kernel computes it (no 0 * r terms)."""
+    if adjust == "full":
+        return ri + np.zeros_like(rh)
+    if adjust == "none":
+        return rh + np.zeros_like(ri)
+    return estimated_risk(rh, ri, adjust)
+
+
+def _third_party_terms(third_party: str, um_i, um_m):
+    """probEduChlg's per-third-party utilities: a = 2 u_ni + X, c = 2 u_ni + Z (X, Z here),
+    and which of b = 2 u_nj + Y, e = 2 u_nj + V take u_nn (Y, V: True) or u_nj."""
+    two = um_i + um_i
+    if third_party == "full":
+        return two + um_i, two + um_i, False, False
+    if third_party == "semi":
+        return two + um_m, two + um_i, False, True
+    return two + um_m, two + um_m, True, True
 
 
 def challenges_numpy(state: State, s: np.ndarray, cap: np.ndarray, opts: Options):
     """Every actor's own estimate of challenging every other: (P, G) with P[i, j] i's estimate
-    that it beats j and G[i, j] its expected gain over the status quo (probEduChlg(i, i, i, j))."""
+    that it beats j and G[i, j] its expected gain over the status quo (probEduChlg(i, i, i, j)).
+
+    The kernel's arithmetic operation for operation, on (initiators i, third parties m,
+    targets j) blocks in preallocated buffers sized to stay in cache; the third parties'
+    votes are summed in actor order from the pair's own votes (a reduction over the middle
+    axis m, which numpy runs as running sums in order, not pairwise), so P and G equal the
+    kernel's to the last bit (tests/test_smp.py checks it)."""
     n = s.size
     w = s * cap
     r = state.risk
+    dist = state.dist
+    rule = opts.voting_rule
+    proportional = rule == "proportional"
     prob = np.zeros((n, n))
     gain = np.full((n, n), -np.inf)
-    block = max(1, BLOCK_ELEMENTS // (n * n))
     idx = np.arange(n)
+    near = 1.0 - dist                                  # (m, j): 1 - D[m, j]
+    far = bool((dist > 1.0).any())
+    w_m = w[None, :, None]
+    block = max(1, min(n, BLOCK_ELEMENTS // (n * n)))
+    buffers = [np.empty((block, n, n)) for _ in range(5)]
     for start in range(0, n, block):
         rows = idx[start:start + block]
         b = rows.size
-        # U[h, a, x] for h in rows: h's estimate of a's utility of x's position
-        rha = estimated_risk(r[rows, None], r[None, :], opts.risk_adjust)       # (b, n)
-        u = utility(state.dist[None, :, :], rha[:, :, None])                    # (b, n, n)
         hb = np.arange(b)
-        uii = u[hb, rows, rows][:, None]                 # (b, 1)
-        uij = u[hb, rows, :]                             # (b, n): U[i, i, j]
-        uji = u[hb, :, rows]                             # (b, n): U[i, j, i]
-        ujj = np.diagonal(u, axis1=1, axis2=2)           # (b, n): U[i, j, j]
-        uni = uji[:, None, :]                            # (b, 1, n): U[i, n, i]
-        unj = np.transpose(u, (0, 2, 1))                 # (b, j, n): U[i, n, j]
-        unn = ujj[:, None, :]                            # (b, 1, n): U[i, n, n]
-        n_ = idx[None, None, :]
-        third = (n_ != rows[:, None, None]) & (n_ != idx[None, :, None])
-        p = _contest(opts, (w[rows, None], w[None, :], w[None, None, :]),
-                     uii, uij, uji, ujj, uni, unj, unn, third)
-        sj = s[None, :]
-        vict = uii + uii                                 # U[i, i, i] twice
-        lose = uij + uij
-        sq = uii + uij
-        chlg = (1 - sj) * vict + sj * (p * vict + (1.0 - p) * lose)  # KTAB: phji = chji / sum
-        prob[rows] = p
-        gain[rows] = chlg - sq
+        um_j, pjn, pin, t1, t2 = (buf[:b] for buf in buffers)
+        rha = _kernel_risk(r[rows, None], r[None, :], opts.risk_adjust)  # (i, a): r_i's view
+        uni = utility(dist.T[rows], rha)               # U[i, a, i]
+        unn = utility(np.diagonal(dist)[None, :], rha)  # U[i, a, a]
+        uii = uni[hb, rows]
+        uij = utility(dist[rows], rha[hb, rows][:, None])  # U[i, i, j]
+        ci = vote(rule, w[rows, None], uii[:, None] - uij)
+        cj = vote(rule, w[None, :], uni - unn)         # U[i, j, i] - U[i, j, j]
+        chij = (MIN_CONTEST + np.maximum(ci, 0.0)) + np.maximum(cj, 0.0)
+        chji = (MIN_CONTEST - np.minimum(ci, 0.0)) - np.minimum(cj, 0.0)
+        # U[i, m, j] = u(D[m, j], r_im) = (1 - D)(1 + D r), in the kernel's operations
+        np.multiply(dist[None, :, :], rha[:, :, None], out=um_j)
+        um_j += 1.0
+        um_j *= near[None]
+        if far:
+            um_j[...] = np.where(dist[None] <= 1.0, um_j, near[None] * (1.0 + rha[:, :, None]))
+        um_i = uni[:, :, None]
+        um_m = unn[:, :, None]
+        np.subtract(um_i, um_j, out=pjn)               # m's utility difference
+        if proportional:
+            pjn *= w_m
+        else:
+            pjn[...] = vote(rule, w_m, pjn)            # m's vote cn
+        np.maximum(pjn, 0.0, out=pin)
+        pin += chij[:, None, :]                        # cni
+        np.minimum(pjn, 0.0, out=pjn)
+        np.subtract(chji[:, None, :], pjn, out=pjn)    # cnj
+        pjn += pin
+        pin /= pjn                                     # pin = cni / (cni + cnj)
+        np.subtract(1.0, pin, out=pjn)
+        a, c, b_takes_m, e_takes_m = _third_party_terms(opts.third_party, um_i, um_m)
+        np.add(um_j, um_j, out=t1)                     # 2 u_nj
+        np.add(t1, um_m if b_takes_m else um_j, out=t2)   # b
+        t1 += um_m if e_takes_m else um_j              # e
+        t2 *= pjn                                      # pjn b
+        t1 *= pjn                                      # pjn e
+        np.multiply(pin, a, out=um_j)
+        um_j += t2                                     # pin a + pjn b
+        np.multiply(pin, c, out=t2)
+        t2 += t1                                       # pin c + pjn e
+        um_j -= t2
+        if proportional:
+            um_j *= w_m
+        else:
+            um_j[...] = vote(rule, w_m, um_j)          # vk
+        um_j[hb, rows, :] = 0.0                        # m == i and m == j take no part
+        um_j[:, idx, idx] = 0.0
+        np.maximum(um_j, 0.0, out=pin)
+        np.minimum(um_j, 0.0, out=pjn)
+        pin[:, 0, :] += chij
+        np.subtract(chji, pjn[:, 0, :], out=pjn[:, 0, :])
+        chij = np.add.reduce(pin, axis=1)             # running sums over m (see SMP-15)
+        chji = np.subtract.reduce(pjn, axis=1)
+        total = chij + chji
+        phij = chij / total
+        phji = chji / total
+        vict = (uii + uii)[:, None]
+        contest = phij * vict + phji * (uij + uij)
+        prob[rows] = phij
+        gain[rows] = ((1 - s[None, :]) * vict + s[None, :] * contest) - (uii[:, None] + uij)
+    prob[idx, idx] = 0.0
     np.fill_diagonal(gain, -np.inf)
     return prob, gain
 
@@ -503,25 +616,25 @@ def resolve(state: State, sal, cap, opts: Options, bargains: list[Bargain], rng)
     ui = utility(scaled_distances(x, sal, pos_i), state.risk[:, None])   # (n actors, m)
     ur = utility(scaled_distances(x, sal, pos_r), state.risk[:, None])
     m = len(bargains)
-    # KTAB's order of summation: the two moved positions first, then the others in order.
-    avg = ui + ur
-    sq = np.zeros(n)
-    for k in range(n):
-        col = own[:, k]
-        avg = avg + np.where((bi == k) | (br == k), 0.0, col[:, None])
-        sq = sq + col
-    avg = avg / n
-    sq = sq / n
+    # KTAB's order of summation: the two moved positions first, then the others in order
+    # (running sums over the outer axis k: numpy adds those in order)
+    moved = (bi[None, :] == np.arange(n)[:, None]) | (br[None, :] == np.arange(n)[:, None])
+    others = np.empty((n, n, m))                                     # (k, actor, bargain)
+    others[...] = own.T[:, :, None]
+    np.copyto(others, 0.0, where=moved[:, None, :])
+    others[0] += ui + ur
+    avg = np.add.reduce(others, axis=0) / n
+    sq = np.add.reduce(np.ascontiguousarray(own.T), axis=0) / n
     queues: list[list[int]] = [[] for _ in range(n)]
     for b in range(m):
         queues[bi[b]].append(b)
         queues[br[b]].append(b)
+    probabilities = _queue_pces(opts, cap, sq, avg, queues)
     for k in range(n):
         queue = queues[k]
         if not queue:
             continue
-        u = np.column_stack([sq] + [avg[:, b] for b in queue])
-        p = scalar_pce(opts, cap, u)
+        p = probabilities[k]
         if opts.state_transition == "deterministic":
             pick = int(np.argmax(np.abs(p)))
         else:
@@ -533,6 +646,40 @@ def resolve(state: State, sal, cap, opts: Options, bargains: list[Bargain], rng)
         chosen[k] = b
         new_x[k] = pos_i[b] if bi[b] == k else pos_r[b]
     return new_x, chosen, chosen_p
+
+
+def _queue_pces(opts: Options, cap, sq, avg, queues: list[list[int]]) -> dict:
+    """Each non-empty queue's PCE over its options (status quo, then its bargains): for the
+    conditional PCE every queue of the same length at once, with `coalitions`' and `pce`'s
+    operations in their order (the same bits as one queue at a time); the iterative PCEs
+    one queue at a time."""
+    out = {}
+    if opts.pce_model != "conditional":
+        for k, queue in enumerate(queues):
+            if queue:
+                out[k] = scalar_pce(opts, cap, np.column_stack([sq] + [avg[:, b] for b in queue]))
+        return out
+    by_length: dict[int, list[int]] = {}
+    for k, queue in enumerate(queues):
+        if queue:
+            by_length.setdefault(len(queue), []).append(k)
+    for length, actors in by_length.items():
+        picked = avg[:, [queues[k] for k in actors]]                      # (voter, queue, option)
+        u = np.concatenate([np.broadcast_to(sq[:, None, None], (sq.size, len(actors), 1)),
+                            picked], axis=2).transpose(1, 0, 2)          # (queue, voter, option)
+        votes = np.ascontiguousarray(vote(opts.voting_rule, cap[None, :, None, None],
+                                          u[:, :, :, None] - u[:, :, None, :]))
+        np.maximum(votes, 0.0, out=votes)
+        votes[:, 0] += MIN_COALITION
+        c = np.add.reduce(votes, axis=1)                               # voter by voter
+        diagonal = np.arange(length + 1)
+        c[:, diagonal, diagonal] = MIN_COALITION
+        pv = victory(opts.victory_model, c, c.transpose(0, 2, 1))
+        pv[:, diagonal, diagonal] = 0.5
+        p = np.prod(pv, axis=2)
+        p = p / p.sum(axis=1, keepdims=True)
+        out.update(zip(actors, p, strict=True))
+    return out
 
 
 def state_distance(x0: np.ndarray, x1: np.ndarray) -> float:

@@ -22,7 +22,7 @@ numba and loading its cached kernels would cost a fresh process more than the wh
 the numba kernels of `_smp_kernels` (from `NUMBA_FROM` actors). The numpy path does each
 operation in the kernels' order: the sums over actors are running sums in actor order
 (numpy reduces an axis that is not the innermost in order), not numpy's pairwise sums
-(decision SMP-15).
+(decision SMP-14).
 """
 
 from __future__ import annotations
@@ -96,13 +96,13 @@ def _warm_up(kernels) -> None:
 #: from this many actors the O(n^3) steps run in the numba kernels at once. Below it they run
 #: in numpy (the same bits) and numba is not even imported: its start (~0.4 s of CPU in a
 #: fresh process) is more than the numpy path's extra time (~1e-8 s per actor-cube and turn)
-#: over a whole run of fewer actors (SMP-15)
+#: over a whole run of fewer actors (SMP-14)
 NUMBA_FROM = 96
 #: below this many actors numpy is as fast as the kernels
 COMPILED_FROM = 32
 #: actor-cubes x turns the numpy path takes on in one process (from COMPILED_FROM actors)
 #: before loading the kernels anyway: about numba's start in extra numpy time, so a process
-#: running many SMPs (draws, validation) loses at most that much (SMP-15)
+#: running many SMPs (draws, validation) loses at most that much (SMP-14)
 NUMPY_WORK_BUDGET = 40_000_000
 _numpy_work = 0
 _KERNELS = False if os.environ.get("GRANDBARGAIN_SMP_NUMPY") != "1" else None
@@ -511,7 +511,7 @@ def challenges_numpy(state: State, s: np.ndarray, cap: np.ndarray, opts: Options
         np.minimum(um_j, 0.0, out=pjn)
         pin[:, 0, :] += chij
         np.subtract(chji, pjn[:, 0, :], out=pjn[:, 0, :])
-        chij = np.add.reduce(pin, axis=1)             # running sums over m (see SMP-15)
+        chij = np.add.reduce(pin, axis=1)             # running sums over m (see SMP-14)
         chji = np.subtract.reduce(pjn, axis=1)
         total = chij + chji
         phij = chij / total

@@ -70,20 +70,15 @@ def test_chinese_title_renders_with_the_cjk_font_not_boxes(cjk):
 
 
 @pytest.mark.slow
-def test_chinese_pngs_have_axis_labels_and_no_missing_glyphs(cjk, tmp_path, monkeypatch,
-                                                             zh_drawn):
+def test_chinese_pngs_have_axis_labels_and_no_missing_glyphs(zh_drawn):
     from PIL import Image
 
-    monkeypatch.chdir(tmp_path)
-    figs = tmp_path / "figs"
+    result, figs = zh_drawn["result"], zh_drawn["folder"] / "figs"
+    assert result.exit_code == 0, result.output
     charts = [chart for chart, _ in zh_drawn["charts"]]
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        result = runner.invoke(app, ["report", "--png", str(figs), "--lang", "zh"])
-        assert result.exit_code == 0, result.output
-    assert _glyph_warnings([str(w.message) for w in caught]) == []
+    assert charts
     assert _glyph_warnings(zh_drawn["warnings"]) == []
-    assert not (tmp_path / "report.html").exists()  # only the PNGs were asked for
+    assert not (zh_drawn["folder"] / "report.html").exists()  # only the PNGs were asked for
     written = sorted(p.name for p in figs.glob("*.png"))
     assert written == sorted(f"{c.id}.png" for c in charts)
     for path in figs.glob("*.png"):
@@ -117,25 +112,35 @@ def report_docs():
 
 
 @pytest.fixture(scope="module")
-def zh_drawn(report_docs, cjk):
-    """Every chart of the zh report drawn once as a PNG figure (shared by the tests below): its
-    axis titles, its figure-level texts, every text drawn (ticks included) and the warnings."""
-    import matplotlib.pyplot as plt
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
+def zh_drawn(cjk, tmp_path_factory):
+    """`report --png DIR --lang zh` run once (shared by the tests below), recording every figure
+    it draws: its chart, axis titles, figure-level texts and every text drawn (ticks included,
+    as saved), the PNGs written, the command's result and the warnings it gave."""
+    from grandbargain.report import _mpl
 
-    charts = []
-    with warnings.catch_warnings(record=True) as caught:
+    folder = tmp_path_factory.mktemp("zh-pngs")
+    drawn = []
+
+    def recording_draw(chart, lang="en"):
+        fig = original(chart, lang)
+        drawn.append((chart, fig))
+        return fig
+
+    original = _mpl.draw
+    with pytest.MonkeyPatch.context() as patch, warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        for chart in build_charts(report_docs["zh"]):
-            fig = draw(chart, "zh")
-            FigureCanvasAgg(fig).draw()  # tick labels exist once drawn
-            charts.append((chart, {
-                "x_label": fig.axes[0].get_xlabel(), "y_label": fig.axes[0].get_ylabel(),
-                "figure_texts": [t.get_text() for t in fig.texts],
-                "all_texts": [t.get_text()
-                              for t in fig.findobj(lambda a: hasattr(a, "get_text"))]}))
-            plt.close(fig)
-    return {"charts": charts, "warnings": [str(w.message) for w in caught]}
+        patch.chdir(folder)
+        patch.setattr(_mpl, "draw", recording_draw)
+        result = runner.invoke(app, ["report", "--png", str(folder / "figs"), "--lang", "zh"])
+    charts = []
+    for chart, fig in drawn:  # saved, so drawn: tick labels exist
+        charts.append((chart, {
+            "x_label": fig.axes[0].get_xlabel(), "y_label": fig.axes[0].get_ylabel(),
+            "figure_texts": [t.get_text() for t in fig.texts],
+            "all_texts": [t.get_text() for t in fig.findobj(lambda a: hasattr(a, "get_text"))]}))
+    drawn.clear()
+    return {"charts": charts, "warnings": [str(w.message) for w in caught], "result": result,
+            "folder": folder}
 
 
 def _one_of_each_kind(charts):

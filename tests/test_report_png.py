@@ -237,6 +237,7 @@ def test_png_series_are_labelled_directly_without_overlap_or_cut(report_docs, la
     assert checked >= 6
 
 
+@pytest.mark.slow
 def test_chinese_pngs_show_no_english_sentence(report_docs, zh_drawn):
     """Every text drawn in the Chinese PNGs (titles, axes, ticks, labels, keys, legend tables,
     source lines) holds no English word outside ids, names, commands and file names."""

@@ -20,6 +20,8 @@ import pytest
 
 from tests._webapp import DEFAULT, WebApp, chromium_executable
 
+pytestmark = pytest.mark.slow  # a browser and a server: `python3 -m pytest -m slow` (.ci/run)
+
 for _module in ("fastapi", "uvicorn", "sqlalchemy", "alembic", "jinja2", "multipart", "plotly"):
     pytest.importorskip(_module, reason="the server extra is not installed "
                         "(pip install -e .[server])")

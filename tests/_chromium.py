@@ -19,6 +19,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+# A report page's charts of one language all drawn: their number, else 0 (for wait_until).
+DRAWN = """(function (lang) {
+  var divs = document.querySelectorAll('.chart[data-lang="' + lang + '"]');
+  var done = 0;
+  divs.forEach(function (d) { if (d.querySelector('.main-svg')) { done += 1; } });
+  return divs.length > 0 && done === divs.length ? done : 0;
+})('%s')"""
 FLAGS = (
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
     "--disable-background-networking", "--disable-component-update", "--disable-sync",

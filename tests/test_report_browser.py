@@ -18,19 +18,24 @@ import pytest
 from typer.testing import CliRunner
 
 from grandbargain.cli import app
-from tests._chromium import Browser, chromium_path
+from tests._chromium import DRAWN, Browser, chromium_path
 
 pytest.importorskip("plotly", reason="the report extra (plotly) is not installed")
 pytest.importorskip("websocket", reason="websocket-client (a dev dependency) is not installed")
 
 runner = CliRunner()
 
-DRAWN = """(function (lang) {
-  var divs = document.querySelectorAll('.chart[data-lang="' + lang + '"]');
-  var done = 0;
-  divs.forEach(function (d) { if (d.querySelector('.main-svg')) { done += 1; } });
-  return divs.length > 0 && done === divs.length ? done : 0;
-})('%s')"""
+
+@pytest.fixture(scope="module")
+def report_page(tmp_path_factory) -> Path:
+    """The default report, made once by the command for the browser tests of this module."""
+    if chromium_path() is None:
+        pytest.skip("chromium is not installed (Debian package chromium; .ci/run installs it)")
+    page = tmp_path_factory.mktemp("report") / "report.html"
+    result = runner.invoke(app, ["report", "--out", str(page)])
+    assert result.exit_code == 0, result.output
+    return page
+
 VISIBLE_TEXT = """(function (lang) {
   var root = document.querySelector('main > .l-' + lang);
   return root && root.offsetParent !== null ? root.innerText.slice(0, 20000) : '';
@@ -70,12 +75,8 @@ def _wait_for_file(folder: Path, name: str, timeout: float = 30.0) -> Path:
 
 
 @pytest.mark.slow
-def test_report_renders_offline_in_both_languages(tmp_path):
-    if chromium_path() is None:
-        pytest.skip("chromium is not installed (Debian package chromium; .ci/run installs it)")
-    page = tmp_path / "report.html"
-    result = runner.invoke(app, ["report", "--out", str(page)])
-    assert result.exit_code == 0, result.output
+def test_report_renders_offline_in_both_languages(tmp_path, report_page):
+    page = report_page
     saved = tmp_path / "downloads"
     saved.mkdir()
     with Browser(width=1280, height=900, timeout=120) as browser:
@@ -228,16 +229,12 @@ def _not_prose(text: str, commands: set[str]) -> str:
 
 
 @pytest.mark.slow
-def test_the_zh_page_shows_no_english_sentence(tmp_path):
+def test_the_zh_page_shows_no_english_sentence(report_page):
     from grandbargain.models import MODELS
     from grandbargain.scenario import builtin_scenarios, load_scenario
     from tests.test_zh import english_words
 
-    if chromium_path() is None:
-        pytest.skip("chromium is not installed (Debian package chromium; .ci/run installs it)")
-    page = tmp_path / "report.html"
-    result = runner.invoke(app, ["report", "--out", str(page)])
-    assert result.exit_code == 0, result.output
+    page = report_page
     scenario = load_scenario()
     data = json.loads(page.read_text(encoding="utf-8").split(
         '<script type="application/json" id="gb-data">', 1)[1].split("</script>", 1)[0])

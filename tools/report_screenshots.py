@@ -17,14 +17,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tests._chromium import Browser, chromium_path  # noqa: E402
+from tests._chromium import DRAWN, Browser, chromium_path  # noqa: E402
 
-DRAWN = """(function (lang) {
-  var divs = document.querySelectorAll('.chart[data-lang="' + lang + '"]');
-  var done = 0;
-  divs.forEach(function (d) { if (d.querySelector('.main-svg')) { done += 1; } });
-  return divs.length > 0 && done === divs.length ? done : 0;
-})('%s')"""
 FULL_WIDTH = 800
 
 

@@ -14,6 +14,8 @@ from typing import Annotated
 
 import typer
 
+from grandbargain._lang import say
+
 
 class Format(StrEnum):
     table = "table"
@@ -58,8 +60,7 @@ WORDS = {
 
 
 def _w(key: str, lang: str, **values) -> str:
-    en, zh = WORDS[key]
-    return (zh if lang == "zh" else en).format(**values)
+    return say(WORDS, key, lang, **values)
 
 
 def _lang(lang: str) -> str:

@@ -9,6 +9,7 @@ from typing import Annotated
 
 import typer
 
+from grandbargain._lang import say
 from grandbargain.cli._common import (
     CapabilitiesOpt,
     CapabilityColumnOpt,
@@ -45,8 +46,7 @@ SENTENCES = {
 
 
 def sentence(key: str, lang: str, **values: object) -> str:
-    en, zh = SENTENCES[key]
-    return (zh if lang == "zh" else en).format(**values)
+    return say(SENTENCES, key, lang, **values)
 
 
 class ValidateFormat(StrEnum):

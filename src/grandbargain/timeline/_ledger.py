@@ -26,6 +26,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
+from grandbargain._lang import say
 from grandbargain.scenario._errors import Location, Problem, ScenarioError
 
 GENESIS = "0" * 64
@@ -259,8 +260,7 @@ _VERIFY_WORDS = {
 
 
 def _say(key: str, lang: str, **values: Any) -> str:
-    en, zh = _VERIFY_WORDS[key]
-    return (zh if lang == "zh" else en).format(**values)
+    return say(_VERIFY_WORDS, key, lang, **values)
 
 
 def verify_ledger(path: Path | StoreLedger, lang: str = "en") -> Verdict:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from grandbargain._lang import say as in_lang
 from grandbargain.validate._document import pct, primary_summary, procedures, secondary_summary
 from grandbargain.validate._run import DeuValidation, LibraryValidation
 from grandbargain.validate._scoring import HIT_THRESHOLDS, Score, Summary, summarise
@@ -44,8 +45,7 @@ WORDS = {
 
 
 def say(key: str, lang: str = "en", **values: object) -> str:
-    en, zh = WORDS[key]
-    return (zh if lang == "zh" else en).format(**values)
+    return in_lang(WORDS, key, lang, **values)
 
 
 def translations(v: LibraryValidation | None, lang: str) -> dict[str, str]:
